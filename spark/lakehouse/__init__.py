@@ -1,0 +1,1 @@
+"""PySpark jobs of the lakehouse (silver layer and table maintenance)."""
