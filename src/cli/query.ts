@@ -1,0 +1,41 @@
+/** `lakehouse query "<SQL>"`: SQL on the local stack's Trino, as a table, JSON or CSV. */
+import { Option, type Command } from "commander";
+import type { Logger } from "../lib/log";
+import { query, type QueryOutput } from "../lib/trino";
+import { stackContext } from "../local/stack";
+import { trinoUrl } from "../local/services/trino";
+import { renderTable, formatCell } from "./table";
+
+export function formatResult(out: QueryOutput, format: "table" | "json" | "csv"): string {
+  const names = out.columns.map((c) => c.name);
+  if (format === "json") return JSON.stringify(out.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))), null, 2);
+  if (format === "csv") {
+    const esc = (v: unknown) => {
+      const s = v === null || v === undefined ? "" : formatCell(v);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    return [names.map(esc).join(","), ...out.rows.map((r) => r.map(esc).join(","))].join("\n");
+  }
+  return renderTable(names, out.rows) + `\n(${out.rows.length} row${out.rows.length === 1 ? "" : "s"})`;
+}
+
+export function registerQueryCommand(program: Command, log: Logger): void {
+  program
+    .command("query")
+    .description("run SQL on Trino (catalogs: iceberg for silver/gold, hive for raw bronze)")
+    .argument("<sql>", "one SQL statement")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+    .option("--catalog <catalog>", "default catalog", "iceberg")
+    .option("--schema <schema>", "default schema")
+    .option("--server <url>", "Trino URL (default: the local stack's)")
+    .action(async (sql: string, opts: { format: "table" | "json" | "csv"; catalog: string; schema?: string; server?: string }) => {
+      let server = opts.server;
+      if (!server) {
+        const ctx = await stackContext(log, false);
+        if (!ctx) throw new Error("the local stack is not set up: run 'lakehouse local up' (or pass --server)");
+        server = trinoUrl(ctx);
+      }
+      const out = await query({ server, user: process.env.LAKEHOUSE_TRINO_USER ?? "lakehouse", password: process.env.LAKEHOUSE_TRINO_PASSWORD, catalog: opts.catalog, schema: opts.schema }, sql);
+      process.stdout.write(formatResult(out, opts.format) + "\n");
+    });
+}

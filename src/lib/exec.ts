@@ -1,0 +1,71 @@
+/** Running child processes with errors that say what failed and where to look. */
+import { spawn, type SpawnOptions } from "node:child_process";
+import fs from "node:fs";
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Append stdout+stderr to this file instead of keeping them in memory only. */
+  logFile?: string;
+  /** Stream output to this process's stderr as it comes (long installs). */
+  echo?: boolean;
+  /** Run as this user (when root), e.g. PostgreSQL refuses to run as root. */
+  asUser?: string;
+  input?: string;
+}
+
+/** Runs a command to completion; rejects with the tail of its output on a non-zero exit. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
+  let file = cmd;
+  let argv = args;
+  if (opts.asUser) {
+    file = "runuser";
+    argv = ["-u", opts.asUser, "--", cmd, ...args];
+  }
+  const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] };
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, spawnOpts);
+    const chunks: Buffer[] = [];
+    const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: "a" }) : undefined;
+    const onData = (d: Buffer) => {
+      chunks.push(d);
+      log?.write(d);
+      if (opts.echo) process.stderr.write(d);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.stdin!.end(opts.input ?? "");
+    child.on("error", (err) => {
+      log?.end();
+      reject(new CommandError(`could not start '${cmd}': ${err.message}`, null, ""));
+    });
+    child.on("close", (code) => {
+      log?.end();
+      const output = Buffer.concat(chunks).toString("utf8");
+      if (code === 0) return resolve(output);
+      const tail = output.trim().split("\n").slice(-15).join("\n");
+      const where = opts.logFile ? ` (full output: ${opts.logFile})` : "";
+      reject(new CommandError(`'${[cmd, ...args].join(" ")}' failed with exit code ${code}${where}:\n${tail}`, code, output));
+    });
+  });
+}
+
+/** True when a command exists on PATH. */
+export async function onPath(cmd: string): Promise<boolean> {
+  try {
+    await run("sh", ["-c", `command -v ${cmd}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}

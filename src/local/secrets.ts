@@ -1,0 +1,70 @@
+/**
+ * Credentials of the local stack, generated once per install and kept in
+ * .lakehouse/secrets.json with mode 0600. Never printed by `status`; never committed.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+/** The S3 identities of the local object store, one per job (policies/<name>.json). */
+export const S3_IDENTITIES = ["ingest", "spark", "dbt", "trino", "metastore", "maintenance"] as const;
+export type S3Identity = (typeof S3_IDENTITIES)[number];
+
+export interface KeyPair {
+  accessKey: string;
+  secretKey: string;
+}
+
+export interface StackSecrets {
+  objectStoreRoot: { user: string; password: string };
+  postgres: { superuser: string; password: string; metastorePassword: string; supersetPassword: string };
+  s3: Record<S3Identity, KeyPair>;
+  superset: { secretKey: string; adminUser: string; adminPassword: string };
+}
+
+/**
+ * Alphanumeric only: these values pass through shell env files, JDBC URLs and
+ * supervisord, none of which should need escaping rules to be right.
+ */
+export function randomToken(length: number): string {
+  const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = crypto.randomBytes(length * 2);
+  let out = "";
+  for (const b of bytes) {
+    if (b < 256 - (256 % alphabet.length)) out += alphabet[b % alphabet.length];
+    if (out.length === length) break;
+  }
+  return out;
+}
+
+export function generateSecrets(): StackSecrets {
+  const s3 = Object.fromEntries(
+    S3_IDENTITIES.map((id) => [id, { accessKey: `lakehouse-${id}`, secretKey: randomToken(40) }]),
+  ) as Record<S3Identity, KeyPair>;
+  return {
+    objectStoreRoot: { user: "lakehouse-root", password: randomToken(40) },
+    postgres: { superuser: "lakehouse", password: randomToken(32), metastorePassword: randomToken(32), supersetPassword: randomToken(32) },
+    s3,
+    superset: { secretKey: randomToken(64), adminUser: "admin", adminPassword: randomToken(20) },
+  };
+}
+
+/** Loads the stack's secrets, generating and saving them (0600) on first use. */
+export function loadOrCreateSecrets(file: string): StackSecrets {
+  if (fs.existsSync(file)) {
+    const mode = fs.statSync(file).mode & 0o777;
+    if (mode & 0o077) fs.chmodSync(file, 0o600);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as StackSecrets;
+  }
+  const secrets = generateSecrets();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+  return secrets;
+}
+
+/** Writes a file only its owner can read (env files with credentials). */
+export function writePrivate(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}

@@ -1,0 +1,98 @@
+/**
+ * PostgreSQL (Debian's package) as the metadata database of the Hive Metastore and of
+ * Superset: one role and one database each. PostgreSQL refuses to run as root, so a root
+ * install runs it as the `postgres` user that the Debian package creates.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { run } from "../../lib/exec";
+import { writePrivate } from "../secrets";
+import { writeEnvFile } from "./envfile";
+import type { Service, StackContext } from "./types";
+
+export const DATABASES = { metastore: "metastore", superset: "superset" } as const;
+
+function runAsUser(): string | undefined {
+  return process.getuid?.() === 0 ? "postgres" : undefined;
+}
+
+export function jdbcUrl(ctx: StackContext, database: string): string {
+  return `jdbc:postgresql://${ctx.settings.host}:${ctx.settings.ports.postgres}/${database}`;
+}
+
+/** Runs SQL as the superuser; `database` defaults to postgres. */
+export function psql(ctx: StackContext, sql: string, database = "postgres"): Promise<string> {
+  const bin = path.join(ctx.installed.postgresBin, "psql");
+  const psqlBin = fs.existsSync(bin) ? bin : "psql";
+  return run(psqlBin, ["-h", ctx.settings.host, "-p", String(ctx.settings.ports.postgres), "-U", ctx.secrets.postgres.superuser, "-d", database, "-v", "ON_ERROR_STOP=1", "-tAq", "-c", sql], {
+    env: { ...process.env, PGPASSWORD: ctx.secrets.postgres.password },
+  });
+}
+
+async function initCluster(ctx: StackContext, dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  ctx.log.step("initialising the PostgreSQL data directory");
+  const user = runAsUser();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(path.dirname(dataDir), ".pg-initdb-password");
+  writePrivate(pwfile, ctx.secrets.postgres.password + "\n");
+  if (user) {
+    await run("chown", ["-R", `${user}:`, dataDir, pwfile]);
+  }
+  try {
+    await run(path.join(ctx.installed.postgresBin, "initdb"), ["-D", dataDir, "-U", ctx.secrets.postgres.superuser, "--auth=scram-sha-256", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], {
+      asUser: user,
+      logFile: path.join(ctx.paths.logs, "postgres-initdb.log"),
+    });
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+/** Creates each consumer's role and database if missing (idempotent). */
+async function ensureDatabases(ctx: StackContext): Promise<void> {
+  const roles = { metastore: ctx.secrets.postgres.metastorePassword, superset: ctx.secrets.postgres.supersetPassword };
+  for (const [role, password] of Object.entries(roles)) {
+    const exists = (await psql(ctx, `select 1 from pg_roles where rolname = '${role}'`)).trim() === "1";
+    await psql(ctx, `${exists ? "alter" : "create"} role ${role} with login password '${password}'`);
+    const db = DATABASES[role as keyof typeof DATABASES];
+    if ((await psql(ctx, `select 1 from pg_database where datname = '${db}'`)).trim() !== "1") {
+      await psql(ctx, `create database ${db} owner ${role}`);
+    }
+  }
+}
+
+export function postgres(ctx: StackContext): Service {
+  const { host, ports } = ctx.settings;
+  const dataDir = path.join(ctx.paths.data, "postgres");
+  return {
+    name: "postgres",
+    description: "PostgreSQL: metadata of the Hive Metastore and Superset",
+    ports: [ports.postgres],
+    endpoint: `postgresql://${host}:${ports.postgres}`,
+    dependsOn: [],
+    startTimeoutMs: 60_000,
+    prepare: () => initCluster(ctx, dataDir),
+    program() {
+      const envFile = writeEnvFile(ctx.paths, "postgres", {});
+      if (runAsUser()) fs.chmodSync(envFile, 0o644); // holds nothing secret; read by the postgres user
+      return {
+        name: "postgres",
+        envFile,
+        cwd: "/",
+        user: runAsUser(),
+        stopSignal: "INT", // "fast" shutdown: rolls back open transactions, then exits cleanly
+        command: `'${path.join(ctx.installed.postgresBin, "postgres")}' -D '${dataDir}' -p ${ports.postgres} -c listen_addresses=${host} -c unix_socket_directories=''`,
+      };
+    },
+    health: async () => {
+      try {
+        await run(path.join(ctx.installed.postgresBin, "pg_isready"), ["-q", "-h", host, "-p", String(ports.postgres)]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    afterHealthy: () => ensureDatabases(ctx),
+  };
+}

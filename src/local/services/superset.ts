@@ -1,0 +1,77 @@
+/**
+ * Superset (PyPI apache-superset, in the project's Python environment) served by gunicorn,
+ * with its metadata in PostgreSQL and superset/superset_config.py as its configuration —
+ * the same file the cluster mounts.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { run } from "../../lib/exec";
+import { httpProbe } from "../health";
+import { repoRoot } from "../paths";
+import { DATABASES } from "./postgres";
+import { writeEnvFile } from "./envfile";
+import type { Service, StackContext } from "./types";
+
+export function supersetUrl(ctx: StackContext): string {
+  return `http://${ctx.settings.host}:${ctx.settings.ports.superset}`;
+}
+
+export function supersetEnv(ctx: StackContext): Record<string, string> {
+  const { host, ports } = ctx.settings;
+  return {
+    SUPERSET_CONFIG_PATH: path.join(repoRoot, "superset", "superset_config.py"),
+    SUPERSET_SECRET_KEY: ctx.secrets.superset.secretKey,
+    SUPERSET_DATABASE_URI: `postgresql+psycopg2://superset:${ctx.secrets.postgres.supersetPassword}@${host}:${ports.postgres}/${DATABASES.superset}`,
+    FLASK_APP: "superset",
+    // Superset reaches only loopback services here; never phone home.
+    SUPERSET_DISABLE_TELEMETRY: "1",
+  };
+}
+
+function superset(ctx: StackContext, args: string[]): Promise<string> {
+  return run(path.join(ctx.paths.venv, "bin", "superset"), args, {
+    env: { ...process.env, ...supersetEnv(ctx) },
+    logFile: path.join(ctx.paths.logs, "superset-setup.log"),
+  });
+}
+
+/** Migrations, admin user and roles: once per install (a stamp records it). */
+async function initialise(ctx: StackContext): Promise<void> {
+  const stamp = path.join(ctx.paths.data, "superset.initialised");
+  if (fs.existsSync(stamp)) {
+    // Cheap on a warm stack; applies migrations after an upgrade of the pinned version.
+    await superset(ctx, ["db", "upgrade"]);
+    return;
+  }
+  ctx.log.step("initialising Superset (database migrations, admin user, roles)");
+  await superset(ctx, ["db", "upgrade"]);
+  const { adminUser, adminPassword } = ctx.secrets.superset;
+  await superset(ctx, ["fab", "create-admin", "--username", adminUser, "--firstname", "Lakehouse", "--lastname", "Admin", "--email", "admin@localhost", "--password", adminPassword]);
+  await superset(ctx, ["init"]);
+  fs.writeFileSync(stamp, new Date().toISOString() + "\n");
+}
+
+export function supersetService(ctx: StackContext): Service {
+  const { host, ports } = ctx.settings;
+  return {
+    name: "superset",
+    description: "Superset: Revenue Trends dashboards over gold",
+    ports: [ports.superset],
+    endpoint: supersetUrl(ctx),
+    dependsOn: ["postgres", "trino"],
+    startTimeoutMs: 180_000,
+    prepare: () => initialise(ctx),
+    program() {
+      const envFile = writeEnvFile(ctx.paths, "superset", supersetEnv(ctx));
+      const gunicorn = path.join(ctx.paths.venv, "bin", "gunicorn");
+      // Two workers with threads: enough for a dashboard's parallel chart requests on 2 cores.
+      return {
+        name: "superset",
+        envFile,
+        cwd: ctx.paths.state,
+        command: `'${gunicorn}' --workers 2 --worker-class gthread --threads 4 --timeout 120 --bind ${host}:${ports.superset} --access-logfile - 'superset.app:create_app()'`,
+      };
+    },
+    health: httpProbe(`${supersetUrl(ctx)}/health`, (body) => body.trim() === "OK"),
+  };
+}
