@@ -1,0 +1,25 @@
+/** Runs dbt (dbt-core + dbt-trino from the project's Python environment) on the gold project. */
+import fs from "node:fs";
+import path from "node:path";
+import { run } from "../lib/exec";
+import { repoRoot } from "../local/paths";
+import type { StackContext } from "../local/services/types";
+import { jobEnv } from "./env";
+
+export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } = {}): Promise<string> {
+  const work = path.join(ctx.paths.state, "dbt");
+  fs.mkdirSync(work, { recursive: true });
+  const project = path.join(repoRoot, "dbt");
+  return run(path.join(ctx.paths.venv, "bin", "dbt"), [...args, "--project-dir", project, "--profiles-dir", project], {
+    cwd: project,
+    env: {
+      ...process.env,
+      ...jobEnv(ctx, "dbt"),
+      // Build output and logs stay out of the repository.
+      DBT_TARGET_PATH: path.join(work, "target"),
+      DBT_LOG_PATH: path.join(work, "logs"),
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    },
+    echo: opts.echo,
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * The environment a job runs with on the local stack: the connection contract filled in
+ * with the job's own S3 identity, exactly as the cluster's job specs fill it in.
+ */
+import path from "node:path";
+import { connectionEnv } from "../lib/connection";
+import { java17 } from "../local/services/metastore";
+import { metastoreUri } from "../local/services/metastore";
+import { objectStoreEndpoint } from "../local/services/objectstore";
+import type { S3Identity } from "../local/secrets";
+import type { StackContext } from "../local/services/types";
+
+export function jobEnv(ctx: StackContext, identity: S3Identity): Record<string, string> {
+  const keys = ctx.secrets.s3[identity];
+  const javaBin = java17();
+  return {
+    ...connectionEnv({
+      s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", accessKey: keys.accessKey, secretKey: keys.secretKey },
+      metastoreUri: metastoreUri(ctx),
+      trino: { host: ctx.settings.host, port: ctx.settings.ports.trino, user: "lakehouse" },
+    }),
+    ...(javaBin !== "java" ? { JAVA_HOME: path.dirname(path.dirname(javaBin)) } : {}),
+    PYSPARK_PYTHON: path.join(ctx.paths.venv, "bin", "python"),
+    // AWS SDK >= 2.30 sends checksums some S3-compatible stores reject (STACK.md).
+    AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
+    AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+  };
+}

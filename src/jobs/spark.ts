@@ -1,0 +1,41 @@
+/**
+ * Runs a PySpark application of spark/ on the local stack, in local mode, with the jars
+ * that the cluster's Spark image carries (resolved from deps/spark/pom.xml).
+ */
+import path from "node:path";
+import { run, type RunOptions } from "../lib/exec";
+import { repoRoot } from "../local/paths";
+import type { S3Identity } from "../local/secrets";
+import type { StackContext } from "../local/services/types";
+import { jobEnv } from "./env";
+
+export interface SparkRun {
+  /** A Python file under spark/, e.g. "lakehouse/jobs/silver.py". */
+  script: string;
+  args: string[];
+  identity: S3Identity;
+  driverMemory?: string;
+  echo?: boolean;
+  logFile?: string;
+}
+
+export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
+  return [
+    "--master", process.env.LAKEHOUSE_SPARK_MASTER ?? "local[2]",
+    "--driver-memory", job.driverMemory ?? process.env.LAKEHOUSE_SPARK_DRIVER_MEMORY ?? "3g",
+    "--jars", ctx.installed.sparkJars.join(","),
+    "--conf", "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=" + path.join(repoRoot, "spark", "conf", "log4j2.properties"),
+    path.join(repoRoot, "spark", job.script),
+    ...job.args,
+  ];
+}
+
+export function sparkSubmit(ctx: StackContext, job: SparkRun, opts: RunOptions = {}): Promise<string> {
+  return run(path.join(ctx.paths.venv, "bin", "spark-submit"), sparkSubmitArgs(ctx, job), {
+    cwd: path.join(repoRoot, "spark"),
+    env: { ...process.env, ...jobEnv(ctx, job.identity), PYTHONPATH: path.join(repoRoot, "spark") },
+    echo: job.echo,
+    logFile: job.logFile,
+    ...opts,
+  });
+}
