@@ -119,7 +119,7 @@ async function mavenClasspath(paths: StackPaths, name: string, log: Logger): Pro
   return jars;
 }
 
-async function installPython(paths: StackPaths, log: Logger): Promise<string> {
+export async function installPython(paths: StackPaths, log: Logger): Promise<string> {
   const lock = path.join(repoRoot, "uv.lock");
   const want = sha256(fs.readFileSync(lock) + fs.readFileSync(path.join(repoRoot, "pyproject.toml"), "utf8"));
   const stamp = path.join(paths.venv, ".lakehouse-lock-sha256");

@@ -1,0 +1,34 @@
+// Loads a TypeScript entry point of this repository, first installing the Node dependencies
+// (npm ci) when they are missing or older than package-lock.json. Plain JavaScript on
+// purpose: it must run on a fresh clone, before tsx exists.
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export function ensureNodeDeps() {
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const lock = join(root, "package-lock.json");
+  const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000;
+  if (!existsSync(join(root, "node_modules", "tsx")) || stale) {
+    process.stderr.write("[lakehouse] installing Node dependencies (npm ci)\n");
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  }
+}
+
+/** Requires a .ts file through tsx's CommonJS hook (the sources are CommonJS, as Pulumi expects). */
+export async function runTypeScript(file) {
+  ensureNodeDeps();
+  const { register } = await import("tsx/cjs/api");
+  register();
+  createRequire(import.meta.url)(resolve(root, file));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [file, ...rest] = process.argv.slice(2);
+  process.argv = [process.argv[0], resolve(root, file), ...rest];
+  await runTypeScript(file);
+}

@@ -1,0 +1,108 @@
+/**
+ * The test runner behind `npm test` (all), `npm run test:unit` and `npm run test:integration`.
+ *
+ * unit: Node tests in test/unit and pytest tests in spark/tests not marked `integration`;
+ *   needs no service (only the Python environment, installed if missing).
+ * integration: installs what is missing, brings the local stack up (or reuses a running
+ *   one), runs test/integration and pytest's `integration` tests, then stops the stack if
+ *   it started it (LAKEHOUSE_KEEP_STACK=1 keeps it).
+ * Ends with one line "total: N passed, N failed, N skipped" and a non-zero exit on failure.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { consoleLogger } from "../src/lib/log";
+import { installPython } from "../src/local/install";
+import { stackPaths, repoRoot } from "../src/local/paths";
+import { down, services, stackContext, up } from "../src/local/stack";
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const log = consoleLogger("test");
+
+function findTests(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".test.ts"))
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort();
+}
+
+/** Runs a command, echoing its output, and returns the output and exit code. */
+function runEcho(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      process.stdout.write(d);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function nodeTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  const { code, output } = await runEcho(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, ...files], env);
+  const num = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)`, "m").exec(output)?.[1] ?? 0);
+  const counts = { passed: num("pass"), failed: num("fail") + num("cancelled"), skipped: num("skipped") + num("todo") };
+  // A crash before any test reported still fails the run.
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+async function pytest(marker: string, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
+  const python = path.join(stackPaths().venv, "bin", "python");
+  const { code, output } = await runEcho(python, ["-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "spark/tests"], env);
+  const summary = output.trim().split("\n").pop() ?? "";
+  const num = (label: string) => Number(new RegExp(`(\\d+) ${label}`).exec(summary)?.[1] ?? 0);
+  const counts = { passed: num("passed"), failed: num("failed") + num("error"), skipped: num("skipped") + num("deselected") * 0 };
+  // pytest exits 5 when no test was collected for this marker: not a failure.
+  if (code !== 0 && code !== 5 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped });
+
+async function unit(): Promise<Counts> {
+  log.step("unit tests (no services)");
+  await installPython(stackPaths(), log);
+  const node = await nodeTests(findTests(path.join(repoRoot, "test", "unit")), 2);
+  return add(node, await pytest("not integration"));
+}
+
+async function integration(): Promise<Counts> {
+  const existing = await stackContext(log, false);
+  const alreadyUp = existing ? (await Promise.all(services(existing).map((s) => s.health()))).every(Boolean) : false;
+  log.step(alreadyUp ? "integration tests on the running local stack" : "starting the local stack for the integration tests");
+  await up(log);
+  try {
+    const env = { ...process.env, LAKEHOUSE_STACK_READY: "1" };
+    const node = await nodeTests(findTests(path.join(repoRoot, "test", "integration")), 1, env);
+    return add(node, await pytest("integration", env));
+  } finally {
+    if (!alreadyUp && process.env.LAKEHOUSE_KEEP_STACK !== "1") await down(log);
+  }
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] ?? "all";
+  if (!["unit", "integration", "all"].includes(mode)) throw new Error(`unknown test mode '${mode}' (unit | integration | all)`);
+  let total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  if (mode !== "integration") total = add(total, await unit());
+  if (mode !== "unit") total = add(total, await integration());
+  process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`test run failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
