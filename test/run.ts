@@ -85,7 +85,10 @@ async function integration(): Promise<Counts> {
   await up(log);
   try {
     const env = { ...process.env, LAKEHOUSE_STACK_READY: "1" };
-    const node = await nodeTests(findTests(path.join(repoRoot, "test", "integration")), 1, env);
+    // lifecycle/ restarts the whole stack, so it runs after everything else.
+    const files = findTests(path.join(repoRoot, "test", "integration"));
+    const ordered = [...files.filter((f) => !f.includes("/lifecycle/")), ...files.filter((f) => f.includes("/lifecycle/"))];
+    const node = await nodeTests(ordered, 1, env);
     return add(node, await pytest("integration", env));
   } finally {
     if (!alreadyUp && process.env.LAKEHOUSE_KEEP_STACK !== "1") await down(log);
