@@ -1,7 +1,7 @@
 /** `lakehouse local …`: the stack of real services on this machine. */
 import type { Command } from "commander";
 import type { Logger } from "../lib/log";
-import { down, logs, stackContext, status, up } from "../local/stack";
+import { down, logs, restart, stackContext, status, up } from "../local/stack";
 import { renderTable } from "./table";
 
 export function registerLocalCommands(program: Command, log: Logger): void {
@@ -33,6 +33,12 @@ export function registerLocalCommands(program: Command, log: Logger): void {
     .command("down")
     .description("stop every service; data stays in .lakehouse/data for the next 'up'")
     .action(() => down(log));
+
+  local
+    .command("restart")
+    .description("restart services, e.g. after changing their configuration")
+    .argument("<services...>", "objectstore | postgres | metastore | trino | superset")
+    .action((names: string[]) => restart(log, names));
 
   local
     .command("status")

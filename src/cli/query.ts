@@ -3,7 +3,8 @@ import { Option, type Command } from "commander";
 import type { Logger } from "../lib/log";
 import { query, type QueryOutput } from "../lib/trino";
 import { stackContext } from "../local/stack";
-import { trinoUrl } from "../local/services/trino";
+import { trinoTls, trinoUrl } from "../local/services/trino";
+import { TRINO_USERS, type TrinoUser } from "../local/secrets";
 import { renderTable, formatCell } from "./table";
 
 export function formatResult(out: QueryOutput, format: "table" | "json" | "csv"): string {
@@ -27,15 +28,19 @@ export function registerQueryCommand(program: Command, log: Logger): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
     .option("--catalog <catalog>", "default catalog", "iceberg")
     .option("--schema <schema>", "default schema")
-    .option("--server <url>", "Trino URL (default: the local stack's)")
-    .action(async (sql: string, opts: { format: "table" | "json" | "csv"; catalog: string; schema?: string; server?: string }) => {
-      let server = opts.server;
-      if (!server) {
+    .addOption(new Option("--user <user>", "Trino user of the local stack (its password is read from .lakehouse/secrets.json)").choices([...TRINO_USERS]).default("admin"))
+    .option("--server <url>", "another Trino (then LAKEHOUSE_TRINO_USER, LAKEHOUSE_TRINO_PASSWORD and LAKEHOUSE_TRINO_TLS_CA apply)")
+    .action(async (sql: string, opts: { format: "table" | "json" | "csv"; catalog: string; schema?: string; server?: string; user: TrinoUser }) => {
+      const target = { catalog: opts.catalog, schema: opts.schema };
+      let out;
+      if (opts.server) {
+        const env = process.env;
+        out = await query({ ...target, server: opts.server, user: env.LAKEHOUSE_TRINO_USER ?? opts.user, password: env.LAKEHOUSE_TRINO_PASSWORD, caFile: env.LAKEHOUSE_TRINO_TLS_CA }, sql);
+      } else {
         const ctx = await stackContext(log, false);
         if (!ctx) throw new Error("the local stack is not set up: run 'lakehouse local up' (or pass --server)");
-        server = trinoUrl(ctx);
+        out = await query({ ...target, server: trinoUrl(ctx), user: opts.user, password: ctx.secrets.trino.users[opts.user], caFile: trinoTls(ctx).caFile }, sql);
       }
-      const out = await query({ server, user: process.env.LAKEHOUSE_TRINO_USER ?? "lakehouse", password: process.env.LAKEHOUSE_TRINO_PASSWORD, catalog: opts.catalog, schema: opts.schema }, sql);
       process.stdout.write(formatResult(out, opts.format) + "\n");
     });
 }

@@ -7,6 +7,7 @@ import { connectionEnv } from "../lib/connection";
 import { java17 } from "../local/services/metastore";
 import { metastoreUri } from "../local/services/metastore";
 import { objectStoreEndpoint } from "../local/services/objectstore";
+import { trinoTls } from "../local/services/trino";
 import type { S3Identity } from "../local/secrets";
 import type { StackContext } from "../local/services/types";
 
@@ -17,10 +18,13 @@ export function jobEnv(ctx: StackContext, identity: S3Identity): Record<string, 
     ...connectionEnv({
       s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", accessKey: keys.accessKey, secretKey: keys.secretKey },
       metastoreUri: metastoreUri(ctx),
-      trino: { host: ctx.settings.host, port: ctx.settings.ports.trino, user: "lakehouse" },
+      // Jobs reach Trino as the pipeline user (trino/rules.json), over TLS.
+      trino: { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps, user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile },
     }),
     ...(javaBin !== "java" ? { JAVA_HOME: path.dirname(path.dirname(javaBin)) } : {}),
     PYSPARK_PYTHON: path.join(ctx.paths.venv, "bin", "python"),
+    // Python's requests prefers REQUESTS_CA_BUNDLE over a session's own CA (see trinoTls).
+    REQUESTS_CA_BUNDLE: trinoTls(ctx).clientBundle,
     // AWS SDK >= 2.30 sends checksums some S3-compatible stores reject (STACK.md).
     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
     AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",

@@ -17,7 +17,7 @@ export interface LakehouseConnection {
   s3: S3Connection;
   /** thrift://host:9083 */
   metastoreUri: string;
-  trino: { host: string; port: number; user: string; password?: string };
+  trino: { host: string; port: number; user: string; password?: string; caFile?: string };
 }
 
 /** Names of the environment variables of the contract (see docs/architecture.md). */
@@ -31,6 +31,8 @@ export const ENV = {
   trinoPort: "LAKEHOUSE_TRINO_PORT",
   trinoUser: "LAKEHOUSE_TRINO_USER",
   trinoPassword: "LAKEHOUSE_TRINO_PASSWORD",
+  /** PEM of the CA that signed Trino's TLS certificate, when it is not a public one. */
+  trinoCaFile: "LAKEHOUSE_TRINO_TLS_CA",
 } as const;
 
 /** Renders a connection as the environment variables of the contract. */
@@ -46,6 +48,7 @@ export function connectionEnv(c: LakehouseConnection): Record<string, string> {
     [ENV.trinoUser]: c.trino.user,
   };
   if (c.trino.password !== undefined) env[ENV.trinoPassword] = c.trino.password;
+  if (c.trino.caFile !== undefined) env[ENV.trinoCaFile] = c.trino.caFile;
   return env;
 }
 
@@ -69,6 +72,7 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): Lakehou
       port: Number(env[ENV.trinoPort]),
       user: env[ENV.trinoUser]!,
       password: env[ENV.trinoPassword],
+      caFile: env[ENV.trinoCaFile],
     },
   };
 }

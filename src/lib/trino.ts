@@ -1,4 +1,5 @@
 /** Running SQL on Trino (trino-client) and collecting whole results, errors made loud. */
+import fs from "node:fs";
 import { BasicAuth, Trino } from "trino-client";
 
 export interface TrinoTarget {
@@ -7,6 +8,8 @@ export interface TrinoTarget {
   password?: string;
   catalog?: string;
   schema?: string;
+  /** PEM file of the CA that signed Trino's certificate (the local stack's self-signed one). */
+  caFile?: string;
 }
 
 export interface QueryOutput {
@@ -33,6 +36,7 @@ export async function query(target: TrinoTarget, sql: string): Promise<QueryOutp
     schema: target.schema,
     source: "lakehouse-cli",
     auth: new BasicAuth(target.user, target.password),
+    ssl: target.caFile ? { ca: fs.readFileSync(target.caFile) } : undefined,
   });
   const out: QueryOutput = { columns: [], rows: [] };
   let iter;

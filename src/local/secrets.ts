@@ -20,7 +20,13 @@ export interface StackSecrets {
   postgres: { superuser: string; password: string; metastorePassword: string; supersetPassword: string };
   s3: Record<S3Identity, KeyPair>;
   superset: { secretKey: string; adminUser: string; adminPassword: string };
+  /** Trino's users (trino/rules.json says what each may do) and its internal shared secret. */
+  trino: { users: Record<TrinoUser, string>; internalSecret: string };
 }
+
+/** Trino users: an operator, the pipeline's jobs (dbt, checks) and the read-only dashboards. */
+export const TRINO_USERS = ["admin", "pipeline", "dashboard"] as const;
+export type TrinoUser = (typeof TRINO_USERS)[number];
 
 /**
  * Alphanumeric only: these values pass through shell env files, JDBC URLs and
@@ -46,7 +52,18 @@ export function generateSecrets(): StackSecrets {
     postgres: { superuser: "lakehouse", password: randomToken(32), metastorePassword: randomToken(32), supersetPassword: randomToken(32) },
     s3,
     superset: { secretKey: randomToken(64), adminUser: "admin", adminPassword: randomToken(20) },
+    trino: { users: Object.fromEntries(TRINO_USERS.map((u) => [u, randomToken(24)])) as Record<TrinoUser, string>, internalSecret: randomToken(64) },
   };
+}
+
+/** Keeps every existing value and adds what a newer version of the stack needs. */
+export function withDefaults<T>(existing: T, defaults: T): T {
+  if (typeof defaults !== "object" || defaults === null) return existing ?? defaults;
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries((existing ?? {}) as Record<string, unknown>)) {
+    out[k] = k in out ? withDefaults(v, (defaults as Record<string, unknown>)[k]) : v;
+  }
+  return out as T;
 }
 
 /** Loads the stack's secrets, generating and saving them (0600) on first use. */
@@ -54,7 +71,11 @@ export function loadOrCreateSecrets(file: string): StackSecrets {
   if (fs.existsSync(file)) {
     const mode = fs.statSync(file).mode & 0o777;
     if (mode & 0o077) fs.chmodSync(file, 0o600);
-    return JSON.parse(fs.readFileSync(file, "utf8")) as StackSecrets;
+    const saved = fs.readFileSync(file, "utf8");
+    const secrets = withDefaults(JSON.parse(saved) as StackSecrets, generateSecrets());
+    const updated = JSON.stringify(secrets, null, 2) + "\n";
+    if (updated !== saved) writePrivate(file, updated);
+    return secrets;
   }
   const secrets = generateSecrets();
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -7,6 +7,7 @@ export interface StackSettings {
     postgres: number;
     metastore: number;
     trino: number;
+    trinoHttps: number;
     superset: number;
   };
   trinoHeap: string;
@@ -20,6 +21,7 @@ export const DEFAULT_PORTS: StackSettings["ports"] = {
   postgres: 5433,
   metastore: 9083,
   trino: 8080,
+  trinoHttps: 8443,
   superset: 8088,
 };
 

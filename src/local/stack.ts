@@ -108,6 +108,21 @@ export function withDependencies(all: Service[], names: string[]): Service[] {
   return all.filter((s) => need.has(s.name));
 }
 
+/** Restarts services (after a configuration change); their dependencies are left alone. */
+export async function restart(log: Logger, names: string[]): Promise<void> {
+  const ctx = (await stackContext(log, true))!;
+  const all = services(ctx);
+  const supervisor = new Supervisor(ctx.paths);
+  await supervisor.ensureRunning(all.map((s) => s.program()));
+  for (const name of names) {
+    const svc = all.find((s) => s.name === name);
+    if (!svc) throw new Error(`unknown service '${name}' (services: ${all.map((s) => s.name).join(", ")})`);
+    log.step(`${name}: stopping`);
+    await supervisor.ctl(["stop", name]);
+    await startService(ctx, supervisor, svc);
+  }
+}
+
 export async function down(log: Logger): Promise<void> {
   const ctx = await stackContext(log, false);
   if (!ctx) return log.step("nothing to stop: the local stack was never started here");

@@ -6,9 +6,9 @@
 import type { S3Connection } from "../../src/lib/connection";
 import { consoleLogger, silentLogger } from "../../src/lib/log";
 import type { TrinoTarget } from "../../src/lib/trino";
-import type { S3Identity } from "../../src/local/secrets";
+import type { S3Identity, TrinoUser } from "../../src/local/secrets";
 import { objectStoreEndpoint } from "../../src/local/services/objectstore";
-import { trinoUrl } from "../../src/local/services/trino";
+import { trinoTls, trinoUrl } from "../../src/local/services/trino";
 import type { StackContext } from "../../src/local/services/types";
 import { services, stackContext, up } from "../../src/local/stack";
 
@@ -18,7 +18,8 @@ export interface TestStack {
   s3(identity: S3Identity): S3Connection;
   /** The object store's root credentials: for test setup only, never for asserting access. */
   s3Root(): S3Connection;
-  trino(opts?: Partial<TrinoTarget>): TrinoTarget;
+  /** Trino as one of its users (default admin), over TLS with the stack's CA. */
+  trino(opts?: Partial<TrinoTarget> & { as?: TrinoUser }): TrinoTarget;
 }
 
 let stack: Promise<TestStack> | undefined;
@@ -33,7 +34,7 @@ async function attach(): Promise<TestStack> {
     ctx: c,
     s3: (identity) => ({ endpoint, region: "us-east-1", ...c.secrets.s3[identity] }),
     s3Root: () => ({ endpoint, region: "us-east-1", accessKey: c.secrets.objectStoreRoot.user, secretKey: c.secrets.objectStoreRoot.password }),
-    trino: (opts = {}) => ({ server: trinoUrl(c), user: "lakehouse", ...opts }),
+    trino: ({ as = "admin", ...opts } = {}) => ({ server: trinoUrl(c), user: as, password: c.secrets.trino.users[as], caFile: trinoTls(c).caFile, ...opts }),
   };
 }
 

@@ -102,3 +102,36 @@ describe("superset", () => {
     assert.equal((await login("not-the-password")).status, 401);
   });
 });
+
+describe("trino authentication and access", () => {
+  test("the layer schemas exist, each at its bucket", async () => {
+    const out = await query(stack.trino(), "SELECT schema_name FROM iceberg.information_schema.schemata WHERE schema_name IN ('silver', 'gold') ORDER BY 1");
+    assert.deepEqual(out.rows, [["gold"], ["silver"]]);
+    const bronze = await query(stack.trino(), "SHOW CREATE SCHEMA hive.bronze");
+    assert.match(String(bronze.rows[0][0]), /location = 's3:\/\/bronze\/'/);
+  });
+
+  test("a wrong password is refused", async () => {
+    await assert.rejects(query(stack.trino({ as: "dashboard", password: "wrong" }), "SELECT 1"), /401|Unauthorized|Invalid credentials/i);
+  });
+
+  test("plain HTTP cannot claim a user", async () => {
+    const res = await fetch(`http://${stack.ctx.settings.host}:${stack.ctx.settings.ports.trino}/v1/statement`, {
+      method: "POST",
+      headers: { "X-Trino-User": "admin" },
+      body: "SELECT 1",
+    });
+    assert.equal(res.status, 403);
+  });
+
+  test("the dashboard user cannot create anything, not even in gold", async () => {
+    await assert.rejects(query(stack.trino({ as: "dashboard" }), `CREATE TABLE iceberg.gold.probe_${runId} AS SELECT 1 AS x`), /Access Denied/);
+    await assert.rejects(query(stack.trino({ as: "dashboard" }), `CREATE SCHEMA iceberg.probe_${runId}`), /Access Denied/);
+  });
+
+  test("the dashboard user sees only the gold schema of iceberg and no hive catalog", async () => {
+    const schemas = (await query(stack.trino({ as: "dashboard" }), "SHOW SCHEMAS FROM iceberg")).rows.map((r) => r[0]);
+    assert.ok(!schemas.includes("silver"), `dashboard sees ${schemas.join(",")}`);
+    await assert.rejects(query(stack.trino({ as: "dashboard" }), "SHOW SCHEMAS FROM hive"), /Access Denied|does not exist/);
+  });
+});

@@ -32,3 +32,16 @@ test("a secrets file left readable by others is tightened to 0600", () => {
   assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   fs.rmSync(dir, { recursive: true });
 });
+
+test("secrets saved by an older version keep their values and gain the new ones", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-secrets-"));
+  const file = path.join(dir, "secrets.json");
+  const old = loadOrCreateSecrets(file) as unknown as Record<string, unknown>;
+  delete old.trino;
+  fs.writeFileSync(file, JSON.stringify(old));
+  const upgraded = loadOrCreateSecrets(file);
+  assert.deepEqual(upgraded.s3, old.s3);
+  assert.match(upgraded.trino.users.dashboard, /^[A-Za-z0-9]{24}$/);
+  assert.deepEqual(loadOrCreateSecrets(file), upgraded, "the added values are saved, not regenerated each time");
+  fs.rmSync(dir, { recursive: true });
+});

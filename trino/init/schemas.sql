@@ -1,0 +1,6 @@
+-- The lakehouse's schemas, created by Trino's admin user once Trino is up (locally by
+-- `lakehouse local up`, in the cluster by the query engine's init Job). Idempotent.
+-- Each layer's schema is its bucket: tables land at s3://<layer>/<table>/.
+CREATE SCHEMA IF NOT EXISTS hive.bronze WITH (location = 's3://bronze/');
+CREATE SCHEMA IF NOT EXISTS iceberg.silver WITH (location = 's3://silver/');
+CREATE SCHEMA IF NOT EXISTS iceberg.gold WITH (location = 's3://gold/');
