@@ -1,0 +1,1 @@
+"""Bronze → silver: clean, typed, deduplicated Iceberg tables."""

@@ -1,0 +1,147 @@
+"""Each silver rule, the dedupe key and the reconciliation, on tiny DataFrames."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from pyspark.sql import DataFrame, SparkSession
+
+from lakehouse.silver.trips import clean_trips
+
+DAY = "2024-03-05"
+
+
+def trip(**overrides: object) -> dict:
+    """A valid raw trip in the source's shape (every value a string), with overrides."""
+    record = {
+        "trip_id": "t1",
+        "taxi_id": "taxi-a",
+        "trip_start_timestamp": "2024-03-05T08:15:00.000",
+        "trip_end_timestamp": "2024-03-05T08:35:00.000",
+        "trip_seconds": "1200",
+        "trip_miles": "5.2",
+        "pickup_community_area": "8",
+        "dropoff_community_area": "32",
+        "fare": "15.25",
+        "tips": "3.00",
+        "tolls": "0.00",
+        "extras": "1.00",
+        "trip_total": "19.25",
+        "payment_type": "Credit Card",
+        "company": "Flash Cab",
+    }
+    record.update(overrides)
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def lines(spark: SparkSession, *raw: str | dict, source_file: str = "part-00000.json") -> DataFrame:
+    rows = [(r if isinstance(r, str) else json.dumps(r), source_file, i) for i, r in enumerate(raw)]
+    return spark.createDataFrame(rows, "raw_line string, source_file string, source_order long")
+
+
+def reasons(spark: SparkSession, *raw: str | dict) -> list[str]:
+    _, rejected = clean_trips(lines(spark, *raw), DAY)
+    return [r.reason for r in rejected.collect()]
+
+
+def test_a_valid_trip_is_typed_with_utc_instants_and_the_local_day(spark: SparkSession) -> None:
+    silver, rejected = clean_trips(lines(spark, trip()), DAY)
+    assert rejected.count() == 0
+    row = silver.collect()[0]
+    # 08:15 in Chicago on 5 March 2024 (CST, UTC-6) is 14:15 UTC.
+    assert row.pickup_at == datetime(2024, 3, 5, 14, 15)
+    assert row.dropoff_at == datetime(2024, 3, 5, 14, 35)
+    assert row.pickup_date == date(2024, 3, 5)
+    assert row.fare == Decimal("15.25") and row.trip_total == Decimal("19.25")
+    assert row.trip_seconds == 1200 and row.pickup_community_area == 8
+    assert row.source_file == "part-00000.json"
+
+
+def test_numbers_sent_as_numbers_are_normalised_like_strings(spark: SparkSession) -> None:
+    silver, rejected = clean_trips(lines(spark, trip(fare=15.25, trip_seconds=1200, trip_id="  t1 ")), DAY)
+    assert rejected.count() == 0
+    row = silver.collect()[0]
+    assert (row.trip_id, row.fare, row.trip_seconds) == ("t1", Decimal("15.25"), 1200)
+
+
+RULE_CASES = [
+        ('{"trip_id": "t1", "fare": ', "unparseable_json"),
+        ("", "unparseable_json"),
+        ("[1, 2]", "not_a_json_object"),
+        (trip(trip_id=None), "missing_field:trip_id"),
+        (trip(taxi_id=""), "missing_field:taxi_id"),
+        (trip(trip_start_timestamp=None), "missing_field:trip_start_timestamp"),
+        (trip(fare="twelve"), "invalid_value:fare"),
+        (trip(trip_start_timestamp="05/03/2024 08:15"), "invalid_value:trip_start_timestamp"),
+        (trip(fare="-4.00", trip_total="0.25"), "negative_amount:fare"),
+        (trip(fare="1000000000000", trip_total="1000000000004.00"), "absurd_amount:fare"),
+        (trip(trip_total="99.00"), "total_mismatch"),
+        (trip(trip_end_timestamp="2024-03-05T08:00:00.000"), "dropoff_not_after_pickup"),
+        (trip(trip_end_timestamp="2024-03-05T08:15:00.000"), "dropoff_not_after_pickup"),
+        (trip(trip_seconds="-5"), "implausible_duration"),
+        (trip(trip_miles="450"), "implausible_distance"),
+        (trip(trip_miles="90", trip_seconds="600"), "implausible_speed"),
+        (trip(trip_start_timestamp="2024-03-04T23:50:00.000", trip_end_timestamp="2024-03-05T00:10:00.000"), "pickup_outside_partition_day"),
+        (trip(pickup_community_area="78"), "unknown_zone:pickup_community_area"),
+        (trip(dropoff_community_area="0"), "unknown_zone:dropoff_community_area"),
+]
+
+
+@pytest.fixture(scope="module")
+def rule_reasons(spark: SparkSession) -> dict[str, str]:
+    """All rule cases cleaned in one job, keyed by their raw line (one Spark job, not 19)."""
+    raws = [r if isinstance(r, str) else json.dumps(r) for r, _ in RULE_CASES]
+    _, rejected = clean_trips(lines(spark, *raws), DAY)
+    found = {r.raw_line: r.reason for r in rejected.collect()}
+    assert len(found) == len(RULE_CASES), "every case is rejected exactly once"
+    return found
+
+
+@pytest.mark.parametrize(("raw", "reason"), RULE_CASES, ids=[reason for _, reason in RULE_CASES])
+def test_each_rule_rejects_with_its_named_reason(rule_reasons: dict[str, str], raw: str | dict, reason: str) -> None:
+    assert rule_reasons[raw if isinstance(raw, str) else json.dumps(raw)] == reason
+
+
+def test_the_first_failing_rule_names_the_reason(spark: SparkSession) -> None:
+    assert reasons(spark, trip(taxi_id=None, fare="-1")) == ["missing_field:taxi_id"]
+
+
+def test_a_trip_outside_chicago_has_no_community_area_and_is_kept(spark: SparkSession) -> None:
+    silver, rejected = clean_trips(lines(spark, trip(dropoff_community_area=None)), DAY)
+    assert (silver.count(), rejected.count()) == (1, 0)
+
+
+def test_rejected_records_keep_the_raw_line_and_the_source(spark: SparkSession) -> None:
+    raw = '{"trip_id": "t9", "fare": '
+    _, rejected = clean_trips(lines(spark, raw, source_file="s3a://bronze/trips/part-00003.json"), DAY)
+    row = rejected.collect()[0]
+    assert (row.raw_line, row.source_file, row.source_date) == (raw, "s3a://bronze/trips/part-00003.json", date(2024, 3, 5))
+
+
+def test_dedupe_keeps_the_version_sent_last(spark: SparkSession) -> None:
+    first = trip(trip_id="t1", tips="1.00", trip_total="17.25")
+    exact_copy = dict(first)
+    resent = trip(trip_id="t1", tips="4.00", trip_total="20.25")
+    other = trip(trip_id="t2")
+    silver, rejected = clean_trips(lines(spark, first, exact_copy, other, resent), DAY)
+    rows = {r.trip_id: r for r in silver.collect()}
+    assert set(rows) == {"t1", "t2"}
+    assert rows["t1"].tips == Decimal("4.00")
+    assert rejected.count() == 0
+
+
+def test_dedupe_orders_files_before_positions(spark: SparkSession) -> None:
+    early = lines(spark, trip(tips="9.00", trip_total="25.25"), source_file="part-00000.json")
+    late = lines(spark, trip(tips="2.00", trip_total="18.25"), source_file="part-00001.json")
+    silver, _ = clean_trips(late.unionByName(early), DAY)
+    assert silver.collect()[0].tips == Decimal("2.00")
+
+
+def test_counts_reconcile_lines_equal_silver_plus_rejected_plus_duplicates(spark: SparkSession) -> None:
+    raw = [trip(trip_id=f"t{i}") for i in range(10)] + [trip(trip_id="t3"), trip(trip_id="t4"), "oops", trip(fare="-1", trip_total="3.25")]
+    silver, rejected = clean_trips(lines(spark, *raw), DAY)
+    silver_rows, rejected_rows = silver.count(), rejected.count()
+    duplicates = len(raw) - silver_rows - rejected_rows
+    assert (silver_rows, rejected_rows, duplicates) == (10, 2, 2)
