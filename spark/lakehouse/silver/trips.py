@@ -148,13 +148,22 @@ def to_rejected(checked: DataFrame, source_date: Column) -> DataFrame:
     )
 
 
-def clean_trips(lines: DataFrame, partition_date: str) -> tuple[DataFrame, DataFrame]:
-    """Raw lines (raw_line, source_file, source_order) of one day → (silver rows, rejected).
+def check_trips(lines: DataFrame, partition_date: str | Column) -> DataFrame:
+    """Every line typed and given its reject reason (NULL when valid).
 
-    Both results carry everything the reconciliation needs:
-    lines = silver + rejected + duplicates removed.
+    `partition_date` is the bronze partition's day: a string for one day, or a column
+    (e.g. `source_date`) when lines of several days are cleaned together.
     """
-    day = F.to_date(F.lit(partition_date))
-    checked = with_reject_reason(type_trips(parse_lines(lines)), day)
+    day = partition_date if isinstance(partition_date, Column) else F.to_date(F.lit(partition_date))
+    return with_reject_reason(type_trips(parse_lines(lines)), day)
+
+
+def clean_trips(lines: DataFrame, partition_date: str | Column) -> tuple[DataFrame, DataFrame]:
+    """Raw lines (raw_line, source_file, source_order) → (silver rows, rejected records).
+
+    lines = silver rows + rejected + duplicates removed, for every day.
+    """
+    day = partition_date if isinstance(partition_date, Column) else F.to_date(F.lit(partition_date))
+    checked = check_trips(lines, day)
     valid = checked.where(F.col("reason").isNull())
     return to_silver(deduplicate(valid)), to_rejected(checked, day)

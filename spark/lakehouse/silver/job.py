@@ -1,0 +1,234 @@
+"""The silver job: bronze JSON of one day (or a range) → Iceberg tables in silver.
+
+    spark-submit lakehouse/silver/job.py --date 2024-03-05 [--dataset trips] [--force]
+    spark-submit lakehouse/silver/job.py --from 2024-01-01 --to 2024-12-31
+
+For every day it: waits for nothing but requires the bronze manifest (ingestion's commit
+marker); checks the raw fields against the dataset's contract; cleans, types and dedupes;
+reconciles bronze records = silver rows + rejected + duplicates removed (and bronze lines =
+the manifest's count) before writing anything; replaces the day's rows in silver.trips and
+silver.trips_rejected (one atomic Iceberg commit each); appends to silver.silver_runs; and
+writes the day's completion marker last. Days with a marker are skipped unless --force, so
+an interrupted backfill resumes where it stopped. One Spark session serves all days.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from lakehouse import storage
+from lakehouse.settings import CATALOG, spark_conf
+from lakehouse.silver.contract import ContractViolation, enforce, field_type_profile, load_contract, profile_as_dict
+from lakehouse.silver.layout import MANIFEST, bronze_partition, date_range, manifest_records, silver_marker
+from lakehouse.silver.trips import check_trips, deduplicate, to_rejected, to_silver
+
+TRIPS = f"{CATALOG}.silver.trips"
+REJECTED = f"{CATALOG}.silver.trips_rejected"
+RUNS = f"{CATALOG}.silver.silver_runs"
+
+
+class MissingBronzeError(RuntimeError):
+    """A day's bronze partition has no manifest: ingestion has not committed it."""
+
+
+class ReconciliationError(RuntimeError):
+    """Counts do not add up: nothing is written."""
+
+
+@dataclass
+class DayResult:
+    dataset: str
+    source_date: str
+    bronze_records: int
+    silver_rows: int
+    rejected: int
+    duplicates_removed: int
+    contract_version: int
+
+
+def log(message: str) -> None:
+    print(f"[silver {datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def ensure_tables(spark: SparkSession) -> None:
+    spark.sql(
+        f"""CREATE TABLE IF NOT EXISTS {TRIPS} (
+          trip_id STRING NOT NULL COMMENT 'natural key (source trip id)',
+          taxi_id STRING NOT NULL COMMENT 'the taxi: the driver dimension of gold',
+          pickup_at TIMESTAMP NOT NULL COMMENT 'UTC', dropoff_at TIMESTAMP NOT NULL COMMENT 'UTC',
+          pickup_date DATE NOT NULL COMMENT 'local (America/Chicago) day of pickup; the bronze partition',
+          trip_seconds INT, trip_miles DECIMAL(8,2),
+          pickup_community_area INT, dropoff_community_area INT,
+          fare DECIMAL(10,2) NOT NULL, tips DECIMAL(10,2), tolls DECIMAL(10,2), extras DECIMAL(10,2),
+          trip_total DECIMAL(10,2) NOT NULL, payment_type STRING, company STRING,
+          source_file STRING NOT NULL
+        ) USING iceberg PARTITIONED BY (pickup_date)
+        TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd',
+                       'write.distribution-mode'='hash')"""
+    )
+    spark.sql(
+        f"""CREATE TABLE IF NOT EXISTS {REJECTED} (
+          source_date DATE NOT NULL, source_file STRING, raw_line STRING, reason STRING NOT NULL, trip_id STRING
+        ) USING iceberg PARTITIONED BY (source_date)
+        TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd')"""
+    )
+    spark.sql(
+        f"""CREATE TABLE IF NOT EXISTS {RUNS} (
+          run_id STRING, dataset STRING, source_date DATE, started_at TIMESTAMP, finished_at TIMESTAMP,
+          bronze_records BIGINT, silver_rows BIGINT, rejected BIGINT, duplicates_removed BIGINT,
+          contract_version INT
+        ) USING iceberg TBLPROPERTIES ('format-version'='2')"""
+    )
+
+
+def read_manifests(spark: SparkSession, dataset: str, days: list[date]) -> dict[date, dict]:
+    manifests, missing = {}, []
+    for day in days:
+        text = storage.read_text(spark, f"{bronze_partition(dataset, day)}/{MANIFEST}")
+        if text is None:
+            missing.append(day)
+        else:
+            manifests[day] = json.loads(text)
+    if missing:
+        listed = ", ".join(d.isoformat() for d in missing)
+        raise MissingBronzeError(
+            f"bronze {dataset} has no committed partition (no {MANIFEST}) for: {listed}. "
+            f"Ingest first: lakehouse run ingest --dataset {dataset} --date <day>"
+        )
+    return manifests
+
+
+def read_lines(spark: SparkSession, dataset: str, days: list[date]) -> DataFrame:
+    """Every raw line of the days' data objects, with where it came from and in what order."""
+    paths = [f"{bronze_partition(dataset, d)}/part-*" for d in days]
+    return (
+        spark.read.option("lineSep", "\n").text(paths)
+        .select(
+            F.col("value").alias("raw_line"),
+            F.input_file_name().alias("source_file"),
+            # Order of sending: file block, then position in it (monotonic within a task).
+            F.struct(F.input_file_block_start(), F.monotonically_increasing_id()).alias("source_order"),
+        )
+        .withColumn(
+            "source_date",
+            F.to_date(F.regexp_extract("source_file", r"year=(\d{4})/month=(\d{2})/day=(\d{2})", 0), "'year='yyyy'/month='MM'/day='dd"),
+        )
+    )
+
+
+def run_trips(spark: SparkSession, days: list[date], force: bool) -> list[DayResult]:
+    contract = load_contract("trips")
+    pending = [d for d in days if force or storage.read_text(spark, silver_marker("trips", d)) is None]
+    for d in sorted(set(days) - set(pending)):
+        log(f"trips {d}: already complete (marker present), skipped; --force reruns it")
+    if not pending:
+        return []
+    manifests = read_manifests(spark, "trips", pending)
+    started = datetime.now(timezone.utc)
+    log(f"trips: reading {len(pending)} day(s) of bronze")
+    lines = read_lines(spark, "trips", pending).persist()
+
+    # Contract first: a partition whose raw fields changed stops the run before any write.
+    parsed = lines.withColumn("v", F.expr("try_parse_json(raw_line)"))
+    for day in pending:
+        enforce(contract, profile_as_dict(field_type_profile(parsed.where(F.col("source_date") == F.lit(day)))), bronze_partition("trips", day))
+
+    checked = check_trips(lines, F.col("source_date")).persist()
+    valid = checked.where(F.col("reason").isNull())
+    silver = to_silver(deduplicate(valid, contract.natural_key)).persist()
+    rejected = to_rejected(checked, F.col("source_date")).persist()
+
+    per_day = {r["d"]: r for r in lines.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
+    valid_n = {r["d"]: r["n"] for r in valid.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
+    silver_n = {r["d"]: r["n"] for r in silver.groupBy(F.col("pickup_date").alias("d")).agg(F.count("*").alias("n")).collect()}
+    rejected_n = {r["d"]: r["n"] for r in rejected.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
+
+    results = []
+    for day in pending:
+        bronze = int(per_day[day]["n"]) if day in per_day else 0
+        declared = manifest_records(manifests[day])
+        if bronze != declared:
+            raise ReconciliationError(f"trips {day}: bronze objects hold {bronze} lines but the manifest declares {declared}; the partition is inconsistent, nothing written")
+        result = DayResult("trips", day.isoformat(), bronze, int(silver_n.get(day, 0)), int(rejected_n.get(day, 0)),
+                           int(valid_n.get(day, 0)) - int(silver_n.get(day, 0)), contract.version)
+        if result.bronze_records != result.silver_rows + result.rejected + result.duplicates_removed:
+            raise ReconciliationError(f"trips {day}: {result} does not reconcile; nothing written")
+        results.append(result)
+
+    ensure_tables(spark)
+    day_list = [F.lit(d) for d in pending]
+    # Each overwrite replaces exactly the days being run, in one atomic Iceberg commit,
+    # so a rerun replaces and a crash leaves the previous snapshot visible.
+    rejected.writeTo(REJECTED).overwrite(F.col("source_date").isin(day_list))
+    silver.writeTo(TRIPS).overwrite(F.col("pickup_date").isin(day_list))
+    run_id = str(uuid.uuid4())
+    finished = datetime.now(timezone.utc)
+    runs = spark.createDataFrame(
+        [(run_id, r.dataset, date.fromisoformat(r.source_date), started, finished, r.bronze_records, r.silver_rows,
+          r.rejected, r.duplicates_removed, r.contract_version) for r in results],
+        f"run_id string, dataset string, source_date date, started_at timestamp, finished_at timestamp, "
+        f"bronze_records long, silver_rows long, rejected long, duplicates_removed long, contract_version int",
+    )
+    runs.writeTo(RUNS).append()
+    for r in results:
+        storage.write_text(spark, silver_marker("trips", date.fromisoformat(r.source_date)),
+                           json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat()}))
+        log(f"trips {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
+    for df in (lines, checked, silver, rejected):
+        df.unpersist()
+    return results
+
+
+def build_session() -> SparkSession:
+    builder = SparkSession.builder.appName("lakehouse-silver")
+    for key, value in spark_conf(os.environ).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
+    parser = argparse.ArgumentParser(prog="silver", description="Clean bronze into silver Iceberg tables.")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=date.fromisoformat, help="one day, YYYY-MM-DD")
+    when.add_argument("--from", dest="start", type=date.fromisoformat, help="first day of a range")
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last day of a range (with --from)")
+    parser.add_argument("--dataset", choices=["trips", "all"], default="all")
+    parser.add_argument("--force", action="store_true", help="rerun days that are already complete")
+    args = parser.parse_args(argv)
+    if args.start and not args.end:
+        parser.error("--from needs --to")
+    days = [args.date] if args.date else date_range(args.start, args.end)
+    datasets = ["trips"] if args.dataset == "all" else [args.dataset]
+    return days, datasets, args.force
+
+
+def main(argv: list[str] | None = None) -> int:
+    days, datasets, force = parse_args(sys.argv[1:] if argv is None else argv)
+    t0 = time.monotonic()
+    spark = build_session()
+    spark.sparkContext.setLogLevel("WARN")
+    log(f"session ready in {time.monotonic() - t0:.1f}s")
+    try:
+        results = []
+        for dataset in datasets:
+            results += run_trips(spark, days, force) if dataset == "trips" else []
+        print(json.dumps({"results": [asdict(r) for r in results], "seconds": round(time.monotonic() - t0, 1)}))
+        return 0
+    except (MissingBronzeError, ContractViolation, ReconciliationError) as e:
+        log(f"FAILED: {e}")
+        return 2
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
