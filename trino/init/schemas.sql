@@ -4,3 +4,5 @@
 CREATE SCHEMA IF NOT EXISTS hive.bronze WITH (location = 's3://bronze/');
 CREATE SCHEMA IF NOT EXISTS iceberg.silver WITH (location = 's3://silver/');
 CREATE SCHEMA IF NOT EXISTS iceberg.gold WITH (location = 's3://gold/');
+-- dbt's staging and intermediate views: the pipeline's, never the dashboards'.
+CREATE SCHEMA IF NOT EXISTS iceberg.gold_internal WITH (location = 's3://gold/_internal/');

@@ -6,8 +6,8 @@
 For every day it: waits for nothing but requires the bronze manifest (ingestion's commit
 marker); checks the raw fields against the dataset's contract; cleans, types and dedupes;
 reconciles bronze records = silver rows + rejected + duplicates removed (and bronze lines =
-the manifest's count) before writing anything; replaces the day's rows in silver.trips and
-silver.trips_rejected (one atomic Iceberg commit each); appends to silver.silver_runs; and
+the manifest's count) before writing anything; replaces the day's rows in silver.<dataset> and
+silver.<dataset>_rejected (one atomic Iceberg commit each); appends to silver.silver_runs; and
 writes the day's completion marker last. Days with a marker are skipped unless --force, so
 an interrupted backfill resumes where it stopped. One Spark session serves all days.
 """
@@ -19,21 +19,85 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from lakehouse import storage
 from lakehouse.settings import CATALOG, spark_conf
 from lakehouse.silver.contract import ContractViolation, enforce, field_type_profile, load_contract, profile_as_dict
-from lakehouse.silver.layout import MANIFEST, bronze_partition, date_range, manifest_records, silver_marker
-from lakehouse.silver.trips import check_trips, deduplicate, to_rejected, to_silver
+from lakehouse.silver.layout import MANIFEST, bronze_partition, data_objects, date_range, manifest_records, silver_marker
+from lakehouse.silver import trips, weather
 
-TRIPS = f"{CATALOG}.silver.trips"
-REJECTED = f"{CATALOG}.silver.trips_rejected"
 RUNS = f"{CATALOG}.silver.silver_runs"
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What differs between datasets; the run itself (run_dataset) is the same for all."""
+    name: str
+    table: str
+    rejected_table: str
+    date_column: str
+    table_ddl: str
+    check: Callable[[DataFrame, Column], DataFrame]
+    deduplicate: Callable[[DataFrame], DataFrame]
+    to_silver: Callable[[DataFrame], DataFrame]
+    to_rejected: Callable[[DataFrame, Column], DataFrame]
+    rejected_extra_columns: str = ""
+
+
+REJECTED_DDL = """(
+  source_date DATE NOT NULL, source_file STRING, raw_line STRING, reason STRING NOT NULL{extra}
+) USING iceberg PARTITIONED BY (source_date)
+TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd')"""
+
+TRIPS = DatasetSpec(
+    name="trips",
+    table=f"{CATALOG}.silver.trips",
+    rejected_table=f"{CATALOG}.silver.trips_rejected",
+    date_column="pickup_date",
+    table_ddl="""(
+      trip_id STRING NOT NULL COMMENT 'natural key (source trip id)',
+      taxi_id STRING NOT NULL COMMENT 'the taxi: the driver dimension of gold',
+      pickup_at TIMESTAMP NOT NULL COMMENT 'UTC', dropoff_at TIMESTAMP NOT NULL COMMENT 'UTC',
+      pickup_date DATE NOT NULL COMMENT 'local (America/Chicago) day of pickup; the bronze partition',
+      trip_seconds INT, trip_miles DECIMAL(8,2),
+      pickup_community_area INT, dropoff_community_area INT,
+      fare DECIMAL(10,2) NOT NULL, tips DECIMAL(10,2), tolls DECIMAL(10,2), extras DECIMAL(10,2),
+      trip_total DECIMAL(10,2) NOT NULL, payment_type STRING, company STRING,
+      source_file STRING NOT NULL
+    ) USING iceberg PARTITIONED BY (pickup_date)
+    TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd', 'write.distribution-mode'='hash')""",
+    check=trips.check_trips,
+    deduplicate=trips.deduplicate,
+    to_silver=trips.to_silver,
+    to_rejected=trips.to_rejected,
+    rejected_extra_columns=", trip_id STRING",
+)
+
+WEATHER = DatasetSpec(
+    name="weather",
+    table=f"{CATALOG}.silver.weather",
+    rejected_table=f"{CATALOG}.silver.weather_rejected",
+    date_column="weather_date",
+    table_ddl="""(
+      weather_date DATE NOT NULL COMMENT 'local day', latitude DOUBLE, longitude DOUBLE,
+      temperature_max_c DECIMAL(6,1) NOT NULL, temperature_min_c DECIMAL(6,1) NOT NULL,
+      precipitation_mm DECIMAL(6,1), snowfall_cm DECIMAL(6,1), wind_speed_max_kmh DECIMAL(6,1),
+      source_file STRING NOT NULL
+    ) USING iceberg PARTITIONED BY (years(weather_date))
+    TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd')""",
+    check=weather.check_weather,
+    deduplicate=weather.deduplicate,
+    to_silver=weather.to_silver,
+    to_rejected=weather.to_rejected,
+)
+
+DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER)}
 
 
 class MissingBronzeError(RuntimeError):
@@ -59,28 +123,9 @@ def log(message: str) -> None:
     print(f"[silver {datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def ensure_tables(spark: SparkSession) -> None:
-    spark.sql(
-        f"""CREATE TABLE IF NOT EXISTS {TRIPS} (
-          trip_id STRING NOT NULL COMMENT 'natural key (source trip id)',
-          taxi_id STRING NOT NULL COMMENT 'the taxi: the driver dimension of gold',
-          pickup_at TIMESTAMP NOT NULL COMMENT 'UTC', dropoff_at TIMESTAMP NOT NULL COMMENT 'UTC',
-          pickup_date DATE NOT NULL COMMENT 'local (America/Chicago) day of pickup; the bronze partition',
-          trip_seconds INT, trip_miles DECIMAL(8,2),
-          pickup_community_area INT, dropoff_community_area INT,
-          fare DECIMAL(10,2) NOT NULL, tips DECIMAL(10,2), tolls DECIMAL(10,2), extras DECIMAL(10,2),
-          trip_total DECIMAL(10,2) NOT NULL, payment_type STRING, company STRING,
-          source_file STRING NOT NULL
-        ) USING iceberg PARTITIONED BY (pickup_date)
-        TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd',
-                       'write.distribution-mode'='hash')"""
-    )
-    spark.sql(
-        f"""CREATE TABLE IF NOT EXISTS {REJECTED} (
-          source_date DATE NOT NULL, source_file STRING, raw_line STRING, reason STRING NOT NULL, trip_id STRING
-        ) USING iceberg PARTITIONED BY (source_date)
-        TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd')"""
-    )
+def ensure_tables(spark: SparkSession, spec: DatasetSpec) -> None:
+    spark.sql(f"CREATE TABLE IF NOT EXISTS {spec.table} {spec.table_ddl}")
+    spark.sql(f"CREATE TABLE IF NOT EXISTS {spec.rejected_table} {REJECTED_DDL.format(extra=spec.rejected_extra_columns)}")
     spark.sql(
         f"""CREATE TABLE IF NOT EXISTS {RUNS} (
           run_id STRING, dataset STRING, source_date DATE, started_at TIMESTAMP, finished_at TIMESTAMP,
@@ -107,9 +152,12 @@ def read_manifests(spark: SparkSession, dataset: str, days: list[date]) -> dict[
     return manifests
 
 
-def read_lines(spark: SparkSession, dataset: str, days: list[date]) -> DataFrame:
-    """Every raw line of the days' data objects, with where it came from and in what order."""
-    paths = [f"{bronze_partition(dataset, d)}/part-*" for d in days]
+def read_lines(spark: SparkSession, dataset: str, manifests: dict[date, dict]) -> DataFrame:
+    """Every raw line of the objects the days' manifests commit (an object the manifest does
+    not list is not part of the partition), with where it came from and in what order."""
+    paths = [f"{bronze_partition(dataset, d)}/{name}" for d, m in sorted(manifests.items()) for name in data_objects(m)]
+    if not paths:
+        return spark.createDataFrame([], "raw_line string, source_file string, source_order struct<b:long,i:long>, source_date date")
     return (
         spark.read.option("lineSep", "\n").text(paths)
         .select(
@@ -125,31 +173,32 @@ def read_lines(spark: SparkSession, dataset: str, days: list[date]) -> DataFrame
     )
 
 
-def run_trips(spark: SparkSession, days: list[date], force: bool) -> list[DayResult]:
-    contract = load_contract("trips")
-    pending = [d for d in days if force or storage.read_text(spark, silver_marker("trips", d)) is None]
+def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool) -> list[DayResult]:
+    name = spec.name
+    contract = load_contract(name)
+    pending = [d for d in days if force or storage.read_text(spark, silver_marker(name, d)) is None]
     for d in sorted(set(days) - set(pending)):
-        log(f"trips {d}: already complete (marker present), skipped; --force reruns it")
+        log(f"{name} {d}: already complete (marker present), skipped; --force reruns it")
     if not pending:
         return []
-    manifests = read_manifests(spark, "trips", pending)
+    manifests = read_manifests(spark, name, pending)
     started = datetime.now(timezone.utc)
-    log(f"trips: reading {len(pending)} day(s) of bronze")
-    lines = read_lines(spark, "trips", pending).persist()
+    log(f"{name}: reading {len(pending)} day(s) of bronze")
+    lines = read_lines(spark, name, manifests).persist()
 
     # Contract first: a partition whose raw fields changed stops the run before any write.
     parsed = lines.withColumn("v", F.expr("try_parse_json(raw_line)"))
     for day in pending:
-        enforce(contract, profile_as_dict(field_type_profile(parsed.where(F.col("source_date") == F.lit(day)))), bronze_partition("trips", day))
+        enforce(contract, profile_as_dict(field_type_profile(parsed.where(F.col("source_date") == F.lit(day)))), bronze_partition(name, day))
 
-    checked = check_trips(lines, F.col("source_date")).persist()
+    checked = spec.check(lines, F.col("source_date")).persist()
     valid = checked.where(F.col("reason").isNull())
-    silver = to_silver(deduplicate(valid, contract.natural_key)).persist()
-    rejected = to_rejected(checked, F.col("source_date")).persist()
+    silver = spec.to_silver(spec.deduplicate(valid)).persist()
+    rejected = spec.to_rejected(checked, F.col("source_date")).persist()
 
     per_day = {r["d"]: r for r in lines.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
     valid_n = {r["d"]: r["n"] for r in valid.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
-    silver_n = {r["d"]: r["n"] for r in silver.groupBy(F.col("pickup_date").alias("d")).agg(F.count("*").alias("n")).collect()}
+    silver_n = {r["d"]: r["n"] for r in silver.groupBy(F.col(spec.date_column).alias("d")).agg(F.count("*").alias("n")).collect()}
     rejected_n = {r["d"]: r["n"] for r in rejected.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
 
     results = []
@@ -157,19 +206,19 @@ def run_trips(spark: SparkSession, days: list[date], force: bool) -> list[DayRes
         bronze = int(per_day[day]["n"]) if day in per_day else 0
         declared = manifest_records(manifests[day])
         if bronze != declared:
-            raise ReconciliationError(f"trips {day}: bronze objects hold {bronze} lines but the manifest declares {declared}; the partition is inconsistent, nothing written")
-        result = DayResult("trips", day.isoformat(), bronze, int(silver_n.get(day, 0)), int(rejected_n.get(day, 0)),
+            raise ReconciliationError(f"{name} {day}: bronze objects hold {bronze} lines but the manifest declares {declared}; the partition is inconsistent, nothing written")
+        result = DayResult(name, day.isoformat(), bronze, int(silver_n.get(day, 0)), int(rejected_n.get(day, 0)),
                            int(valid_n.get(day, 0)) - int(silver_n.get(day, 0)), contract.version)
         if result.bronze_records != result.silver_rows + result.rejected + result.duplicates_removed:
-            raise ReconciliationError(f"trips {day}: {result} does not reconcile; nothing written")
+            raise ReconciliationError(f"{name} {day}: {result} does not reconcile; nothing written")
         results.append(result)
 
-    ensure_tables(spark)
+    ensure_tables(spark, spec)
     day_list = [F.lit(d) for d in pending]
     # Each overwrite replaces exactly the days being run, in one atomic Iceberg commit,
     # so a rerun replaces and a crash leaves the previous snapshot visible.
-    rejected.writeTo(REJECTED).overwrite(F.col("source_date").isin(day_list))
-    silver.writeTo(TRIPS).overwrite(F.col("pickup_date").isin(day_list))
+    rejected.writeTo(spec.rejected_table).overwrite(F.col("source_date").isin(day_list))
+    silver.writeTo(spec.table).overwrite(F.col(spec.date_column).isin(day_list))
     run_id = str(uuid.uuid4())
     finished = datetime.now(timezone.utc)
     runs = spark.createDataFrame(
@@ -180,9 +229,9 @@ def run_trips(spark: SparkSession, days: list[date], force: bool) -> list[DayRes
     )
     runs.writeTo(RUNS).append()
     for r in results:
-        storage.write_text(spark, silver_marker("trips", date.fromisoformat(r.source_date)),
+        storage.write_text(spark, silver_marker(name, date.fromisoformat(r.source_date)),
                            json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat()}))
-        log(f"trips {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
+        log(f"{name} {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
     for df in (lines, checked, silver, rejected):
         df.unpersist()
     return results
@@ -201,13 +250,14 @@ def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
     when.add_argument("--date", type=date.fromisoformat, help="one day, YYYY-MM-DD")
     when.add_argument("--from", dest="start", type=date.fromisoformat, help="first day of a range")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last day of a range (with --from)")
-    parser.add_argument("--dataset", choices=["trips", "all"], default="all")
+    parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
     parser.add_argument("--force", action="store_true", help="rerun days that are already complete")
     args = parser.parse_args(argv)
     if args.start and not args.end:
         parser.error("--from needs --to")
     days = [args.date] if args.date else date_range(args.start, args.end)
-    datasets = ["trips"] if args.dataset == "all" else [args.dataset]
+    # Weather first: it is small, and gold joins trips to it.
+    datasets = ["weather", "trips"] if args.dataset == "all" else [args.dataset]
     return days, datasets, args.force
 
 
@@ -220,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = []
         for dataset in datasets:
-            results += run_trips(spark, days, force) if dataset == "trips" else []
+            results += run_dataset(spark, DATASETS[dataset], days, force)
         print(json.dumps({"results": [asdict(r) for r in results], "seconds": round(time.monotonic() - t0, 1)}))
         return 0
     except (MissingBronzeError, ContractViolation, ReconciliationError) as e:

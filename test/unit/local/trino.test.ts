@@ -19,7 +19,7 @@ test("the password file has one bcrypt $2y$ line per user that verifies its pass
 
 test("the init SQL splits into its statements, comments dropped", () => {
   const statements = sqlStatements(fs.readFileSync(path.join(repoRoot, "trino", "init", "schemas.sql"), "utf8"));
-  assert.equal(statements.length, 3);
+  assert.equal(statements.length, 4);
   assert.ok(statements.every((s) => s.startsWith("CREATE SCHEMA IF NOT EXISTS")));
 });
 

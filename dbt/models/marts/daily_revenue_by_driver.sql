@@ -1,0 +1,63 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_run_window('revenue_date') }}",
+        properties={
+            "partitioning": "ARRAY['day(revenue_date)']",
+            "sorted_by": "ARRAY['driver_id']"
+        }
+    )
+}}
+
+with
+
+trips as (
+    select * from {{ ref('fct_trips') }}
+    {% if is_incremental() %}
+    where {{ in_run_window('trip_date') }}
+    {% endif %}
+),
+
+weather as (
+    select * from {{ ref('dim_weather') }}
+),
+
+per_driver_day as (
+    select
+        trip_date as revenue_date,
+        driver_id,
+        count(*) as trips,
+        sum(fare) as fare,
+        sum(tips) as tips,
+        sum(tolls) as tolls,
+        sum(surcharges) as surcharges,
+        sum(total_revenue) as total_revenue,
+        sum(trip_miles) as distance_miles
+    from trips
+    group by trip_date, driver_id
+),
+
+final as (
+    select
+        d.revenue_date,
+        d.driver_id,
+        d.trips,
+        d.fare,
+        d.tips,
+        d.tolls,
+        d.surcharges,
+        d.total_revenue,
+        d.distance_miles,
+        cast(d.total_revenue / d.trips as decimal(12, 2)) as revenue_per_trip,
+        cast(d.total_revenue / nullif(d.distance_miles, 0) as decimal(12, 2)) as revenue_per_mile,
+        w.weather_condition,
+        w.temperature_max_c,
+        w.temperature_min_c,
+        w.precipitation_mm,
+        w.snowfall_cm
+    from per_driver_day as d
+    left join weather as w on w.weather_date = d.revenue_date
+)
+
+select * from final
