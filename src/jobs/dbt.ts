@@ -19,6 +19,7 @@ export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } 
       DBT_TARGET_PATH: path.join(work, "target"),
       DBT_LOG_PATH: path.join(work, "logs"),
       DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+      DBT_USE_COLORS: process.stderr.isTTY ? "true" : "false",
     },
     echo: opts.echo,
   });

@@ -9,6 +9,7 @@ import { run } from "../../lib/exec";
 import { httpProbe } from "../health";
 import { repoRoot } from "../paths";
 import { DATABASES } from "./postgres";
+import { trinoTls } from "./trino";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
@@ -25,6 +26,8 @@ export function supersetEnv(ctx: StackContext): Record<string, string> {
     FLASK_APP: "superset",
     // Superset reaches only loopback services here; never phone home.
     SUPERSET_DISABLE_TELEMETRY: "1",
+    // The Trino driver (requests) prefers this variable over a connection's own CA: name ours.
+    REQUESTS_CA_BUNDLE: trinoTls(ctx).clientBundle,
   };
 }
 

@@ -1,0 +1,70 @@
+/**
+ * The pipeline's steps on the local stack: silver (Spark) and gold (dbt on Trino), each
+ * gated on its upstream's commit markers, each run with its own identity.
+ */
+import type { Logger } from "../lib/log";
+import { getText, s3Client } from "../lib/s3";
+import { objectStoreEndpoint } from "../local/services/objectstore";
+import type { StackContext } from "../local/services/types";
+import { dbt } from "./dbt";
+import { sparkSubmit } from "./spark";
+
+export type SilverDataset = "trips" | "weather" | "all";
+
+export interface SilverDayResult {
+  dataset: string;
+  source_date: string;
+  bronze_records: number;
+  silver_rows: number;
+  rejected: number;
+  duplicates_removed: number;
+}
+
+export async function runSilver(ctx: StackContext, days: string[], opts: { dataset?: SilverDataset; force?: boolean; log: Logger }): Promise<SilverDayResult[]> {
+  const range = days.length === 1 ? ["--date", days[0]] : ["--from", days[0], "--to", days[days.length - 1]];
+  opts.log.step(`silver: Spark job for ${days.length === 1 ? days[0] : `${days[0]} .. ${days.at(-1)}`} (dataset ${opts.dataset ?? "all"})`);
+  let out: string;
+  try {
+    out = await sparkSubmit(ctx, {
+      script: "lakehouse/silver/job.py",
+      args: [...range, "--dataset", opts.dataset ?? "all", ...(opts.force ? ["--force"] : [])],
+      identity: "spark",
+      echo: true,
+    });
+  } catch (e) {
+    const lines = ((e as { output?: string }).output ?? "").split("\n");
+    const failed = lines.filter((l) => l.includes("FAILED:") || l.startsWith("  ")).join("\n");
+    throw new Error(`silver failed${failed ? `:\n${failed}` : ` (${(e as Error).message.split("\n")[0]})`}`);
+  }
+  const report = out.split("\n").filter((l) => l.startsWith('{"results"')).pop();
+  if (!report) throw new Error("silver finished without its JSON report");
+  return (JSON.parse(report) as { results: SilverDayResult[] }).results;
+}
+
+/** Fails unless silver has committed every day (its markers are what gold waits for). */
+export async function requireSilverMarkers(ctx: StackContext, days: string[]): Promise<void> {
+  const keys = ctx.secrets.s3.dbt;
+  const client = s3Client({ endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys });
+  const missing: string[] = [];
+  for (const day of days) {
+    for (const dataset of ["trips", "weather"]) {
+      if ((await getText(client, "silver", `_markers/${dataset}/date=${day}.json`)) === undefined) missing.push(`${dataset} ${day}`);
+    }
+  }
+  if (missing.length) {
+    throw new Error(`silver has not completed: ${missing.join(", ")}. Run 'lakehouse run silver --date <day>' first`);
+  }
+}
+
+export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
+  await requireSilverMarkers(ctx, days);
+  const vars = `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`;
+  opts.log.step(`gold: dbt build ${opts.fullRefresh ? "--full-refresh" : `for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`}`);
+  try {
+    await dbt(ctx, ["build", "--vars", vars, ...(opts.fullRefresh ? ["--full-refresh"] : [])], { echo: true });
+  } catch (e) {
+    const out = (e as { output?: string }).output ?? "";
+    const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
+    throw new Error(`gold (dbt build) failed:\n${errors || (e as Error).message}`);
+  }
+}
