@@ -1,0 +1,1 @@
+"""Iceberg table maintenance (compaction, z-order, snapshot expiry, orphan removal)."""

@@ -1,0 +1,139 @@
+"""Table maintenance for silver and gold, run by Spark (Trino has no z-order).
+
+    spark-submit lakehouse/maintenance/job.py [--layer silver|gold|all] [--dry-run]
+
+Per table: compact small files (bin-pack), or rewrite with a z-order on the dashboard's
+filter columns for the large tables; expire snapshots older than the retention (keeping
+the last few, so time travel over recent runs still works); remove orphan files (files no
+snapshot references, e.g. left by a crashed write) older than a safety margin, so a write
+in progress is never touched.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+
+from pyspark.sql import SparkSession
+
+from lakehouse.settings import CATALOG, spark_conf
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    table: str
+    layer: str
+    # Columns of the z-order; empty means a plain bin-pack compaction.
+    zorder: tuple[str, ...] = ()
+
+
+PLANS = (
+    TablePlan("silver.trips", "silver", ("pickup_date", "taxi_id")),
+    TablePlan("silver.trips_rejected", "silver"),
+    TablePlan("silver.weather", "silver"),
+    TablePlan("silver.weather_rejected", "silver"),
+    TablePlan("silver.silver_runs", "silver"),
+    TablePlan("gold.fct_trips", "gold", ("trip_date", "driver_id")),
+    TablePlan("gold.daily_revenue_by_driver", "gold", ("revenue_date", "driver_id")),
+    TablePlan("gold.revenue_trends", "gold"),
+    TablePlan("gold.dim_driver", "gold"),
+)
+
+
+@dataclass
+class TableResult:
+    table: str
+    files_before: int
+    files_after: int
+    rewritten_files: int
+    added_files: int
+    expired_snapshots: int
+    orphan_files_removed: int
+    seconds: float
+
+
+def log(message: str) -> None:
+    print(f"[maintain {datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def data_files(spark: SparkSession, table: str) -> int:
+    return spark.sql(f"SELECT count(*) AS n FROM {CATALOG}.{table}.files").collect()[0]["n"]
+
+
+def exists(spark: SparkSession, table: str) -> bool:
+    schema, name = table.split(".")
+    return spark.sql(f"SHOW TABLES IN {CATALOG}.{schema}").where(f"tableName = '{name}'").count() == 1
+
+
+def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last: int, orphan_margin_hours: int) -> TableResult:
+    t0 = time.monotonic()
+    full = f"{plan.table}"
+    before = data_files(spark, full)
+    if plan.zorder:
+        order = ",".join(plan.zorder)
+        rewrite = spark.sql(
+            f"CALL {CATALOG}.system.rewrite_data_files(table => '{full}', strategy => 'sort', "
+            f"sort_order => 'zorder({order})', options => map('min-input-files', '2', 'rewrite-all', 'false'))"
+        ).collect()[0]
+    else:
+        rewrite = spark.sql(
+            f"CALL {CATALOG}.system.rewrite_data_files(table => '{full}', options => map('min-input-files', '2'))"
+        ).collect()[0]
+    older_than = (datetime.now(timezone.utc) - timedelta(days=retain_days)).strftime("%Y-%m-%d %H:%M:%S")
+    expired = spark.sql(
+        f"CALL {CATALOG}.system.expire_snapshots(table => '{full}', older_than => TIMESTAMP '{older_than}', retain_last => {retain_last})"
+    ).collect()[0]
+    orphan_before = (datetime.now(timezone.utc) - timedelta(hours=orphan_margin_hours)).strftime("%Y-%m-%d %H:%M:%S")
+    orphans = spark.sql(
+        f"CALL {CATALOG}.system.remove_orphan_files(table => '{full}', older_than => TIMESTAMP '{orphan_before}')"
+    ).collect()
+    after = data_files(spark, full)
+    return TableResult(
+        table=full,
+        files_before=before,
+        files_after=after,
+        rewritten_files=int(rewrite["rewritten_data_files_count"]),
+        added_files=int(rewrite["added_data_files_count"]),
+        expired_snapshots=int(sum(v for k, v in expired.asDict().items() if k.startswith("deleted_") and k.endswith("_count") and "manifest" not in k and "statistics" not in k)),
+        orphan_files_removed=len(orphans),
+        seconds=round(time.monotonic() - t0, 1),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="maintain", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--layer", choices=["silver", "gold", "all"], default="all")
+    parser.add_argument("--retain-days", type=int, default=7, help="expire snapshots older than this (default 7)")
+    parser.add_argument("--retain-last", type=int, default=5, help="but always keep this many (default 5)")
+    parser.add_argument("--orphan-margin-hours", type=int, default=24,
+                        help="only remove unreferenced files older than this, so running writes are safe (default 24)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    builder = SparkSession.builder.appName("lakehouse-maintenance")
+    for key, value in spark_conf(os.environ).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        results = []
+        for plan in PLANS:
+            if args.layer not in ("all", plan.layer):
+                continue
+            if not exists(spark, plan.table):
+                log(f"{plan.table}: does not exist yet, skipped")
+                continue
+            result = maintain(spark, plan, args.retain_days, args.retain_last, args.orphan_margin_hours)
+            log(f"{result.table}: files {result.files_before} -> {result.files_after}, "
+                f"{result.expired_snapshots} expired snapshot files, {result.orphan_files_removed} orphans removed ({result.seconds}s)")
+            results.append(result)
+        print(json.dumps({"results": [asdict(r) for r in results]}))
+        return 0
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
