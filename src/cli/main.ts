@@ -1,8 +1,11 @@
 /** The `lakehouse` command line: the local stack, the pipeline's jobs and queries. */
 import { Command } from "commander";
 import { consoleLogger } from "../lib/log";
+import { registerDemoCommand } from "./demo";
 import { registerLocalCommands } from "./local";
 import { registerQueryCommand } from "./query";
+import { registerRunCommands } from "./run";
+import { registerValidateCommand } from "./validate";
 
 const program = new Command()
   .name("lakehouse")
@@ -12,12 +15,13 @@ const program = new Command()
 
 const log = consoleLogger();
 registerLocalCommands(program, log);
+registerRunCommands(program, log);
+registerValidateCommand(program, log);
 registerQueryCommand(program, log);
+registerDemoCommand(program, log);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`lakehouse: error: ${message}\n`);
   process.exitCode = 1;
 });
-
-

@@ -14,6 +14,7 @@ an interrupted backfill resumes where it stopped. One Spark session serves all d
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -135,6 +136,18 @@ def ensure_tables(spark: SparkSession, spec: DatasetSpec) -> None:
     )
 
 
+def manifest_digest(manifest: dict) -> str:
+    """Identifies one committed version of a bronze partition."""
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+
+
+def up_to_date(spark: SparkSession, dataset: str, day: date, manifest: dict) -> bool:
+    """True when silver already holds this day from this very bronze partition (a re-ingested
+    day has a new manifest, so its marker no longer matches and the day runs again)."""
+    text = storage.read_text(spark, silver_marker(dataset, day))
+    return text is not None and json.loads(text).get("bronze_manifest_sha256") == manifest_digest(manifest)
+
+
 def read_manifests(spark: SparkSession, dataset: str, days: list[date]) -> dict[date, dict]:
     manifests, missing = {}, []
     for day in days:
@@ -176,12 +189,13 @@ def read_lines(spark: SparkSession, dataset: str, manifests: dict[date, dict]) -
 def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool) -> list[DayResult]:
     name = spec.name
     contract = load_contract(name)
-    pending = [d for d in days if force or storage.read_text(spark, silver_marker(name, d)) is None]
+    manifests = read_manifests(spark, name, days)
+    pending = [d for d in days if force or not up_to_date(spark, name, d, manifests[d])]
     for d in sorted(set(days) - set(pending)):
-        log(f"{name} {d}: already complete (marker present), skipped; --force reruns it")
+        log(f"{name} {d}: already complete for this bronze partition (marker present), skipped; --force reruns it")
     if not pending:
         return []
-    manifests = read_manifests(spark, name, pending)
+    manifests = {d: manifests[d] for d in pending}
     started = datetime.now(timezone.utc)
     log(f"{name}: reading {len(pending)} day(s) of bronze")
     lines = read_lines(spark, name, manifests).persist()
@@ -230,7 +244,8 @@ def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force:
     runs.writeTo(RUNS).append()
     for r in results:
         storage.write_text(spark, silver_marker(name, date.fromisoformat(r.source_date)),
-                           json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat()}))
+                           json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat(),
+                                       "bronze_manifest_sha256": manifest_digest(manifests[date.fromisoformat(r.source_date)])}))
         log(f"{name} {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
     for df in (lines, checked, silver, rejected):
         df.unpersist()

@@ -1,0 +1,74 @@
+/** `lakehouse validate <layer>`: checks a layer's promises for a day or a range. */
+import { Argument, type Command } from "commander";
+import { datasetsFor, validateBronze } from "../ingest";
+import type { Logger } from "../lib/log";
+import { query } from "../lib/trino";
+import { dbt } from "../jobs/dbt";
+import { objectStoreEndpoint } from "../local/services/objectstore";
+import { trinoTls, trinoUrl } from "../local/services/trino";
+import { stackContext } from "../local/stack";
+import type { StackContext } from "../local/services/types";
+import { resolveDays, type DayOptions } from "./run";
+import { renderTable } from "./table";
+
+/** Silver: every day has its marker, its run reconciles, and the table holds what the run wrote. */
+export async function validateSilver(ctx: StackContext, days: string[]): Promise<string[]> {
+  const target = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
+  const list = days.map((d) => `date '${d}'`).join(", ");
+  const runs = await query(target, `
+    select dataset, cast(source_date as varchar), bronze_records, silver_rows, rejected, duplicates_removed
+    from (select *, row_number() over (partition by dataset, source_date order by finished_at desc) as n
+          from iceberg.silver.silver_runs where source_date in (${list})) where n = 1`);
+  const tables = await query(target, `
+    select 'trips', cast(pickup_date as varchar), count(*) from iceberg.silver.trips where pickup_date in (${list}) group by 2
+    union all
+    select 'weather', cast(weather_date as varchar), count(*) from iceberg.silver.weather where weather_date in (${list}) group by 2`);
+  const rows = new Map(tables.rows.map((r) => [`${r[0]} ${r[1]}`, Number(r[2])]));
+  const latest = new Map(runs.rows.map((r) => [`${r[0]} ${r[1]}`, r.slice(2).map(Number)]));
+  const problems: string[] = [];
+  for (const day of days) {
+    for (const dataset of ["weather", "trips"]) {
+      const run = latest.get(`${dataset} ${day}`);
+      if (!run) {
+        problems.push(`${dataset} ${day}: no silver run recorded`);
+        continue;
+      }
+      const [bronze, silver, rejected, dups] = run;
+      if (bronze !== silver + rejected + dups) problems.push(`${dataset} ${day}: bronze ${bronze} != silver ${silver} + rejected ${rejected} + duplicates ${dups}`);
+      const inTable = rows.get(`${dataset} ${day}`) ?? 0;
+      if (inTable !== silver) problems.push(`${dataset} ${day}: the run wrote ${silver} rows but the table holds ${inTable}`);
+    }
+  }
+  return problems;
+}
+
+export function registerValidateCommand(program: Command, log: Logger): void {
+  program
+    .command("validate")
+    .description("check a layer: bronze manifests and objects, silver reconciliation, gold's dbt tests")
+    .addArgument(new Argument("<layer>", "bronze | silver | gold").choices(["bronze", "silver", "gold"]))
+    .option("--date <day>", "the day, YYYY-MM-DD")
+    .option("--from <day>", "first day of a range")
+    .option("--to <day>", "last day of a range")
+    .option("--content", "bronze: also re-read every object and check its sha256 and line count")
+    .action(async (layer: "bronze" | "silver" | "gold", opts: DayOptions & { content?: boolean }) => {
+      const ctx = await stackContext(log, false);
+      if (!ctx) throw new Error("the local stack is not set up here: run 'lakehouse local up' first");
+      if (layer === "gold") {
+        await dbt(ctx, ["test"], { echo: true });
+        return void log.step("gold: every dbt test passed");
+      }
+      const days = resolveDays(opts);
+      if (layer === "bronze") {
+        const result = await validateBronze({ s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest }, datasets: datasetsFor("all"), dates: days, content: opts.content, log });
+        if (!result.ok) throw new Error(`bronze is not valid for ${result.partitions.filter((p) => !p.ok).length} partition(s)`);
+        return void log.step(`bronze: ${result.partitions.length} partition(s) valid`);
+      }
+      const problems = await validateSilver(ctx, days);
+      if (problems.length) {
+        process.stdout.write(renderTable(["problem"], problems.map((p) => [p])) + "\n");
+        throw new Error(`silver is not valid (${problems.length} problem(s))`);
+      }
+      log.step(`silver: ${days.length} day(s) reconciled`);
+    });
+}

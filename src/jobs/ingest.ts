@@ -1,0 +1,45 @@
+/**
+ * Ingestion on the local stack: the bronze writer (src/ingest) with the ingestion job's own
+ * S3 identity, then the new partitions registered in Trino's hive catalog so raw records
+ * are queryable at once.
+ */
+import { connectorsFor, ingestRange, type DatasetChoice, type IngestRangeResult, type SourceName } from "../ingest";
+import type { Logger } from "../lib/log";
+import { query } from "../lib/trino";
+import { objectStoreEndpoint } from "../local/services/objectstore";
+import { trinoTls, trinoUrl } from "../local/services/trino";
+import type { StackContext } from "../local/services/types";
+
+export interface IngestOptions {
+  force?: boolean;
+  rowsPerDay?: number;
+  source?: string;
+  dataset?: DatasetChoice;
+  log: Logger;
+}
+
+export async function runIngest(ctx: StackContext, days: string[], opts: IngestOptions): Promise<IngestRangeResult> {
+  const keys = ctx.secrets.s3.ingest;
+  const connectors = connectorsFor({ source: (opts.source ?? "synthetic") as SourceName, dataset: opts.dataset ?? "all", rowsPerDay: opts.rowsPerDay });
+  opts.log.step(`ingest: ${connectors.map((c) => `${c.dataset} (${c.source})`).join(", ")} for ${days.length} day(s)`);
+  const result = await ingestRange({
+    s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys },
+    connectors,
+    dates: days,
+    force: opts.force,
+    log: opts.log,
+    onProgress: (e) => {
+      if (e.kind === "day-committed") opts.log.step(`ingest [${e.index}/${e.total}] ${e.dataset} ${e.date}: ${e.records} records, ${(e.bytes / 1e6).toFixed(1)} MB in ${e.seconds.toFixed(1)}s`);
+    },
+  });
+  await registerBronzePartitions(ctx);
+  return result;
+}
+
+/** Adds new bronze partitions to the hive catalog's tables (as the pipeline user). */
+export async function registerBronzePartitions(ctx: StackContext): Promise<void> {
+  const pipeline = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
+  for (const table of ["trips", "weather"]) {
+    await query(pipeline, `CALL hive.system.sync_partition_metadata('bronze', '${table}', 'ADD')`);
+  }
+}
