@@ -1,0 +1,168 @@
+/**
+ * Every knob of the program, read once with typed defaults and validated up front.
+ * Pulumi.yaml declares the same keys with the same defaults (a test keeps them equal).
+ */
+
+/**
+ * Resources of one container: requests = what the scheduler reserves; limits = the cap.
+ * Kubernetes units (Mi, Gi), except sparkDriver/sparkExecutor: JVM sizes (m, g) for the operator.
+ */
+export interface Size {
+  cpu: string;
+  cpuLimit: string;
+  memory: string;
+}
+
+export type Workload =
+  | "minio" | "postgres" | "metastore" | "trinoCoordinator" | "trinoWorker" | "superset"
+  | "ingest" | "dbt" | "sparkDriver" | "sparkExecutor" | "maintenance" | "waiter" | "initJob";
+
+/** Sizes per profile; `small` must let the dev stack fit a 16 GB laptop (summed in a test). */
+export const SIZES: Record<"small" | "large", Record<Workload, Size>> = {
+  small: {
+    minio: { cpu: "100m", cpuLimit: "1", memory: "512Mi" },
+    postgres: { cpu: "100m", cpuLimit: "1", memory: "384Mi" },
+    metastore: { cpu: "100m", cpuLimit: "1", memory: "768Mi" },
+    trinoCoordinator: { cpu: "250m", cpuLimit: "2", memory: "1536Mi" },
+    trinoWorker: { cpu: "250m", cpuLimit: "2", memory: "1536Mi" },
+    superset: { cpu: "100m", cpuLimit: "1", memory: "1Gi" },
+    ingest: { cpu: "100m", cpuLimit: "1", memory: "512Mi" },
+    dbt: { cpu: "100m", cpuLimit: "1", memory: "384Mi" },
+    sparkDriver: { cpu: "1", cpuLimit: "1", memory: "768m" },
+    sparkExecutor: { cpu: "1", cpuLimit: "1", memory: "768m" },
+    maintenance: { cpu: "500m", cpuLimit: "2", memory: "1Gi" },
+    waiter: { cpu: "10m", cpuLimit: "200m", memory: "128Mi" },
+    initJob: { cpu: "100m", cpuLimit: "1", memory: "384Mi" },
+  },
+  large: {
+    minio: { cpu: "1", cpuLimit: "4", memory: "4Gi" },
+    postgres: { cpu: "500m", cpuLimit: "2", memory: "2Gi" },
+    metastore: { cpu: "500m", cpuLimit: "2", memory: "2Gi" },
+    trinoCoordinator: { cpu: "2", cpuLimit: "4", memory: "8Gi" },
+    trinoWorker: { cpu: "4", cpuLimit: "8", memory: "16Gi" },
+    superset: { cpu: "500m", cpuLimit: "2", memory: "2Gi" },
+    ingest: { cpu: "500m", cpuLimit: "2", memory: "1Gi" },
+    dbt: { cpu: "250m", cpuLimit: "1", memory: "512Mi" },
+    sparkDriver: { cpu: "1", cpuLimit: "2", memory: "4g" },
+    sparkExecutor: { cpu: "2", cpuLimit: "4", memory: "8g" },
+    maintenance: { cpu: "2", cpuLimit: "4", memory: "8Gi" },
+    waiter: { cpu: "10m", cpuLimit: "200m", memory: "128Mi" },
+    initJob: { cpu: "250m", cpuLimit: "1", memory: "1Gi" },
+  },
+};
+
+export interface LakehouseConfig {
+  namespace: string;
+  storageClass: string;
+  size: "small" | "large";
+  objectStore: { mode: "minio" | "external"; minioImage: string; storageSize: string; endpoint?: string; region: string; adminApi: string };
+  postgres: { image: string; storageSize: string };
+  metastore: { image?: string };
+  trino: { image: string; workers: number };
+  spark: { operatorChartVersion: string; version: string; executors: number };
+  images: { registry: string; tag: string; build: boolean };
+  exposeNodePorts: boolean;
+  schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
+  timeZone: string;
+  datasets: string[];
+  ingestSource: string;
+}
+
+/** Defaults, also declared in Pulumi.yaml. Images pinned; see the comments there for why each pin. */
+export const DEFAULTS: Record<string, string> = {
+  namespace: "lakehouse",
+  storageClass: "standard",
+  size: "small",
+  objectStoreMode: "minio",
+  // Upstream stopped publishing community images (2025-10); the last quay.io tag, frozen. Configurable.
+  minioImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+  minioStorageSize: "20Gi",
+  s3Region: "us-east-1",
+  minioAdminApi: "localhost:30900",
+  postgresImage: "postgres:17.6",
+  postgresStorageSize: "5Gi",
+  // Held at 476: the local stack runs 476 (the last trino-server on Maven Central); same engine everywhere.
+  trinoImage: "trinodb/trino:476",
+  trinoWorkers: "1",
+  sparkOperatorChartVersion: "2.5.2",
+  sparkVersion: "4.1.4",
+  sparkExecutors: "1",
+  imageRegistry: "localhost:5001",
+  imageTag: "dev",
+  buildImages: "true",
+  exposeNodePorts: "true",
+  ingestSchedule: "15 1 * * *",
+  silverSchedule: "0 2 * * *",
+  goldSchedule: "0 3 * * *",
+  maintenanceSchedule: "0 4 * * 0",
+  timeZone: "Etc/UTC",
+  datasets: "trips,weather",
+  ingestSource: "synthetic",
+};
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+export function validCron(expr: string): boolean {
+  const f = expr.trim().split(/\s+/);
+  return f.length === 5 && f.every((x) => CRON_FIELD.test(x));
+}
+
+const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Reads and validates every key; throws one error naming every bad field. */
+export function readConfig(get: (key: string) => string | undefined): LakehouseConfig {
+  const errors: string[] = [];
+  const s = (k: string): string => get(k) ?? DEFAULTS[k] ?? "";
+  const int = (k: string, min: number): number => {
+    const n = Number(s(k));
+    if (!Number.isInteger(n) || n < min) errors.push(`${k} must be an integer >= ${min} (got "${s(k)}")`);
+    return n;
+  };
+  const bool = (k: string): boolean => {
+    if (!["true", "false"].includes(s(k))) errors.push(`${k} must be true or false (got "${s(k)}")`);
+    return s(k) === "true";
+  };
+  const oneOf = <T extends string>(k: string, allowed: readonly T[]): T => {
+    if (!allowed.includes(s(k) as T)) errors.push(`${k} must be one of ${allowed.join(", ")} (got "${s(k)}")`);
+    return s(k) as T;
+  };
+  const qty = (k: string): string => {
+    if (!QUANTITY.test(s(k))) errors.push(`${k} must be a Kubernetes quantity such as 20Gi (got "${s(k)}")`);
+    return s(k);
+  };
+  const mode = oneOf("objectStoreMode", ["minio", "external"] as const);
+  const endpoint = get("s3Endpoint") || undefined;
+  if (mode === "external" && !endpoint) errors.push("s3Endpoint is required when objectStoreMode is external");
+  if (mode === "minio" && endpoint) errors.push("s3Endpoint is set but objectStoreMode is minio: the in-cluster MinIO is the endpoint; remove one");
+  if (endpoint && !/^https?:\/\/[^/]+$/.test(endpoint)) errors.push(`s3Endpoint must be scheme://host[:port] (got "${endpoint}")`);
+  if (!DNS_LABEL.test(s("namespace"))) errors.push(`namespace must be a DNS label (got "${s("namespace")}")`);
+  const schedules = {
+    ingest: s("ingestSchedule"), silver: s("silverSchedule"), gold: s("goldSchedule"), maintenance: s("maintenanceSchedule"),
+  };
+  for (const [job, cron] of Object.entries(schedules)) if (!validCron(cron)) errors.push(`${job}Schedule is not a 5-field cron expression (got "${cron}")`);
+  const datasets = s("datasets").split(",").map((d) => d.trim()).filter(Boolean);
+  if (datasets.length === 0 || !datasets.every((d) => DNS_LABEL.test(d))) errors.push(`datasets must be a comma-separated list of names (got "${s("datasets")}")`);
+  const cfg: LakehouseConfig = {
+    namespace: s("namespace"),
+    storageClass: s("storageClass"),
+    size: oneOf("size", ["small", "large"] as const),
+    objectStore: { mode, minioImage: s("minioImage"), storageSize: qty("minioStorageSize"), endpoint, region: s("s3Region"), adminApi: s("minioAdminApi") },
+    postgres: { image: s("postgresImage"), storageSize: qty("postgresStorageSize") },
+    metastore: { image: get("metastoreImage") || undefined },
+    trino: { image: s("trinoImage"), workers: int("trinoWorkers", 0) },
+    spark: { operatorChartVersion: s("sparkOperatorChartVersion"), version: s("sparkVersion"), executors: int("sparkExecutors", 1) },
+    images: { registry: s("imageRegistry"), tag: s("imageTag"), build: bool("buildImages") },
+    exposeNodePorts: bool("exposeNodePorts"),
+    schedules,
+    timeZone: s("timeZone"),
+    datasets,
+    ingestSource: s("ingestSource"),
+  };
+  for (const image of [cfg.objectStore.minioImage, cfg.postgres.image, cfg.trino.image]) {
+    if (!/:[\w][\w.-]*$|@sha256:[0-9a-f]{64}$/.test(image)) errors.push(`image "${image}" must be pinned with a tag or digest`);
+    if (/:latest$/.test(image)) errors.push(`image "${image}" must not use the latest tag`);
+  }
+  if (errors.length) throw new Error(`invalid lakehouse config:\n  - ${errors.join("\n  - ")}`);
+  return cfg;
+}

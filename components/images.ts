@@ -1,0 +1,68 @@
+/**
+ * Images: builds the project's images with @pulumi/docker-build (BuildKit) from the Dockerfiles
+ * beside their code and pushes them to the kind cluster's local registry. With build off, the
+ * same references are used as given (images built and pushed elsewhere, e.g. by CI).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_ROOT } from "./files";
+
+/** Each image, its Dockerfile (relative to the project root, which is the build context) and what it must contain. */
+export const IMAGE_SPECS = {
+  ingest: { dockerfile: "src/ingest/Dockerfile", contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last)" },
+  spark: { dockerfile: "spark/Dockerfile", contract: "FROM apache/spark 4.1.x (uid 185); spark/lakehouse at /opt/lakehouse/spark/lakehouse; Iceberg + hadoop-aws jars in /opt/spark/jars; silver/job.py and maintenance.py runnable as scripts" },
+  dbt: { dockerfile: "dbt/Dockerfile", contract: "dbt-core + dbt-trino; the project dbt/ at /app/dbt; `dbt` on PATH" },
+  superset: { dockerfile: "superset/Dockerfile", contract: "Superset 6.1 + trino driver; superset/assets zipped at /app/lakehouse/assets.zip" },
+  metastore: { dockerfile: "metastore/Dockerfile", contract: "FROM apache/hive:3.1.3 + PostgreSQL JDBC + hadoop-aws jars (deps/metastore) on the classpath" },
+} as const;
+export type ImageName = keyof typeof IMAGE_SPECS;
+export const IMAGE_NAMES = Object.keys(IMAGE_SPECS) as ImageName[];
+
+export function imageTag(registry: string, image: ImageName, tag: string): string {
+  if (!tag || tag === "latest") throw new Error(`Images: tag must be set and not "latest" (got "${tag}")`);
+  return `${registry}/lakehouse-${image}:${tag}`;
+}
+
+/** Names every missing Dockerfile at once. */
+export function checkDockerfiles(root: string = PROJECT_ROOT): void {
+  const missing = IMAGE_NAMES.map((n) => IMAGE_SPECS[n].dockerfile).filter((f) => !fs.existsSync(path.join(root, f)));
+  if (missing.length) throw new Error(`Images: missing Dockerfiles ${missing.join(", ")} (set lakehouse:buildImages false to use prebuilt images)`);
+}
+
+export interface ImagesArgs {
+  /** Registry the cluster pulls from (kind: localhost:5001, the registry the kind script starts). */
+  registry: string;
+  /** Tag of this build (never "latest"). */
+  tag: string;
+  /** Build and push (true), or only reference already pushed images (false). */
+  build: boolean;
+  /** Build context and Dockerfile root; defaults to the project root. */
+  root?: string;
+}
+
+export class Images extends pulumi.ComponentResource {
+  /** Image reference per image; with build on, `tag@digest` so pods pin what was built. */
+  readonly refs: Record<ImageName, pulumi.Output<string>>;
+
+  constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lakehouse:build:Images", name, {}, opts);
+    const root = args.root ?? PROJECT_ROOT;
+    if (args.build) checkDockerfiles(root);
+    this.refs = {} as Record<ImageName, pulumi.Output<string>>;
+    for (const image of IMAGE_NAMES) {
+      const tag = imageTag(args.registry, image, args.tag);
+      if (!args.build) { this.refs[image] = pulumi.output(tag); continue; }
+      const built = new dockerBuild.Image(`${name}-${image}`, {
+        context: { location: root },
+        dockerfile: { location: path.join(root, IMAGE_SPECS[image].dockerfile) },
+        tags: [tag],
+        push: true,
+        platforms: ["linux/amd64"],
+      }, { parent: this });
+      this.refs[image] = built.ref;
+    }
+    this.registerOutputs({ refs: this.refs });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Metastore: PostgreSQL and the Hive Metastore 3.1.3 (Thrift :9083), its schema created by
+ * an init container (schematool, only when absent), configured by the repository's
+ * metastore/metastore-site.xml with values from the environment.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Size } from "./config";
+import { readRepoFile } from "./files";
+import { podSecurity, resources, restricted, secretEnv, tcpProbe, plainEnv } from "./k8s";
+import { labels, selectorLabels } from "./labels";
+import { S3_CLIENT_LABEL } from "./objectStore";
+import { POSTGRES_CLIENT_LABEL, postgres, type PostgresArgs } from "./postgres";
+
+export const METASTORE_CLIENT_LABEL = { "lakehouse.io/metastore-client": "true" };
+export const HIVE_UID = 1000;
+export const SITE_FILE = "metastore/metastore-site.xml";
+
+/** schematool with explicit connection flags: it initialises only a database without a schema. */
+export function schemaInitCommand(): string[] {
+  const conn = `-dbType postgres -driver org.postgresql.Driver -url "$LAKEHOUSE_METASTORE_JDBC_URL" -userName "$LAKEHOUSE_METASTORE_DB_USER" -passWord "$LAKEHOUSE_METASTORE_DB_PASSWORD"`;
+  return ["/bin/bash", "-ec", `/opt/hive/bin/schematool ${conn} -info || /opt/hive/bin/schematool ${conn} -initSchema`];
+}
+
+export interface MetastoreArgs {
+  namespace: pulumi.Input<string>;
+  instance: string;
+  /** Hive 3.1.3 image with the PostgreSQL driver and hadoop-aws jars (built from metastore/). */
+  image: pulumi.Input<string>;
+  /** Version label of the image (its tag). */
+  version: string;
+  postgres: Omit<PostgresArgs, "namespace" | "instance">;
+  size: Size;
+  s3: { endpoint: pulumi.Input<string>; region: string; secretName: string };
+}
+
+export class Metastore extends pulumi.ComponentResource {
+  /** thrift://host:9083, for LAKEHOUSE_METASTORE_URI. */
+  readonly uri: pulumi.Output<string>;
+  readonly postgresHost: pulumi.Output<string>;
+  readonly postgresSecretName: string;
+  readonly supersetDbPassword: pulumi.Output<string>;
+
+  constructor(name: string, args: MetastoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lakehouse:catalog:Metastore", name, {}, opts);
+    const p = { parent: this };
+    const pg = postgres(`${name}-postgres`, { ...args.postgres, namespace: args.namespace, instance: args.instance }, this);
+    this.postgresHost = pg.host;
+    this.postgresSecretName = pg.secretName;
+    this.supersetDbPassword = pg.passwords.superset;
+    const l = labels({ name: "hive-metastore", instance: args.instance, component: "catalog", version: args.version });
+    const sel = selectorLabels({ name: "hive-metastore", instance: args.instance });
+    const conf = new k8s.core.v1.ConfigMap(`${name}-conf`, {
+      metadata: { name: `${name}-conf`, namespace: args.namespace, labels: l },
+      data: { "metastore-site.xml": readRepoFile(SITE_FILE) },
+    }, p);
+    const env = [
+      ...plainEnv({ SERVICE_NAME: "metastore", SKIP_SCHEMA_INIT: "true", DB_DRIVER: "postgres", LAKEHOUSE_METASTORE_PORT: "9083", LAKEHOUSE_METASTORE_DB_USER: "metastore", LAKEHOUSE_S3_REGION: args.s3.region }),
+      { name: "LAKEHOUSE_METASTORE_JDBC_URL", value: pulumi.interpolate`jdbc:postgresql://${pg.host}:5432/metastore` },
+      { name: "LAKEHOUSE_S3_ENDPOINT", value: args.s3.endpoint },
+      ...secretEnv(pg.secretName, { LAKEHOUSE_METASTORE_DB_PASSWORD: "metastore-password" }),
+    ];
+    const confMount = { name: "conf", mountPath: "/opt/hive/conf/metastore-site.xml", subPath: "metastore-site.xml", readOnly: true };
+    const deployment = new k8s.apps.v1.Deployment(name, {
+      metadata: { name, namespace: args.namespace, labels: l },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: sel },
+        template: {
+          metadata: { labels: { ...l, ...S3_CLIENT_LABEL, ...POSTGRES_CLIENT_LABEL } },
+          spec: {
+            securityContext: podSecurity(HIVE_UID),
+            initContainers: [{
+              name: "init-schema", image: args.image, command: schemaInitCommand(), env,
+              resources: resources(args.size), securityContext: restricted(HIVE_UID),
+            }],
+            containers: [{
+              name: "metastore",
+              image: args.image,
+              env,
+              envFrom: [{ secretRef: { name: args.s3.secretName } }],
+              ports: [{ name: "thrift", containerPort: 9083 }],
+              readinessProbe: tcpProbe(9083, 15),
+              livenessProbe: tcpProbe(9083, 60),
+              resources: resources(args.size),
+              securityContext: restricted(HIVE_UID),
+              volumeMounts: [confMount],
+            }],
+            volumes: [{ name: "conf", configMap: { name: conf.metadata.name } }],
+          },
+        },
+      },
+    }, { parent: this, dependsOn: [pg.statefulSet] });
+    const svc = new k8s.core.v1.Service(name, {
+      metadata: { name, namespace: args.namespace, labels: l },
+      spec: { selector: sel, ports: [{ name: "thrift", port: 9083, targetPort: "thrift" }] },
+    }, { parent: this, dependsOn: [deployment] });
+    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, {
+      metadata: { name: `${name}-ingress`, namespace: args.namespace, labels: l },
+      spec: {
+        podSelector: { matchLabels: sel },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: METASTORE_CLIENT_LABEL } }], ports: [{ port: 9083, protocol: "TCP" }] }],
+      },
+    }, p);
+    this.uri = pulumi.interpolate`thrift://${svc.metadata.name}.${args.namespace}.svc:9083`;
+    this.registerOutputs({ uri: this.uri, postgresHost: this.postgresHost });
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Pipeline: ingestion (CronJob) -> silver (ScheduledSparkApplication) -> gold with dbt on Trino
+ * (CronJob) -> table maintenance (CronJob, Spark in local mode). Every run has a logical date,
+ * waits for its upstream commit marker, never overlaps itself and is bounded in time and retries.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Size, Workload } from "./config";
+import { readRepoFile } from "./files";
+import { cronJobSpec, waitForMarkersScript, withLogicalDate, type Layer } from "./jobs";
+import { plainEnv, podSecurity, quantity, resources, restricted, secretEnv } from "./k8s";
+import { labels } from "./labels";
+import { METASTORE_CLIENT_LABEL } from "./metastore";
+import { S3_CLIENT_LABEL } from "./objectStore";
+import type { Identity } from "./policies";
+import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
+
+/** The waiting init container's image: AWS CLI v2, pinned. */
+export const WAITER_IMAGE = "amazon/aws-cli:2.27.50";
+export const PROFILES_FILE = "dbt/profiles.yml";
+/** Spark in local mode: the heap is 70% of the container, the rest for off-heap and Python. */
+export function heapOf(s: Size): string {
+  return `${Math.floor((quantity(s.memory) * 0.7) / 1024 ** 2)}m`;
+}
+export const DEADLINES = { ingest: 2 * 3600, gold: 6 * 3600, maintenance: 4 * 3600, silverWait: 6 * 3600 };
+
+export interface PipelineArgs {
+  namespace: string;
+  instance: string;
+  images: { ingest: pulumi.Input<string>; spark: pulumi.Input<string>; dbt: pulumi.Input<string> };
+  version: string;
+  schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
+  timeZone: string;
+  datasets: string[];
+  ingestSource: string;
+  sizes: Record<Workload, Size>;
+  sparkVersion: string;
+  sparkExecutors: number;
+  sparkServiceAccount: string;
+  s3: { endpoint: pulumi.Input<string>; region: string; secretNames: Record<Identity, string> };
+  metastoreUri: pulumi.Input<string>;
+  trino: { host: string; port: number; usersSecretName: string; caConfigMapName: string };
+  dependsOn?: pulumi.Resource[];
+}
+
+export class Pipeline extends pulumi.ComponentResource {
+  /** Label selector matching every pipeline job and pod: kubectl get jobs,pods -l <it>. */
+  readonly selector: string;
+  readonly names: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
+
+  constructor(name: string, a: PipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lakehouse:pipeline:Pipeline", name, {}, opts);
+    const ns = a.namespace;
+    const p = { parent: this, dependsOn: a.dependsOn };
+    this.selector = `app.kubernetes.io/component=pipeline,app.kubernetes.io/instance=${a.instance}`;
+    this.names = { ingest: `${name}-ingest`, silver: `${name}-silver`, gold: `${name}-gold`, maintenance: `${name}-maintenance` };
+    const l = (job: string) => labels({ name: job, instance: a.instance, component: "pipeline", version: a.version });
+    const s3Env = (identity: Identity) => [
+      ...plainEnv({ LAKEHOUSE_S3_REGION: a.s3.region, AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED", AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED" }),
+      { name: "LAKEHOUSE_S3_ENDPOINT", value: a.s3.endpoint },
+      ...secretEnv(a.s3.secretNames[identity], { LAKEHOUSE_S3_ACCESS_KEY: "LAKEHOUSE_S3_ACCESS_KEY", LAKEHOUSE_S3_SECRET_KEY: "LAKEHOUSE_S3_SECRET_KEY" }),
+    ];
+    const waiter = (layer: Layer, identity: Identity, deadline: number): k8s.types.input.core.v1.Container => ({
+      name: `wait-for-${layer}`, image: WAITER_IMAGE, command: ["/bin/sh", "-c", waitForMarkersScript(layer, a.datasets, deadline)],
+      env: [...s3Env(identity), { name: "HOME", value: "/tmp" }, { name: "LOGICAL_DATE", value: "" }],
+      resources: resources(a.sizes.waiter), securityContext: restricted(1000),
+    });
+    const profiles = new k8s.core.v1.ConfigMap(`${name}-dbt-profiles`, {
+      metadata: { name: `${name}-dbt-profiles`, namespace: ns, labels: l("gold") },
+      data: { "profiles.yml": readRepoFile(PROFILES_FILE) },
+    }, p);
+    const cron = (job: "ingest" | "gold" | "maintenance", c: {
+      image: pulumi.Input<string>; uid: number; identity: Identity; command: string; size: Size; deadline: number;
+      wait?: k8s.types.input.core.v1.Container; env?: k8s.types.input.core.v1.EnvVar[]; metastore?: boolean;
+      volumes?: k8s.types.input.core.v1.Volume[]; mounts?: k8s.types.input.core.v1.VolumeMount[];
+    }) => {
+      const spec = cronJobSpec({ schedule: a.schedules[job], timeZone: a.timeZone, deadlineSeconds: c.deadline, backoffLimit: 2 });
+      const podLabels = { ...l(job), ...S3_CLIENT_LABEL, ...(c.metastore ? METASTORE_CLIENT_LABEL : {}) };
+      return new k8s.batch.v1.CronJob(this.names[job], {
+        metadata: { name: this.names[job], namespace: ns, labels: l(job) },
+        spec: {
+          ...spec,
+          jobTemplate: {
+            metadata: { labels: l(job) },
+            spec: {
+              ...spec.jobSpec,
+              template: {
+                metadata: { labels: podLabels },
+                spec: {
+                  restartPolicy: "Never", securityContext: podSecurity(c.uid),
+                  ...(c.wait ? { initContainers: [c.wait] } : {}),
+                  containers: [{
+                    name: job, image: c.image, command: ["/bin/sh", "-c", withLogicalDate(c.command)],
+                    env: [...s3Env(c.identity), { name: "LOGICAL_DATE", value: "" }, ...(c.env ?? [])],
+                    resources: resources(c.size), securityContext: restricted(c.uid), volumeMounts: c.mounts ?? [],
+                  }],
+                  volumes: c.volumes ?? [],
+                },
+              },
+            },
+          },
+        },
+      }, p);
+    };
+    cron("ingest", { image: a.images.ingest, uid: 1000, identity: "ingest", size: a.sizes.ingest, deadline: DEADLINES.ingest, command: `lakehouse-ingest --source ${a.ingestSource} --date "$D"` });
+    cron("gold", {
+      // dbt's SQL runs in Trino (Trino's S3 identity writes gold); the dbt keys only read silver's marker.
+      image: a.images.dbt, uid: 1000, identity: "dbt", size: a.sizes.dbt, deadline: DEADLINES.gold,
+      wait: waiter("silver", "dbt", DEADLINES.gold - 3600),
+      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{logical_date: '$D'}"`,
+      env: [
+        ...plainEnv({ LAKEHOUSE_TRINO_HOST: a.trino.host, LAKEHOUSE_TRINO_PORT: String(a.trino.port), LAKEHOUSE_TRINO_USER: "pipeline", LAKEHOUSE_TRINO_TLS_CA: "/app/lakehouse/trino-ca/cert.pem" }),
+        ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: "pipeline-password" }),
+      ],
+      volumes: [{ name: "profiles", configMap: { name: profiles.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }],
+      mounts: [{ name: "profiles", mountPath: "/app/lakehouse/profiles", readOnly: true }, { name: "ca", mountPath: "/app/lakehouse/trino-ca", readOnly: true }],
+    });
+    cron("maintenance", {
+      image: a.images.spark, uid: SPARK_UID, identity: "maintenance", size: a.sizes.maintenance, deadline: DEADLINES.maintenance, metastore: true,
+      wait: waiter("silver", "maintenance", DEADLINES.maintenance - 1800),
+      command: `/opt/spark/bin/spark-submit --master "local[2]" --driver-memory ${heapOf(a.sizes.maintenance)} /opt/lakehouse/spark/lakehouse/maintenance.py --date "$D"`,
+      env: [{ name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
+    });
+    new k8s.apiextensions.CustomResource(this.names.silver, {
+      apiVersion: "sparkoperator.k8s.io/v1beta2",
+      kind: "ScheduledSparkApplication",
+      metadata: { name: this.names.silver, namespace: ns, labels: l("silver") },
+      spec: {
+        schedule: a.schedules.silver, timeZone: a.timeZone, concurrencyPolicy: "Forbid", successfulRunHistoryLimit: 3, failedRunHistoryLimit: 3,
+        template: sparkApplicationSpec({
+          image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, serviceAccount: a.sparkServiceAccount,
+          driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: "yesterday",
+          labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
+          env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
+          wait: waiter("bronze", "spark", DEADLINES.silverWait),
+        }),
+      },
+    }, p);
+    this.registerOutputs({ selector: this.selector, names: this.names });
+  }
+}

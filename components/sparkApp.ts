@@ -1,0 +1,51 @@
+/** The SparkApplication spec (sparkoperator.k8s.io/v1beta2) of the silver job, as a pure function. */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Size } from "./config";
+import { podSecurity, restricted } from "./k8s";
+
+/** The apache/spark images run as `spark` (uid 185). */
+export const SPARK_UID = 185;
+export const SILVER_APP = "local:///opt/lakehouse/spark/lakehouse/silver/job.py";
+
+export interface SparkAppArgs {
+  image: pulumi.Input<string>;
+  sparkVersion: string;
+  executors: number;
+  serviceAccount: string;
+  driver: Size;
+  executor: Size;
+  /** --date argument: YYYY-MM-DD for a backfill, "yesterday" for the schedule. */
+  date: string;
+  labels: Record<string, string>;
+  env: k8s.types.input.core.v1.EnvVar[];
+  wait?: k8s.types.input.core.v1.Container;
+}
+
+/** Spark wants whole cores as an integer, and limits as a quantity string. */
+function cores(s: Size): { cores: number; coreLimit: string } {
+  const n = Math.max(1, Math.ceil(Number(s.cpu.replace(/m$/, "")) / (s.cpu.endsWith("m") ? 1000 : 1)));
+  return { cores: n, coreLimit: s.cpuLimit };
+}
+
+export function sparkApplicationSpec(a: SparkAppArgs) {
+  if (!/^\d{4}-\d{2}-\d{2}$|^yesterday$/.test(a.date)) throw new Error(`sparkApplicationSpec: date must be YYYY-MM-DD or "yesterday" (got "${a.date}")`);
+  if (!/^\d+g$|^\d+m$/.test(a.driver.memory) || !/^\d+g$|^\d+m$/.test(a.executor.memory)) {
+    throw new Error(`sparkApplicationSpec: driver/executor memory must be a JVM size like 768m or 4g (got ${a.driver.memory}, ${a.executor.memory})`);
+  }
+  const pod = { labels: a.labels, env: a.env, podSecurityContext: podSecurity(SPARK_UID), securityContext: restricted(SPARK_UID) };
+  return {
+    type: "Python",
+    pythonVersion: "3",
+    mode: "cluster",
+    image: a.image,
+    imagePullPolicy: "IfNotPresent",
+    mainApplicationFile: SILVER_APP,
+    arguments: ["--date", a.date, "--dataset", "all"],
+    sparkVersion: a.sparkVersion,
+    restartPolicy: { type: "OnFailure", onFailureRetries: 2, onFailureRetryInterval: 300, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 60 },
+    timeToLiveSeconds: 7 * 86400,
+    driver: { ...pod, ...cores(a.driver), memory: a.driver.memory, serviceAccount: a.serviceAccount, ...(a.wait ? { initContainers: [a.wait] } : {}) },
+    executor: { ...pod, ...cores(a.executor), memory: a.executor.memory, instances: a.executors, deleteOnTermination: true },
+  };
+}

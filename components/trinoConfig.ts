@@ -1,0 +1,66 @@
+/** Pure rendering of Trino's files for the cluster, derived from the repository's trino/ files. */
+import { quantity } from "./k8s";
+
+export const TRINO_USERS = ["admin", "pipeline", "dashboard"] as const;
+export type TrinoUser = (typeof TRINO_USERS)[number];
+
+/** Repository files the coordinator mounts as-is (rules.json = file-based access rules). */
+export const COORDINATOR_FILES = {
+  "config.properties": "trino/etc/config.properties",
+  "jvm.config": "trino/etc/jvm.config",
+  "log.properties": "trino/etc/log.properties",
+  "password-authenticator.properties": "trino/etc/password-authenticator.properties",
+  "access-control.properties": "trino/etc/access-control.properties",
+  "rules.json": "trino/rules.json",
+} as const;
+export const CATALOG_FILES = ["trino/catalog/iceberg.properties", "trino/catalog/hive.properties"] as const;
+export const SCHEMAS_FILE = "trino/init/schemas.sql";
+
+export function parseProperties(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
+    const i = line.search(/[=:]/);
+    if (i < 0) throw new Error(`not a property line: "${line}"`);
+    out.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return out;
+}
+
+export function renderProperties(props: Map<string, string>, header: string): string {
+  return `# ${header}\n${[...props].map(([k, v]) => `${k}=${v}`).join("\n")}\n`;
+}
+
+/** Workers: the coordinator's file with coordinator=false and no user-facing HTTPS or authentication. */
+export function workerConfig(coordinator: string): string {
+  const props = parseProperties(coordinator);
+  if (props.get("coordinator") !== "true") throw new Error("trino/etc/config.properties: expected coordinator=true");
+  props.set("coordinator", "false");
+  for (const k of [...props.keys()]) {
+    if (k === "node-scheduler.include-coordinator" || k.startsWith("http-server.https.") || k === "http-server.authentication.type") props.delete(k);
+  }
+  return renderProperties(props, "Rendered by the Pulumi program from trino/etc/config.properties for workers.");
+}
+
+/** The repository's jvm.config plus a heap of 70% of the container memory (the rest: native, metaspace). */
+export function jvmConfig(base: string, memoryLimit: string): string {
+  if (/^-Xmx/m.test(base)) throw new Error("trino/etc/jvm.config must not set -Xmx: the heap is set per environment");
+  const heapMi = Math.floor((quantity(memoryLimit) * 0.7) / 1024 ** 2);
+  return `${base.trimEnd()}\n-Xmx${heapMi}M\n`;
+}
+
+/** node.properties is per environment (the local stack writes its own). */
+export function nodeProperties(environment: string): string {
+  return `node.environment=${environment.replace(/[^a-z0-9_]/g, "_")}\nnode.data-dir=/data/trino\n`;
+}
+
+/** Trino's password file: bcrypt with the $2y$ prefix Trino requires. */
+export function passwordFile(hashes: Record<string, string>): string {
+  return Object.entries(hashes).map(([u, h]) => `${u}:${h.replace(/^\$2[ab]\$/, "$2y$")}`).join("\n") + "\n";
+}
+
+/** query.max-memory-per-node: half of the heap. */
+export function perNodeQueryMemory(memoryLimit: string): string {
+  return `${Math.floor((quantity(memoryLimit) * 0.7 * 0.5) / 1024 ** 2)}MB`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The lakehouse on Kubernetes: read the stack's config once, compose one component per
+ * concern, export what users need. `pulumi stack select dev|prod`; see docs/deploy.md.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { readConfig, SIZES } from "./components/config";
+import { Dashboards } from "./components/dashboards";
+import { Images } from "./components/images";
+import { Metastore } from "./components/metastore";
+import { Namespace } from "./components/namespace";
+import { ObjectStore } from "./components/objectStore";
+import { Pipeline } from "./components/pipeline";
+import { QueryEngine } from "./components/queryEngine";
+import { SparkOperator } from "./components/sparkOperator";
+
+const raw = new pulumi.Config("lakehouse");
+const cfg = readConfig((k) => raw.get(k));
+const stack = pulumi.getStack();
+const size = SIZES[cfg.size];
+const adminCidrs = (raw.get("objectStoreAdminCidrs") ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+
+const ns = new Namespace("lakehouse", { name: cfg.namespace, instance: stack });
+const nsOpts = { dependsOn: [ns] };
+const images = new Images("images", { registry: cfg.images.registry, tag: cfg.images.tag, build: cfg.images.build });
+const store = new ObjectStore("minio", {
+  namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: cfg.objectStore.minioImage, endpoint: cfg.objectStore.endpoint,
+  region: cfg.objectStore.region, storageClass: cfg.storageClass, storageSize: cfg.objectStore.storageSize, size: size.minio,
+  nodePort: cfg.exposeNodePorts, adminApi: cfg.objectStore.adminApi, adminCidrs,
+  admin: cfg.objectStore.mode === "external" ? { user: raw.requireSecret("s3AdminUser"), password: raw.requireSecret("s3AdminPassword") } : undefined,
+}, nsOpts);
+const s3 = (identity: "metastore" | "trino") => ({ endpoint: store.endpoint, region: store.region, secretName: store.secretNames[identity] });
+const metastore = new Metastore("hive-metastore", {
+  namespace: cfg.namespace, instance: stack, image: cfg.metastore.image ?? images.refs.metastore, version: cfg.images.tag, size: size.metastore,
+  postgres: { image: cfg.postgres.image, storageClass: cfg.storageClass, storageSize: cfg.postgres.storageSize, size: size.postgres }, s3: s3("metastore"),
+}, nsOpts);
+const trino = new QueryEngine("trino", {
+  namespace: cfg.namespace, instance: stack, image: cfg.trino.image, workers: cfg.trino.workers, nodePort: cfg.exposeNodePorts,
+  coordinatorSize: size.trinoCoordinator, workerSize: size.trinoWorker, jobSize: size.initJob, s3: s3("trino"), metastoreUri: metastore.uri, dependsOn: [metastore],
+}, nsOpts);
+const spark = new SparkOperator("spark-operator", { operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack, chartVersion: cfg.spark.operatorChartVersion }, nsOpts);
+const trinoRef = { host: trino.host, port: trino.port, usersSecretName: trino.usersSecretName, caConfigMapName: trino.caConfigMapName };
+const dashboards = new Dashboards("superset", {
+  namespace: cfg.namespace, instance: stack, image: images.refs.superset, version: cfg.images.tag, size: size.superset, jobSize: size.initJob,
+  nodePort: cfg.exposeNodePorts, postgres: { host: metastore.postgresHost, password: metastore.supersetDbPassword }, trino: trinoRef, dependsOn: [metastore, trino],
+}, nsOpts);
+const pipeline = new Pipeline("lakehouse", {
+  namespace: cfg.namespace, instance: stack, images: images.refs, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
+  datasets: cfg.datasets, ingestSource: cfg.ingestSource, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors,
+  sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
+  metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino],
+}, nsOpts);
+
+export const namespace = cfg.namespace;
+export const supersetUrl = dashboards.url;
+export const supersetAdminPassword = pulumi.secret(dashboards.adminPassword);
+export const trinoEndpoint = cfg.exposeNodePorts ? `https://localhost:30443` : `https://${trino.host}:${trino.port}`;
+export const trinoAdminPassword = pulumi.secret(trino.adminPassword);
+export const s3Endpoint = store.endpoint;
+export const buckets = store.buckets;
+export const watchJobs = `kubectl get cronjobs,jobs,scheduledsparkapplications,sparkapplications -n ${cfg.namespace} -l ${pipeline.selector}`;
+export const runNow = Object.fromEntries(Object.entries(pipeline.names).map(([job, n]) => [job, `scripts/kind-backfill.sh ${job} $(date -u -d yesterday +%F)  # ${n}`]));

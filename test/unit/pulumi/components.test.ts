@@ -1,0 +1,106 @@
+/** Pure helpers of the components: labels, Trino file rendering, job scripts, images, repo files. */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import { configMapData, readRepoFiles } from "../../../components/files";
+import { checkDockerfiles, IMAGE_NAMES, IMAGE_SPECS, imageTag } from "../../../components/images";
+import { markerKey, markerKeyFor, waitForMarkersScript, withLogicalDate } from "../../../components/jobs";
+import { quantity } from "../../../components/k8s";
+import { imageVersion, labels, selectorLabels } from "../../../components/labels";
+import { initScript } from "../../../components/postgres";
+import { sparkApplicationSpec } from "../../../components/sparkApp";
+import { jvmConfig, parseProperties, passwordFile, workerConfig } from "../../../components/trinoConfig";
+import { execFileSync } from "node:child_process";
+
+test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
+  const l = labels({ name: "trino", instance: "dev", component: "query-engine", version: "476" });
+  assert.deepEqual(Object.keys(l).sort(), ["app.kubernetes.io/component", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/version"]);
+  assert.deepEqual(selectorLabels({ name: "trino", instance: "dev" }), { "app.kubernetes.io/name": "trino", "app.kubernetes.io/instance": "dev" });
+  assert.equal(imageVersion("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"), "RELEASE.2025-09-07T16-13-09Z");
+  assert.throws(() => labels({ name: "Bad Name", instance: "dev", component: "x" }), /not a valid label value/);
+});
+
+test("Trino workers: the coordinator's file with coordinator=false, no user-facing TLS or auth", () => {
+  const base = fs.readFileSync(path.join(__dirname, "../../../trino/etc/config.properties"), "utf8");
+  const worker = parseProperties(workerConfig(base));
+  assert.equal(worker.get("coordinator"), "false");
+  assert.equal(worker.has("http-server.https.enabled"), false);
+  assert.equal(worker.has("http-server.authentication.type"), false);
+  assert.equal(worker.get("internal-communication.shared-secret"), "${ENV:TRINO_INTERNAL_SHARED_SECRET}");
+  assert.equal(worker.get("discovery.uri"), parseProperties(base).get("discovery.uri"));
+});
+
+test("jvm.config gets a heap of 70% of the container; refuses a committed -Xmx", () => {
+  assert.match(jvmConfig("-server\n", "2Gi"), /-Xmx1433M\n$/);
+  assert.throws(() => jvmConfig("-Xmx4G\n", "2Gi"), /must not set -Xmx/);
+});
+
+test("Trino's password file uses the $2y$ bcrypt prefix", () => {
+  assert.equal(passwordFile({ admin: "$2a$10$abc", dashboard: "$2b$10$def" }), "admin:$2y$10$abc\ndashboard:$2y$10$def\n");
+});
+
+test("marker keys match the layout the jobs write (bronze manifest, silver marker)", () => {
+  assert.equal(markerKeyFor("bronze", "trips", "2024-01-05"), "trips/year=2024/month=01/day=05/_manifest.json");
+  assert.equal(markerKeyFor("silver", "trips", "2024-01-05"), "_markers/trips/date=2024-01-05.json");
+  const py = fs.readFileSync(path.join(__dirname, "../../../spark/lakehouse/silver/layout.py"), "utf8");
+  assert.match(py, /_markers\/\{dataset\}\/date=\{day\.isoformat\(\)\}\.json/, "silver marker path changed in layout.py");
+  assert.throws(() => markerKey("bronze", "../etc"), /not a plain name/);
+});
+
+test("the wait script resolves the same keys in a real shell, for LOGICAL_DATE and for yesterday", () => {
+  const script = waitForMarkersScript("bronze", ["trips"], 60).replace(/until aws .*$/m, 'echo "KEY trips/year=${D%%-*}/month=$(echo "$D" | cut -d- -f2)/day=${D##*-}/_manifest.json"');
+  const out = execFileSync("/bin/sh", ["-c", script], { env: { ...process.env, LOGICAL_DATE: "2024-03-09", LAKEHOUSE_S3_ACCESS_KEY: "a", LAKEHOUSE_S3_SECRET_KEY: "b" } }).toString();
+  assert.match(out, /KEY trips\/year=2024\/month=03\/day=09\/_manifest.json/);
+  const y = new Date(Date.now() - 86400_000).toISOString().slice(0, 10);
+  const out2 = execFileSync("/bin/sh", ["-c", script], { env: { ...process.env, LOGICAL_DATE: "", LAKEHOUSE_S3_ACCESS_KEY: "a", LAKEHOUSE_S3_SECRET_KEY: "b" } }).toString();
+  assert.match(out2, new RegExp(`KEY ${markerKeyFor("bronze", "trips", y)}`));
+  assert.throws(() => execFileSync("/bin/sh", ["-c", script], { env: { ...process.env, LOGICAL_DATE: "yesterday" }, stdio: "pipe" }), /Command failed/);
+  assert.throws(() => waitForMarkersScript("silver", [], 60), /no datasets/);
+});
+
+test("withLogicalDate insists the command receives $D", () => {
+  assert.match(withLogicalDate('job --date "$D"'), /exec job --date "\$D"$/);
+  assert.throws(() => withLogicalDate("job"), /must pass \$D/);
+});
+
+test("sparkApplicationSpec validates date and JVM sizes", () => {
+  const base = { image: "i", sparkVersion: "4.1.4", executors: 1, serviceAccount: "sa", labels: {}, env: [] };
+  const size = { cpu: "1", cpuLimit: "1", memory: "768m" };
+  assert.throws(() => sparkApplicationSpec({ ...base, driver: size, executor: size, date: "2024-13" }), /date must be/);
+  assert.throws(() => sparkApplicationSpec({ ...base, driver: { ...size, memory: "1Gi" }, executor: size, date: "yesterday" }), /JVM size/);
+  assert.deepEqual(sparkApplicationSpec({ ...base, driver: size, executor: size, date: "2024-01-02" }).arguments, ["--date", "2024-01-02", "--dataset", "all"]);
+});
+
+test("quantities: Kubernetes and JVM units", () => {
+  assert.equal(quantity("512Mi"), 512 * 1024 ** 2);
+  assert.equal(quantity("250m"), 0.25);
+  assert.equal(quantity("4g", true), 4 * 1024 ** 3);
+  assert.throws(() => quantity("lots"), /not a quantity/);
+});
+
+test("postgres init script creates one role and database per client, passwords from the env", () => {
+  const s = initScript(["metastore", "superset"]);
+  assert.match(s, /-v metastore_pw="\$METASTORE_PASSWORD"/);
+  assert.match(s, /CREATE DATABASE superset OWNER superset;/);
+  assert.doesNotMatch(s, /PASSWORD '[^:]/);
+});
+
+test("repository files: a missing file is named; ConfigMap keys are basenames", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-files-"));
+  fs.mkdirSync(path.join(dir, "a"));
+  fs.writeFileSync(path.join(dir, "a", "x.properties"), "k=v\n");
+  assert.deepEqual(configMapData(readRepoFiles(["a/x.properties"], dir)), { "x.properties": "k=v\n" });
+  assert.throws(() => readRepoFiles(["a/x.properties", "trino/catalog/missing.properties", "dbt/profiles.yml"], dir), /missing: trino\/catalog\/missing.properties, dbt\/profiles.yml/);
+  assert.throws(() => configMapData({ "a/x": "1", "b/x": "2" }), /two files map to the ConfigMap key "x"/);
+});
+
+test("images: tags never latest; every missing Dockerfile named at once", () => {
+  assert.equal(imageTag("localhost:5001", "spark", "dev"), "localhost:5001/lakehouse-spark:dev");
+  assert.throws(() => imageTag("r", "spark", "latest"), /not "latest"/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-images-"));
+  assert.throws(() => checkDockerfiles(dir), new RegExp(IMAGE_NAMES.map((n) => IMAGE_SPECS[n].dockerfile).join(", ")));
+  for (const n of IMAGE_NAMES) { fs.mkdirSync(path.dirname(path.join(dir, IMAGE_SPECS[n].dockerfile)), { recursive: true }); fs.writeFileSync(path.join(dir, IMAGE_SPECS[n].dockerfile), "FROM scratch\n"); }
+  assert.doesNotThrow(() => checkDockerfiles(dir));
+});

@@ -1,0 +1,104 @@
+/**
+ * Assertions shared by the dev and prod stack tests: every Kubernetes object validated against
+ * the Kubernetes OpenAPI schema (kubernetes-models) and the spark-operator CRD excerpt, labels,
+ * secrets, job hygiene, network policies, and one source of truth with the repository's files.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import Ajv from "ajv";
+import { quantity } from "../../../components/k8s";
+import { type Captured, ROOT } from "./harness";
+
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG = "4dabf18193072939515e22adb298388d";
+
+export function isSecretValue(v: unknown): boolean {
+  return !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG] === SECRET_SIG;
+}
+
+/** Replaces Pulumi's secret wrappers with their values. */
+export function unwrap(v: any): any {
+  if (isSecretValue(v)) return unwrap(v.value);
+  if (Array.isArray(v)) return v.map(unwrap);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
+  return v;
+}
+
+export const k8sObjects = (rs: Captured[]) => rs.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh") && r.type !== "pulumi:providers:kubernetes");
+
+/** "kubernetes:apps/v1:Deployment" -> "kubernetes-models/apps/v1/Deployment" ("core/v1" -> "v1"). */
+export function modelPath(type: string): string {
+  const [, gv, kind] = type.split(":");
+  return `kubernetes-models/${gv.replace(/^core\//, "")}/${kind}`;
+}
+
+export async function validateWithKubernetesModels(r: Captured): Promise<void> {
+  const mod = await import(modelPath(r.type));
+  const Model = mod[r.type.split(":")[2]];
+  new Model(unwrap(r.inputs)).validate();
+}
+
+export async function validateK8sPart(schema: string, value: unknown, where: string): Promise<void> {
+  const { validate } = await import(`kubernetes-models/_schemas/${schema}`);
+  assert.ok(validate(value), `${where}: ${JSON.stringify(validate.errors)}`);
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const crdSchema = JSON.parse(fs.readFileSync(path.join(ROOT, "k8s/crds/scheduledsparkapplication-v1beta2.schema.json"), "utf8"));
+const validateScheduled = ajv.compile(crdSchema);
+
+export async function validateScheduledSparkApplication(r: Captured): Promise<void> {
+  const obj: any = unwrap(r.inputs);
+  const valid: boolean = validateScheduled(obj);
+  assert.ok(valid, `${r.name} vs spark-operator CRD: ${ajv.errorsText(validateScheduled.errors)}`);
+  for (const role of ["driver", "executor"] as const) {
+    const part = obj.spec.template[role];
+    for (const [i, e] of part.env.entries()) await validateK8sPart("IoK8sApiCoreV1EnvVar", e, `${role}.env[${i}]`);
+    await validateK8sPart("IoK8sApiCoreV1SecurityContext", part.securityContext, `${role}.securityContext`);
+    await validateK8sPart("IoK8sApiCoreV1PodSecurityContext", part.podSecurityContext, `${role}.podSecurityContext`);
+    for (const c of part.initContainers ?? []) await validateK8sPart("IoK8sApiCoreV1Container", c, `${role}.initContainers`);
+  }
+}
+
+/** Every pod template in the program, with where it came from and how many replicas run. */
+export function podTemplates(rs: Captured[]): { owner: Captured; spec: any; labels: Record<string, string>; replicas: number }[] {
+  const out = [];
+  for (const r of k8sObjects(rs).map((x) => ({ ...x, inputs: unwrap(x.inputs) }))) {
+    const s = r.inputs.spec;
+    if (/Deployment|StatefulSet/.test(r.type)) out.push({ owner: r, spec: s.template.spec, labels: s.template.metadata.labels, replicas: s.replicas ?? 1 });
+    if (r.type.endsWith(":Job")) out.push({ owner: r, spec: s.template.spec, labels: s.template.metadata.labels, replicas: 1 });
+    if (r.type.endsWith(":CronJob")) out.push({ owner: r, spec: s.jobTemplate.spec.template.spec, labels: s.jobTemplate.spec.template.metadata.labels, replicas: 1 });
+  }
+  return out;
+}
+
+/** Memory limits of everything that can run at once, Spark included (driver + executors + JVM overhead). */
+export function memoryLimitSum(rs: Captured[]): { total: number; rows: [string, number][] } {
+  const rows: [string, number][] = [];
+  for (const p of podTemplates(rs)) {
+    const containers = p.spec.containers; // init containers run before, never beside them
+    const mem = containers.reduce((s: number, c: any) => s + quantity(c.resources.limits.memory), 0);
+    rows.push([p.owner.name, mem * p.replicas]);
+  }
+  for (const r of rs.filter((x) => x.type.endsWith(":ScheduledSparkApplication"))) {
+    const t = unwrap(r.inputs).spec.template;
+    const withOverhead = (m: string) => Math.max(quantity(m, true) * 1.1, quantity(m, true) + 384 * 1024 ** 2);
+    rows.push([`${r.name} (driver + ${t.executor.instances} executors)`, withOverhead(t.driver.memory) + t.executor.instances * withOverhead(t.executor.memory)]);
+  }
+  rows.push(["spark-operator controller + webhook (chart values)", 2 * 256 * 1024 ** 2]);
+  return { total: rows.reduce((s, [, m]) => s + m, 0), rows };
+}
+
+/** Every ${ENV:NAME} in a Trino file / env_var('NAME') in the dbt profile. */
+export function envRefs(text: string): string[] {
+  text = text.replace(/<!--[\s\S]*?-->/g, "").replace(/^\s*#.*$/gm, "");
+  return [...new Set([...text.matchAll(/\$\{ENV:([A-Z0-9_]+)\}|env_var\('([A-Z0-9_]+)'\)|\$\{env\.([A-Z0-9_]+)\}/g)].map((m) => m[1] ?? m[2] ?? m[3]))];
+}
+
+/** Names of a container's env vars, envFrom secrets expanded to the S3 keys they hold. */
+export function envNames(c: any): string[] {
+  const names = (c.env ?? []).map((e: any) => e.name);
+  if ((c.envFrom ?? []).some((e: any) => /-s3-/.test(e.secretRef?.name ?? ""))) names.push("LAKEHOUSE_S3_ACCESS_KEY", "LAKEHOUSE_S3_SECRET_KEY");
+  return names;
+}

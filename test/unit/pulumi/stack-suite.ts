@@ -1,0 +1,201 @@
+/** The tests run for each stack (one stack per test file, so each runs the program afresh). */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { before, test } from "node:test";
+import { byType, type Captured, ROOT, runStack } from "./harness";
+import { quantity } from "../../../components/k8s";
+import * as c from "./stack-checks";
+
+const GiB = 1024 ** 3;
+
+export function stackSuite(stack: "dev" | "prod", overrides: Record<string, string>, secrets: Record<string, string>): void {
+  let rs: Captured[] = [];
+  let outputs: Record<string, { value: any; secret: boolean }> = {};
+  const one = (type: string, name: string) => {
+    const r = rs.find((x) => x.type === type && x.name === name);
+    assert.ok(r, `no ${type} named ${name}`);
+    return { ...r, inputs: c.unwrap(r.inputs) };
+  };
+  before(async () => ({ resources: rs, outputs } = await runStack(stack, overrides, secrets)));
+
+  test("every Kubernetes object validates against the Kubernetes OpenAPI schema (kubernetes-models)", async () => {
+    const objs = c.k8sObjects(rs).filter((r) => !r.type.includes("sparkoperator.k8s.io"));
+    assert.ok(objs.length > 20);
+    for (const r of objs) await c.validateWithKubernetesModels(r).catch((e) => assert.fail(`${r.type} ${r.name}: ${e.message}`));
+  });
+
+  test("the ScheduledSparkApplication validates against the spark-operator v1beta2 CRD schema", async () => {
+    const apps = byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication");
+    assert.equal(apps.length, 1);
+    await c.validateScheduledSparkApplication(apps[0]);
+    const spec = c.unwrap(apps[0].inputs).spec;
+    assert.equal(spec.concurrencyPolicy, "Forbid");
+    assert.deepEqual(spec.template.arguments, ["--date", "yesterday", "--dataset", "all"]);
+    assert.match(spec.template.driver.initContainers[0].command[2], /--bucket bronze --key "trips\/year=/);
+  });
+
+  test("the excerpt of the CRD rejects a misspelt field (it is not a no-op)", async () => {
+    const app = structuredClone(c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs));
+    app.spec.template.driver.memroy = "1g";
+    await assert.rejects(c.validateScheduledSparkApplication({ type: "", name: "typo", inputs: app, secretPaths: [] }), /additional properties|must NOT have additional/);
+  });
+
+  test("every object has the app.kubernetes.io labels; selectors use only name and instance", () => {
+    for (const r of c.k8sObjects(rs).map((x) => c.unwrap(x.inputs))) {
+      const l = r.metadata.labels ?? {};
+      for (const k of ["name", "instance", "component", "part-of", "managed-by"]) assert.ok(l[`app.kubernetes.io/${k}`], `${r.metadata.name} lacks app.kubernetes.io/${k}`);
+      assert.equal(l["app.kubernetes.io/instance"], stack);
+      const sel = r.spec?.selector?.matchLabels ?? (r.kind === "Service" ? r.spec.selector : undefined);
+      if (sel) assert.deepEqual(Object.keys(sel).sort(), ["app.kubernetes.io/instance", "app.kubernetes.io/name"], `${r.metadata.name} selector`);
+    }
+  });
+
+  test("Secrets: every value is a Pulumi secret; passwords are generated, never literal", () => {
+    const secretObjs = byType(rs, "kubernetes:core/v1:Secret");
+    assert.ok(secretObjs.length >= 9);
+    for (const s of secretObjs) assert.ok(c.isSecretValue(s.inputs.stringData), `${s.name}.stringData is not secret`);
+    for (const k of ["supersetAdminPassword", "trinoAdminPassword"]) assert.equal(outputs[k].secret, true, `${k} output`);
+    const pwInputs = byType(rs, "random:index/randomPassword:RandomPassword").map((r) => r.inputs.length);
+    assert.ok(pwInputs.every((n) => n >= 20));
+  });
+
+  test("containers: requests and limits, non-root restricted securityContext, probes on services", () => {
+    for (const p of c.podTemplates(rs)) {
+      assert.equal(p.spec.securityContext.runAsNonRoot, true, `${p.owner.name} pod runAsNonRoot`);
+      for (const ctr of [...p.spec.containers, ...(p.spec.initContainers ?? [])]) {
+        assert.ok(ctr.resources?.requests?.memory && ctr.resources?.limits?.memory && ctr.resources?.requests?.cpu && ctr.resources?.limits?.cpu, `${p.owner.name}/${ctr.name} resources`);
+        assert.equal(ctr.securityContext.allowPrivilegeEscalation, false, `${p.owner.name}/${ctr.name}`);
+        assert.deepEqual(ctr.securityContext.capabilities.drop, ["ALL"]);
+        assert.ok(ctr.image && !/:latest$/.test(ctr.image) && /[:@]/.test(ctr.image), `${p.owner.name}/${ctr.name} image pinned: ${ctr.image}`);
+      }
+      if (/Deployment|StatefulSet/.test(p.owner.type)) for (const ctr of p.spec.containers) assert.ok(ctr.readinessProbe && ctr.livenessProbe, `${p.owner.name} probes`);
+    }
+  });
+
+  test("resource sum: dev, everything at once, leaves 4 GiB of a 16 GB laptop to the OS and kind; prod pods fit a 32 GiB node", () => {
+    const { total, rows } = c.memoryLimitSum(rs);
+    const table = rows.map(([n, m]) => `${n}: ${(m / GiB).toFixed(2)}`).join("\n");
+    if (stack === "dev") assert.ok(total <= 12 * GiB, `memory limits sum to ${(total / GiB).toFixed(1)} GiB > 12 GiB:\n${table}`);
+    else for (const p of c.podTemplates(rs)) assert.ok(p.spec.containers.reduce((s: number, x: any) => s + quantity(x.resources.limits.memory), 0) <= 32 * GiB, p.owner.name);
+    if (process.env.LAKEHOUSE_PRINT_SIZES) console.log(stack, (total / GiB).toFixed(2), rows);
+  });
+
+  test("CronJobs: Forbid, history limits, backoff, deadlines, a logical date, labels for kubectl -l", () => {
+    const crons = byType(rs, "kubernetes:batch/v1:CronJob").map((r) => c.unwrap(r.inputs));
+    assert.deepEqual(crons.map((x) => x.metadata.name).sort(), ["lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance"]);
+    for (const cj of crons) {
+      const s = cj.spec;
+      assert.equal(s.concurrencyPolicy, "Forbid");
+      assert.ok(s.successfulJobsHistoryLimit <= 3 && s.failedJobsHistoryLimit <= 3 && s.startingDeadlineSeconds > 0);
+      assert.ok(s.jobTemplate.spec.backoffLimit <= 3 && s.jobTemplate.spec.activeDeadlineSeconds > 0);
+      const main = s.jobTemplate.spec.template.spec.containers[0];
+      assert.ok(main.env.some((e: any) => e.name === "LOGICAL_DATE"), `${cj.metadata.name} LOGICAL_DATE`);
+      assert.match(main.command[2], /\$D/);
+      assert.equal(cj.metadata.labels["app.kubernetes.io/component"], "pipeline");
+    }
+    const gold = crons.find((x) => x.metadata.name === "lakehouse-gold")!.spec.jobTemplate.spec.template.spec;
+    assert.match(gold.initContainers[0].command[2], /--bucket silver --key "_markers\/trips\/date=\$\{D\}.json"/);
+    assert.match(gold.initContainers[0].command[2], /_markers\/weather\//);
+  });
+
+  test("NetworkPolicies: only engines reach the object store; only Trino and Spark reach the metastore", () => {
+    const pods = c.podTemplates(rs);
+    const s3 = pods.filter((p) => p.labels["lakehouse.io/s3-client"] === "true").map((p) => p.owner.name).sort();
+    assert.deepEqual(s3, ["hive-metastore", "lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance", "trino-coordinator", ...(stack === "prod" || true ? ["trino-worker"] : [])].sort());
+    const hms = pods.filter((p) => p.labels["lakehouse.io/metastore-client"] === "true").map((p) => p.owner.name).sort();
+    assert.deepEqual(hms, ["lakehouse-maintenance", "trino-coordinator", "trino-worker"]);
+    const silverLabels = c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs).spec.template.driver.labels;
+    assert.equal(silverLabels["lakehouse.io/metastore-client"], "true");
+    for (const p of pods.filter((x) => x.owner.name.startsWith("superset"))) assert.equal(p.labels["lakehouse.io/s3-client"], undefined, "Superset gets no S3 access");
+    const policies = byType(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => c.unwrap(r.inputs));
+    const hmsPolicy = policies.find((x) => x.metadata.name === "hive-metastore-ingress")!;
+    assert.deepEqual(hmsPolicy.spec.ingress[0].from, [{ podSelector: { matchLabels: { "lakehouse.io/metastore-client": "true" } } }]);
+    assert.equal(policies.some((x) => x.metadata.name === "minio-ingress"), stack === "dev");
+  });
+
+  test("one source of truth: the cluster mounts the repository's Trino, metastore, dbt and Superset files byte for byte", () => {
+    const repo = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
+    const catalog = one("kubernetes:core/v1:ConfigMap", "trino-catalog").inputs.data;
+    assert.equal(catalog["iceberg.properties"], repo("trino/catalog/iceberg.properties"));
+    assert.equal(catalog["hive.properties"], repo("trino/catalog/hive.properties"));
+    const etc = one("kubernetes:core/v1:ConfigMap", "trino-coordinator-etc").inputs.data;
+    assert.equal(etc["config.properties"], repo("trino/etc/config.properties"));
+    assert.equal(etc["rules.json"], repo("trino/rules.json"));
+    assert.ok(etc["jvm.config"].startsWith(repo("trino/etc/jvm.config").trimEnd()));
+    assert.equal(one("kubernetes:core/v1:ConfigMap", "lakehouse-dbt-profiles").inputs.data["profiles.yml"], repo("dbt/profiles.yml"));
+    assert.equal(one("kubernetes:core/v1:ConfigMap", "hive-metastore-conf").inputs.data["metastore-site.xml"], repo("metastore/metastore-site.xml"));
+    assert.equal(one("kubernetes:core/v1:ConfigMap", "superset-config").inputs.data["superset_config.py"], repo("superset/superset_config.py"));
+  });
+
+  test("every environment variable those files reference is set in the pods that read them", () => {
+    const ctr = (type: string, name: string) => {
+      const s = one(type, name).inputs.spec;
+      return (s.template?.spec ?? s.jobTemplate.spec.template.spec).containers[0];
+    };
+    const check = (files: string[], container: any, who: string) => {
+      const have = c.envNames(container);
+      for (const f of files) for (const v of c.envRefs(fs.readFileSync(path.join(ROOT, f), "utf8"))) if (v !== "LAKEHOUSE_DBT_THREADS") assert.ok(have.includes(v), `${who} lacks ${v} (used by ${f})`);
+    };
+    const trinoFiles = ["trino/catalog/iceberg.properties", "trino/catalog/hive.properties", "trino/etc/config.properties", "trino/etc/access-control.properties", "trino/etc/password-authenticator.properties"];
+    check(trinoFiles, ctr("kubernetes:apps/v1:Deployment", "trino-coordinator"), "trino-coordinator");
+    check(["trino/catalog/iceberg.properties", "trino/catalog/hive.properties"], ctr("kubernetes:apps/v1:Deployment", "trino-worker"), "trino-worker");
+    check(["dbt/profiles.yml"], ctr("kubernetes:batch/v1:CronJob", "lakehouse-gold"), "dbt");
+    check(["metastore/metastore-site.xml"], ctr("kubernetes:apps/v1:Deployment", "hive-metastore"), "metastore");
+    const superset = c.envNames(ctr("kubernetes:apps/v1:Deployment", "superset"));
+    const supersetSecret = Object.keys(one("kubernetes:core/v1:Secret", "superset").inputs.stringData);
+    for (const v of ["SUPERSET_SECRET_KEY", "SUPERSET_DATABASE_URI"]) assert.ok(supersetSecret.includes(v) || superset.includes(v), `superset lacks ${v}`);
+  });
+
+  test("each identity's credentials reach only its own workload", () => {
+    const secretOf = (ctr: any) => [...new Set([...(ctr.envFrom ?? []).map((e: any) => e.secretRef.name), ...(ctr.env ?? []).filter((e: any) => e.name === "LAKEHOUSE_S3_SECRET_KEY").map((e: any) => e.valueFrom.secretKeyRef.name)])];
+    const main = (p: any) => p.spec.containers[0];
+    const want: Record<string, string> = { "lakehouse-ingest": "minio-s3-ingest", "lakehouse-gold": "minio-s3-dbt", "lakehouse-maintenance": "minio-s3-maintenance", "trino-coordinator": "minio-s3-trino", "hive-metastore": "minio-s3-metastore" };
+    for (const p of c.podTemplates(rs)) {
+      const got = secretOf(main(p)).filter((n: string) => n.startsWith("minio-s3-"));
+      assert.deepEqual(got, want[p.owner.name] ? [want[p.owner.name]] : p.owner.name === "trino-worker" ? ["minio-s3-trino"] : [], p.owner.name);
+    }
+  });
+
+  test("MinIO: buckets, bronze versioned with a lifecycle, one user + policy per identity from policies/*.json", () => {
+    assert.deepEqual(byType(rs, "minio:index/s3Bucket:S3Bucket").map((r) => r.inputs.bucket).sort(), ["bronze", "gold", "silver"]);
+    assert.equal(byType(rs, "minio:index/s3BucketVersioning:S3BucketVersioning")[0].inputs.bucket, "bronze");
+    const policies = byType(rs, "minio:index/iamPolicy:IamPolicy");
+    assert.equal(policies.length, 6);
+    for (const p of policies) assert.deepEqual(JSON.parse(p.inputs.policy), JSON.parse(fs.readFileSync(path.join(ROOT, "policies", `${p.inputs.name.replace("lakehouse-", "")}.json`), "utf8")));
+    assert.equal(byType(rs, "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment").length, 6);
+    for (const u of byType(rs, "minio:index/iamUser:IamUser")) assert.ok(c.isSecretValue(u.inputs.secret), `${u.name} secret`);
+  });
+
+  test("spark-operator: Helm release of chart 2.5.x from the kubeflow repo, watching the lakehouse namespace", () => {
+    const rel = byType(rs, "kubernetes:helm.sh/v3:Release")[0].inputs;
+    assert.match(rel.version, /^2\.5\.\d+$/);
+    assert.equal(rel.repositoryOpts.repo, "https://kubeflow.github.io/spark-operator");
+    assert.deepEqual(rel.values.spark.jobNamespaces, ["lakehouse"]);
+    assert.equal(rel.values.webhook.enable, true);
+  });
+
+  if (stack === "dev") {
+    test("dev: in-cluster MinIO on the kind storage class, NodePorts for Superset/Trino/MinIO", () => {
+      const sts = one("kubernetes:apps/v1:StatefulSet", "minio").inputs;
+      assert.equal(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "standard");
+      const ports = byType(rs, "kubernetes:core/v1:Service").flatMap((s) => c.unwrap(s.inputs).spec.ports.map((p: any) => p.nodePort)).filter(Boolean).sort();
+      assert.deepEqual(ports, [30088, 30443, 30900]);
+      assert.equal(outputs.supersetUrl.value, "http://localhost:30088");
+      assert.equal(one("kubernetes:apps/v1:Deployment", "trino-worker").inputs.spec.replicas, 1);
+    });
+  } else {
+    test("prod: external S3 (no MinIO pods), 4 workers, large sizes, premium storage, admin credentials from secret config", () => {
+      assert.equal(byType(rs, "kubernetes:apps/v1:StatefulSet").some((r) => r.name === "minio"), false);
+      assert.equal(outputs.s3Endpoint.value, "https://s3.lakehouse.example.internal");
+      const provider = byType(rs, "pulumi:providers:minio")[0].inputs;
+      assert.equal(provider.minioServer, "s3.lakehouse.example.internal");
+      assert.ok(c.isSecretValue(provider.minioPassword) || provider.minioPassword === undefined || typeof provider.minioPassword === "string");
+      assert.equal(one("kubernetes:apps/v1:Deployment", "trino-worker").inputs.spec.replicas, 4);
+      assert.equal(one("kubernetes:apps/v1:StatefulSet", "hive-metastore-postgres").inputs.spec.volumeClaimTemplates[0].spec.storageClassName, "premium-rwo");
+      assert.equal(byType(rs, "kubernetes:core/v1:Service").some((s) => c.unwrap(s.inputs).spec.type === "NodePort"), false);
+      assert.equal(byType(rs, "docker-build:index:Image").length, 0);
+      assert.match(one("kubernetes:apps/v1:Deployment", "superset").inputs.spec.template.spec.containers[0].image, /^registry.example.internal\/lakehouse\/lakehouse-superset:0.1.0$/);
+    });
+  }
+}
