@@ -1,0 +1,54 @@
+/** Which connectors a run uses, from the CLI's words: --dataset trips|weather|all, --source synthetic|nyc|chicago. */
+import { cityById, type City } from "./cities";
+import { ChicagoTripsConnector } from "./connectors/chicago";
+import { NycYellowConnector } from "./connectors/nyc";
+import { OpenMeteoConnector } from "./connectors/openMeteo";
+import { SyntheticTripsConnector, SyntheticWeatherConnector } from "./connectors/synthetic";
+import type { HttpOptions } from "./http";
+import type { MessRates } from "./synthetic/mess";
+import type { Connector } from "./types";
+
+export const SOURCES = ["synthetic", "nyc", "chicago"] as const;
+export type SourceName = (typeof SOURCES)[number];
+export const DATASET_CHOICES = ["trips", "weather", "all"] as const;
+export type DatasetChoice = (typeof DATASET_CHOICES)[number];
+
+export interface SourceOptions {
+  source?: SourceName;
+  dataset?: DatasetChoice;
+  /** Synthetic only: mean trips per day (default 5,000; NYC's real volume is ~100,000). */
+  rowsPerDay?: number;
+  /** Synthetic only (default "lakehouse"). */
+  seed?: string;
+  /** Synthetic only: fleet size (default 3,000). */
+  drivers?: number;
+  /** Synthetic only: mess rates, or "none". */
+  mess?: Partial<MessRates> | "none";
+  /** Weather cities (default: the trips' city: chicago, or new_york for --source nyc). */
+  cities?: string[];
+  /** Endpoints of the real sources (defaults: the public APIs); tests point them at a local server. */
+  urls?: { chicago?: string; nyc?: string; openMeteo?: string };
+  /** Where NYC monthly files are cached. */
+  cacheDir?: string;
+  http?: HttpOptions;
+}
+
+export function connectorsFor(opts: SourceOptions = {}): Connector[] {
+  const source = opts.source ?? "synthetic";
+  const dataset = opts.dataset ?? "all";
+  if (!SOURCES.includes(source)) throw new Error(`unknown source '${source}' (synthetic | nyc | chicago)`);
+  if (!DATASET_CHOICES.includes(dataset)) throw new Error(`unknown dataset '${dataset}' (trips | weather | all)`);
+  if (opts.rowsPerDay !== undefined && source !== "synthetic") throw new Error(`--rows-per-day applies to the synthetic source only, not '${source}'`);
+  const cities: City[] = (opts.cities ?? [source === "nyc" ? "new_york" : "chicago"]).map(cityById);
+  const connectors: Connector[] = [];
+  // Weather first: a day's trips depend on its weather (the synthetic ones literally).
+  if (dataset === "weather" || dataset === "all") {
+    connectors.push(source === "synthetic" ? new SyntheticWeatherConnector(opts.seed ?? "lakehouse", cities) : new OpenMeteoConnector({ cities, url: opts.urls?.openMeteo, http: opts.http }));
+  }
+  if (dataset === "trips" || dataset === "all") {
+    if (source === "synthetic") connectors.push(new SyntheticTripsConnector({ seed: opts.seed, rowsPerDay: opts.rowsPerDay, drivers: opts.drivers, mess: opts.mess }, cities[0]));
+    if (source === "chicago") connectors.push(new ChicagoTripsConnector({ url: opts.urls?.chicago, http: opts.http }));
+    if (source === "nyc") connectors.push(new NycYellowConnector({ url: opts.urls?.nyc, cacheDir: opts.cacheDir, http: opts.http }));
+  }
+  return connectors;
+}
