@@ -17,6 +17,8 @@ export interface SparkRun {
   driverMemory?: string;
   echo?: boolean;
   logFile?: string;
+  /** Extra environment for this run (on top of the job's identity and connection). */
+  env?: Record<string, string>;
 }
 
 export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
@@ -33,7 +35,7 @@ export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
 export function sparkSubmit(ctx: StackContext, job: SparkRun, opts: RunOptions = {}): Promise<string> {
   return run(path.join(ctx.paths.venv, "bin", "spark-submit"), sparkSubmitArgs(ctx, job), {
     cwd: path.join(repoRoot, "spark"),
-    env: { ...process.env, ...jobEnv(ctx, job.identity), PYTHONPATH: path.join(repoRoot, "spark") },
+    env: { ...process.env, ...jobEnv(ctx, job.identity), PYTHONPATH: path.join(repoRoot, "spark"), ...job.env },
     echo: job.echo,
     logFile: job.logFile,
     ...opts,

@@ -16,6 +16,8 @@ export interface QueryOutput {
   columns: { name: string; type: string }[];
   rows: unknown[][];
   queryId?: string;
+  /** Trino's statistics of the finished query (rows and bytes read, splits, time). */
+  stats?: { processedRows: number; processedBytes: number; physicalInputBytes: number; elapsedTimeMillis: number };
 }
 
 export class TrinoQueryError extends Error {
@@ -47,6 +49,7 @@ export async function query(target: TrinoTarget, sql: string): Promise<QueryOutp
   }
   for await (const result of iter) {
     out.queryId = result.id;
+    if (result.stats) out.stats = result.stats;
     if (result.error) {
       throw new TrinoQueryError(`Trino: ${result.error.message} [${result.error.errorName}, query ${result.id}]`, result.error.errorName, result.id);
     }

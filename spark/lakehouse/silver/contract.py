@@ -9,12 +9,14 @@ schema; "mostly" means more than half of the field's non-null values.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import DataFrame
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+# LAKEHOUSE_CONTRACTS_DIR points a run at another set of contracts (an image's, a test's).
+CONTRACTS_DIR = Path(os.environ.get("LAKEHOUSE_CONTRACTS_DIR") or Path(__file__).resolve().parents[2] / "contracts")
 
 
 @dataclass(frozen=True)
