@@ -107,7 +107,7 @@ export class Pipeline extends pulumi.ComponentResource {
       // dbt's SQL runs in Trino (Trino's S3 identity writes gold); the dbt keys only read silver's marker.
       image: a.images.dbt, uid: 1000, identity: "dbt", size: a.sizes.dbt, deadline: DEADLINES.gold,
       wait: waiter("silver", "dbt", DEADLINES.gold - 3600),
-      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{logical_date: '$D'}"`,
+      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D'}"`,
       env: [
         ...plainEnv({ LAKEHOUSE_TRINO_HOST: a.trino.host, LAKEHOUSE_TRINO_PORT: String(a.trino.port), LAKEHOUSE_TRINO_USER: "pipeline", LAKEHOUSE_TRINO_TLS_CA: "/app/lakehouse/trino-ca/cert.pem" }),
         ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: "pipeline-password" }),
@@ -118,7 +118,7 @@ export class Pipeline extends pulumi.ComponentResource {
     cron("maintenance", {
       image: a.images.spark, uid: SPARK_UID, identity: "maintenance", size: a.sizes.maintenance, deadline: DEADLINES.maintenance, metastore: true,
       wait: waiter("silver", "maintenance", DEADLINES.maintenance - 1800),
-      command: `/opt/spark/bin/spark-submit --master "local[2]" --driver-memory ${heapOf(a.sizes.maintenance)} /opt/lakehouse/spark/lakehouse/maintenance.py --date "$D"`,
+      command: `/opt/spark/bin/spark-submit --master "local[2]" --driver-memory ${heapOf(a.sizes.maintenance)} /opt/lakehouse/spark/lakehouse/maintenance/job.py --date "$D"`,
       env: [{ name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
     });
     new k8s.apiextensions.CustomResource(this.names.silver, {

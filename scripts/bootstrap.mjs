@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function ensureNodeDeps() {
+  // Images install their dependencies at build time and never at run time.
+  if (process.env.LAKEHOUSE_SKIP_NPM_CI === "1") return;
   const marker = join(root, "node_modules", ".package-lock.json");
   const lock = join(root, "package-lock.json");
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000;

@@ -76,3 +76,10 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): Lakehou
     },
   };
 }
+
+/** Only the object store part of the contract (jobs that touch nothing else, like ingestion). */
+export function s3FromEnv(env: NodeJS.ProcessEnv = process.env): S3Connection {
+  const missing = [ENV.s3Endpoint, ENV.s3AccessKey, ENV.s3SecretKey].filter((k) => !env[k]);
+  if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(", ")}`);
+  return { endpoint: env[ENV.s3Endpoint]!, region: env[ENV.s3Region] ?? "us-east-1", accessKey: env[ENV.s3AccessKey]!, secretKey: env[ENV.s3SecretKey]! };
+}

@@ -16,3 +16,9 @@ export function daysBetween(from: string, to: string): string[] {
   }
   return out;
 }
+
+/** A scheduled job's day: an explicit YYYY-MM-DD, or 'yesterday' in UTC. */
+export function logicalDate(value: string, now = new Date()): string {
+  if (value === "yesterday") return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  return parseDay(value);
+}

@@ -107,6 +107,7 @@ def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maintain", description=__doc__.split("\n\n")[0])
     parser.add_argument("--layer", choices=["silver", "gold", "all"], default="all")
+    parser.add_argument("--date", help="the scheduled run's logical day (recorded in the report; maintenance covers whole tables)")
     parser.add_argument("--retain-days", type=int, default=7, help="expire snapshots older than this (default 7)")
     parser.add_argument("--retain-last", type=int, default=5, help="but always keep this many (default 5)")
     parser.add_argument("--orphan-margin-hours", type=int, default=24,
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{result.table}: files {result.files_before} -> {result.files_after}, "
                 f"{result.expired_snapshots} expired snapshot files, {result.orphan_files_removed} orphans removed ({result.seconds}s)")
             results.append(result)
-        print(json.dumps({"results": [asdict(r) for r in results]}))
+        print(json.dumps({"logical_date": args.date, "results": [asdict(r) for r in results]}))
         return 0
     finally:
         spark.stop()

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -259,10 +259,16 @@ def build_session() -> SparkSession:
     return builder.getOrCreate()
 
 
+def logical_date(value: str) -> date:
+    if value == "yesterday":
+        return datetime.now(timezone.utc).date() - timedelta(days=1)
+    return date.fromisoformat(value)
+
+
 def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
     parser = argparse.ArgumentParser(prog="silver", description="Clean bronze into silver Iceberg tables.")
     when = parser.add_mutually_exclusive_group(required=True)
-    when.add_argument("--date", type=date.fromisoformat, help="one day, YYYY-MM-DD")
+    when.add_argument("--date", type=logical_date, help="one day, YYYY-MM-DD, or 'yesterday' (UTC; scheduled runs)")
     when.add_argument("--from", dest="start", type=date.fromisoformat, help="first day of a range")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last day of a range (with --from)")
     parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { resolveDays } from "../../../src/cli/run";
+import { daysBetween, logicalDate, parseDay } from "../../../src/lib/dates";
+
+test("a day must be a real calendar date", () => {
+  assert.equal(parseDay("2024-02-29"), "2024-02-29");
+  assert.throws(() => parseDay("2023-02-29"), /--date 2023-02-29 is not a calendar date/);
+  assert.throws(() => parseDay("2024-3-1"), /not a calendar date/);
+});
+
+test("ranges are inclusive and ordered", () => {
+  assert.deepEqual(daysBetween("2024-02-28", "2024-03-01"), ["2024-02-28", "2024-02-29", "2024-03-01"]);
+  assert.throws(() => daysBetween("2024-03-02", "2024-03-01"), /--to 2024-03-01 is before --from 2024-03-02/);
+});
+
+test("'yesterday' is the UTC day before now", () => {
+  assert.equal(logicalDate("yesterday", new Date("2024-03-01T00:30:00Z")), "2024-02-29");
+  assert.equal(logicalDate("2024-03-05"), "2024-03-05");
+});
+
+test("--date and --from/--to exclude each other, and a range needs both ends", () => {
+  assert.deepEqual(resolveDays({ date: "2024-03-05" }), ["2024-03-05"]);
+  assert.throws(() => resolveDays({ date: "2024-03-05", from: "2024-03-01" }), /either --date or --from\/--to/);
+  assert.throws(() => resolveDays({ from: "2024-03-01" }), /--from and --to go together/);
+  assert.throws(() => resolveDays({}), /which days\?/);
+});
