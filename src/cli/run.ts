@@ -4,6 +4,7 @@ import { daysBetween, parseDay } from "../lib/dates";
 import type { Logger } from "../lib/log";
 import { runGold, runSilver, type SilverDayResult } from "../jobs/pipeline";
 import { runIngest } from "../jobs/ingest";
+import { sparkSubmit } from "../jobs/spark";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
 import { renderTable } from "./table";
@@ -39,8 +40,17 @@ export function printSilver(results: SilverDayResult[]): void {
   );
 }
 
-const STEPS = ["ingest", "silver", "gold", "all"] as const;
+const STEPS = ["ingest", "silver", "gold", "all", "maintain"] as const;
 type Step = (typeof STEPS)[number];
+
+/** Compaction, z-order, snapshot expiry and orphan removal (Spark, the maintenance identity). */
+export async function runMaintenance(ctx: StackContext, layer: string, log: Logger): Promise<void> {
+  log.step(`maintain: ${layer} tables`);
+  const out = await sparkSubmit(ctx, { script: "lakehouse/maintenance/job.py", args: ["--layer", layer], identity: "maintenance", echo: true });
+  const report = out.split("\n").filter((l) => l.startsWith("{")).pop();
+  const results = report ? (JSON.parse(report) as { results: { table: string; files_before: number; files_after: number; expired_snapshots: number; orphan_files_removed: number }[] }).results : [];
+  process.stdout.write(renderTable(["table", "files before", "files after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
+}
 
 export async function runSteps(ctx: StackContext, step: Step, days: string[], opts: { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean; log: Logger }): Promise<void> {
   if (step === "ingest" || step === "all") await runIngest(ctx, days, { force: opts.force || step === "ingest", rowsPerDay: opts.rowsPerDay, source: opts.source, log: opts.log });
@@ -52,7 +62,7 @@ export function registerRunCommands(program: Command, log: Logger): void {
   program
     .command("run")
     .description("run a pipeline step on the local stack for a day (or a range)")
-    .addArgument(new Argument("<step>", "ingest | silver | gold | all").choices([...STEPS]))
+    .addArgument(new Argument("<step>", "ingest | silver | gold | all | maintain").choices([...STEPS]))
     .option("--date <day>", "the logical day, YYYY-MM-DD")
     .option("--from <day>", "first day of a range")
     .option("--to <day>", "last day of a range")
@@ -60,7 +70,9 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .option("--rows-per-day <n>", "synthetic trips per day (ingest; real NYC volume is ~100000)", (v) => Number(v))
     .addOption(new Option("--source <source>", "where trips come from (ingest)").default("synthetic"))
     .option("--full-refresh", "gold: rebuild every gold table from all of silver")
-    .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean }) => {
+    .addOption(new Option("--layer <layer>", "maintain: which layer's tables").choices(["silver", "gold", "all"]).default("all"))
+    .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean; layer: string }) => {
+      if (step === "maintain") return runMaintenance(await requireStack(log), opts.layer, log);
       const days = resolveDays(opts);
       await runSteps(await requireStack(log), step, days, { ...opts, log });
     });

@@ -1,0 +1,276 @@
+/**
+ * Superset's dashboards as code: superset/assets holds the database connection, datasets,
+ * charts and dashboards as YAML in Superset's import/export format, linked by fixed UUIDs.
+ *
+ * Import goes through POST /api/v1/assets/import/, which overwrites every object by UUID
+ * (so it can run on every `local up`). `superset import-dashboards` is not used: it imports
+ * databases, datasets and charts with overwrite=False, so a changed chart would never
+ * reach an existing Superset (superset/commands/dashboard/importers/v1/__init__.py).
+ *
+ * The repository's database YAML names the Trino user but no password; the password is put
+ * into a temporary copy of the bundle (0700 directory under the stack's state, deleted
+ * afterwards) and never written anywhere else.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { run } from "../lib/exec";
+import { repoRoot } from "../local/paths";
+import { supersetUrl } from "../local/services/superset";
+import type { StackContext } from "../local/services/types";
+
+/** The versioned assets: the import's source and the export's default destination. */
+export const ASSETS_DIR = path.join(repoRoot, "superset", "assets");
+
+/** The bundle's parts, as in Superset's export ZIP. */
+const ASSET_FOLDERS = ["databases", "datasets", "charts", "dashboards"] as const;
+const METADATA_FILE = "metadata.yaml";
+
+// ---------------------------------------------------------------------------------------
+// Pure text transforms (unit-testable): the YAML is edited line-wise on its top-level
+// `sqlalchemy_uri:` key, which Superset writes as one plain scalar.
+
+const URI_LINE = /^sqlalchemy_uri:[ \t]*(.+?)[ \t]*$/m;
+
+/** The `sqlalchemy_uri` of a database YAML; throws when there is none. */
+export function databaseUri(yaml: string, file = "database YAML"): URL {
+  const m = URI_LINE.exec(yaml);
+  if (!m) throw new Error(`${file}: no top-level 'sqlalchemy_uri:' line`);
+  return new URL(m[1].replace(/^['"]|['"]$/g, ""));
+}
+
+function withUri(yaml: string, uri: URL): string {
+  return yaml.replace(URI_LINE, `sqlalchemy_uri: ${uri.toString()}`);
+}
+
+export interface TrinoEndpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * The database YAML pointed at `endpoint` with `password` for the URI's user: for the
+ * temporary import copy only. Throws when the repository's copy already carries a password.
+ */
+export function injectPassword(yaml: string, endpoint: TrinoEndpoint, password: string, file = "database YAML"): string {
+  const uri = databaseUri(yaml, file);
+  if (uri.password) throw new Error(`${file}: sqlalchemy_uri must not contain a password (it is supplied at import)`);
+  if (!uri.username) throw new Error(`${file}: sqlalchemy_uri names no user (expected trino://dashboard@host:port/catalog)`);
+  uri.hostname = endpoint.host;
+  uri.port = String(endpoint.port);
+  uri.password = password;
+  return withUri(yaml, uri);
+}
+
+/**
+ * An exported database YAML made fit for the repository: no password (Superset exports a
+ * mask), and the host and port of `keepFrom` (the committed file) when given, so that a
+ * moved local port does not rewrite the repository.
+ */
+export function stripPassword(yaml: string, keepFrom?: string, file = "database YAML"): string {
+  const uri = databaseUri(yaml, file);
+  uri.password = "";
+  if (keepFrom !== undefined) {
+    const kept = databaseUri(keepFrom, file);
+    uri.hostname = kept.hostname;
+    uri.port = kept.port;
+  }
+  return withUri(yaml, uri);
+}
+
+/** charts/Top_drivers_by_revenue_12.yaml → charts/Top_drivers_by_revenue.yaml (ids differ per Superset). */
+export function normaliseExportName(relPath: string): string {
+  if (!/^(charts|dashboards)\//.test(relPath)) return relPath;
+  return relPath.replace(/_\d+\.yaml$/, ".yaml");
+}
+
+// ---------------------------------------------------------------------------------------
+// Superset's REST API, logged in as the stack's admin.
+
+export interface SupersetApi {
+  url: string;
+  /** JSON request; throws with Superset's message on a non-2xx answer. */
+  json<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T>;
+  /** Raw request with the session's headers (auth, CSRF, cookie). */
+  fetch(apiPath: string, init?: RequestInit): Promise<Response>;
+}
+
+async function failure(res: Response, what: string): Promise<Error> {
+  const text = await res.text().catch(() => "");
+  return new Error(`Superset ${what}: HTTP ${res.status} ${text.slice(0, 2000)}`);
+}
+
+/** Logs in through /api/v1/security/login and fetches a CSRF token bound to a session cookie. */
+export async function supersetApi(ctx: StackContext, base = supersetUrl(ctx)): Promise<SupersetApi> {
+  const { adminUser, adminPassword } = ctx.secrets.superset;
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/v1/security/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: adminUser, password: adminPassword, provider: "db", refresh: false }),
+    });
+  } catch (e) {
+    throw new Error(`cannot reach Superset at ${base}: ${(e as Error).message} (is the stack up? 'lakehouse local status')`);
+  }
+  if (!res.ok) throw await failure(res, "login");
+  const { access_token: token } = (await res.json()) as { access_token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const csrfRes = await fetch(`${base}/api/v1/security/csrf_token/`, { headers: auth });
+  if (!csrfRes.ok) throw await failure(csrfRes, "CSRF token");
+  const csrf = ((await csrfRes.json()) as { result: string }).result;
+  // The CSRF token is checked against the session it was issued in.
+  const cookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const headers = { ...auth, "x-csrftoken": csrf, cookie, referer: base };
+  const doFetch = (apiPath: string, init: RequestInit = {}) =>
+    fetch(`${base}${apiPath}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } });
+  return {
+    url: base,
+    fetch: doFetch,
+    async json<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
+      const r = await doFetch(apiPath, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!r.ok) throw await failure(r, `${method} ${apiPath}`);
+      return (await r.json()) as T;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+function listFiles(dir: string, rel = ""): string[] {
+  if (!fs.existsSync(path.join(dir, rel))) return [];
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : e.name.endsWith(".yaml") ? [path.join(rel, e.name)] : []))
+    .sort();
+}
+
+/** A private scratch directory under the stack's state, removed by the callback's end. */
+async function withPrivateTemp<T>(ctx: StackContext, prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  fs.mkdirSync(ctx.paths.state, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ctx.paths.state, prefix));
+  fs.chmodSync(dir, 0o700);
+  try {
+    return await fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const python = (ctx: StackContext) => path.join(ctx.paths.venv, "bin", "python");
+
+export interface ImportResult {
+  /** Files of the bundle, relative to the assets directory. */
+  files: string[];
+  /** Dashboards in Superset afterwards whose UUID is in the bundle: title → id. */
+  dashboards: { title: string; id: number; uuid: string }[];
+}
+
+/**
+ * Imports superset/assets (or `assetsDir`) into the local stack's Superset, overwriting
+ * objects with the same UUIDs; safe to run again. The Trino password of the database
+ * URI's user comes from the stack's secrets.
+ */
+export async function importAssets(ctx: StackContext, assetsDir: string = ASSETS_DIR): Promise<ImportResult> {
+  const files = listFiles(assetsDir);
+  if (!files.includes(METADATA_FILE)) throw new Error(`${assetsDir}: no ${METADATA_FILE}; not a Superset asset bundle`);
+  const endpoint = { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps };
+  ctx.log.step(`importing ${files.length} Superset asset files from ${path.relative(repoRoot, assetsDir) || assetsDir}`);
+
+  await withPrivateTemp(ctx, "superset-import-", async (tmp) => {
+    // Superset strips the ZIP's first path component: the bundle needs a root folder.
+    const root = path.join(tmp, "bundle");
+    for (const rel of files) {
+      let text = fs.readFileSync(path.join(assetsDir, rel), "utf8");
+      if (rel.startsWith("databases/")) {
+        const user = databaseUri(text, rel).username;
+        const password = (ctx.secrets.trino.users as Record<string, string>)[user];
+        if (!password) throw new Error(`${rel}: Trino user '${user}' has no generated password (known: ${Object.keys(ctx.secrets.trino.users).join(", ")})`);
+        text = injectPassword(text, endpoint, password, rel);
+      }
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(root, rel), text, { mode: 0o600 });
+    }
+    const zip = path.join(tmp, "bundle.zip");
+    await run(python(ctx), ["-c", "import os,sys,zipfile\nos.umask(0o077)\nz=zipfile.ZipFile(sys.argv[1],'w')\nfor d,_,fs in os.walk('bundle'):\n  for f in sorted(fs): z.write(os.path.join(d,f))\nz.close()", zip], { cwd: tmp });
+
+    const api = await supersetApi(ctx);
+    const form = new FormData();
+    form.append("bundle", new Blob([fs.readFileSync(zip)], { type: "application/zip" }), "bundle.zip");
+    form.append("overwrite", "true");
+    const res = await api.fetch("/api/v1/assets/import/", { method: "POST", body: form });
+    if (!res.ok) throw await failure(res, "asset import");
+  });
+
+  const uuids = files
+    .filter((f) => f.startsWith("dashboards/"))
+    .map((f) => /^uuid:\s*(\S+)/m.exec(fs.readFileSync(path.join(assetsDir, f), "utf8"))?.[1])
+    .filter((u): u is string => !!u);
+  const dashboards = (await listDashboards(await supersetApi(ctx))).filter((d) => uuids.includes(d.uuid));
+  for (const d of dashboards) ctx.log.step(`Superset dashboard '${d.title}': ${supersetUrl(ctx)}/superset/dashboard/${d.id}/`);
+  return { files, dashboards };
+}
+
+/** Every dashboard in Superset (id, title, UUID). */
+export async function listDashboards(api: SupersetApi): Promise<{ id: number; title: string; uuid: string }[]> {
+  const q = "(columns:!(id,dashboard_title,uuid),page_size:100)";
+  const body = await api.json<{ result: { id: number; dashboard_title: string; uuid: string }[] }>("GET", `/api/v1/dashboard/?q=${encodeURIComponent(q)}`);
+  return body.result.map((d) => ({ id: d.id, title: d.dashboard_title, uuid: d.uuid }));
+}
+
+/**
+ * Exports every dashboard of the local Superset (with its charts, datasets and database)
+ * into `outDir`, replacing the YAML there so that deletions in the UI show up in git too.
+ * File names lose Superset's per-instance id suffix; the database URI loses its password.
+ * Returns the files written, relative to `outDir`.
+ */
+export async function exportAssets(ctx: StackContext, outDir: string = ASSETS_DIR): Promise<string[]> {
+  const api = await supersetApi(ctx);
+  const ids = (await listDashboards(api)).map((d) => d.id);
+  if (ids.length === 0) throw new Error("Superset has no dashboards to export (run 'lakehouse dashboards import' first?)");
+  const res = await api.fetch(`/api/v1/dashboard/export/?q=${encodeURIComponent(`!(${ids.join(",")})`)}`);
+  if (!res.ok) throw await failure(res, "dashboard export");
+  const zipBytes = Buffer.from(await res.arrayBuffer());
+  const secrets = Object.values(ctx.secrets.trino.users as Record<string, string>).filter(Boolean);
+
+  return withPrivateTemp(ctx, "superset-export-", async (tmp) => {
+    const zip = path.join(tmp, "export.zip");
+    fs.writeFileSync(zip, zipBytes, { mode: 0o600 });
+    const extracted = path.join(tmp, "x");
+    await run(python(ctx), ["-m", "zipfile", "-e", zip, extracted]);
+    const roots = fs.readdirSync(extracted);
+    if (roots.length !== 1) throw new Error(`unexpected export layout: ${roots.join(", ")}`);
+    const src = path.join(extracted, roots[0]);
+
+    const out = new Map<string, string>();
+    for (const rel of listFiles(src)) {
+      let text = fs.readFileSync(path.join(src, rel), "utf8");
+      let name = normaliseExportName(rel);
+      if (out.has(name)) name = rel; // two charts with one title keep their id suffix
+      if (rel === METADATA_FILE) text = text.replace(/^type:.*$/m, "type: assets");
+      if (rel.startsWith("databases/")) {
+        const committed = path.join(outDir, name);
+        text = stripPassword(text, fs.existsSync(committed) ? fs.readFileSync(committed, "utf8") : undefined, name);
+      }
+      const leaked = secrets.find((s) => text.includes(s));
+      if (leaked) throw new Error(`${name}: the export contains a Trino password; nothing was written`);
+      out.set(name, text);
+    }
+
+    for (const folder of ASSET_FOLDERS) {
+      for (const rel of listFiles(outDir, folder)) fs.rmSync(path.join(outDir, rel));
+    }
+    for (const [rel, text] of out) {
+      fs.mkdirSync(path.dirname(path.join(outDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(outDir, rel), text);
+    }
+    ctx.log.step(`exported ${ids.length} dashboard(s) as ${out.size} files into ${path.relative(repoRoot, outDir) || outDir}`);
+    return [...out.keys()];
+  });
+}
