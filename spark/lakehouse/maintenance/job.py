@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import SparkSession
 
+from lakehouse.preflight import DependencyDown, check_job_dependencies
 from lakehouse.settings import CATALOG, spark_conf
 
 
@@ -113,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orphan-margin-hours", type=int, default=24,
                         help="only remove unreferenced files older than this, so running writes are safe (default 24)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        check_job_dependencies(os.environ)
+    except DependencyDown as e:
+        log(f"FAILED: {e}")
+        return 3
     builder = SparkSession.builder.appName("lakehouse-maintenance")
     for key, value in spark_conf(os.environ).items():
         builder = builder.config(key, value)

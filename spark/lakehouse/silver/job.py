@@ -28,6 +28,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from lakehouse import storage
+from lakehouse.preflight import DependencyDown, check_job_dependencies
 from lakehouse.settings import CATALOG, spark_conf
 from lakehouse.silver.contract import ContractViolation, enforce, field_type_profile, load_contract, profile_as_dict
 from lakehouse.silver.layout import MANIFEST, bronze_partition, data_objects, date_range, manifest_records, silver_marker
@@ -284,6 +285,11 @@ def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
 
 def main(argv: list[str] | None = None) -> int:
     days, datasets, force = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        check_job_dependencies(os.environ)
+    except DependencyDown as e:
+        log(f"FAILED: {e}")
+        return 3
     t0 = time.monotonic()
     spark = build_session()
     spark.sparkContext.setLogLevel("WARN")
