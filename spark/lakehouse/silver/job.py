@@ -303,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     except (MissingBronzeError, ContractViolation, ReconciliationError) as e:
         log(f"FAILED: {e}")
         return 2
+    except Exception as e:  # noqa: BLE001 - only Iceberg's commit conflicts are translated
+        text = str(e)
+        if "ValidationException" in text or "CommitFailedException" in text:
+            first = next((line for line in text.splitlines() if "Exception" in line), text[:300])
+            log(f"FAILED: another run committed the same day(s) at the same time, so this run's commit was "
+                f"refused and the table keeps that run's result; run again to redo it. ({first.strip()})")
+            return 4
+        raise
     finally:
         spark.stop()
 
