@@ -1,6 +1,7 @@
 /** The `lakehouse` command line: the local stack, the pipeline's jobs and queries. */
 import { Command } from "commander";
 import { consoleLogger } from "../lib/log";
+import { registerDashboardCommands } from "./dashboards";
 import { registerDemoCommand } from "./demo";
 import { registerLocalCommands } from "./local";
 import { registerQueryCommand } from "./query";
@@ -18,6 +19,7 @@ registerLocalCommands(program, log);
 registerRunCommands(program, log);
 registerValidateCommand(program, log);
 registerQueryCommand(program, log);
+registerDashboardCommands(program, log);
 registerDemoCommand(program, log);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -12,6 +12,7 @@ import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
 import { repoRoot, type StackPaths } from "./paths";
 import { JAVA, VERSIONS } from "./versions";
+import { installChromium } from "../serving/chromium";
 
 export interface Installed {
   minio: string;
@@ -171,6 +172,8 @@ export async function install(paths: StackPaths, log: Logger): Promise<Installed
   if (!process.env.LAKEHOUSE_TRINO_JAVA_HOME) checkJava();
   const python = await installPython(paths, log);
   const postgresBin = await installPostgres(log);
+  // The browser of the dashboard tests (Debian's chromium; no browser download of its own).
+  await installChromium(log);
   const minio = await goInstall(paths, "minio", "github.com/minio/minio", VERSIONS.minio, log);
   const mc = await goInstall(paths, "mc", "github.com/minio/mc", VERSIONS.mc, log);
   const trinoHome = await installTrino(paths, log);

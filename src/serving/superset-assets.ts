@@ -77,9 +77,9 @@ export function stripPassword(yaml: string, keepFrom?: string, file = "database 
   return withUri(yaml, uri);
 }
 
-/** charts/Top_drivers_by_revenue_12.yaml → charts/Top_drivers_by_revenue.yaml (ids differ per Superset). */
+/** charts/Top_drivers_by_revenue_12.yaml → charts/Top_drivers_by_revenue.yaml: Superset appends its ids, which differ per instance. */
 export function normaliseExportName(relPath: string): string {
-  if (!/^(charts|dashboards)\//.test(relPath)) return relPath;
+  if (!/^(charts|dashboards|datasets)\//.test(relPath)) return relPath;
   return relPath.replace(/_\d+\.yaml$/, ".yaml");
 }
 
@@ -96,7 +96,9 @@ export interface SupersetApi {
 
 async function failure(res: Response, what: string): Promise<Error> {
   const text = await res.text().catch(() => "");
-  return new Error(`Superset ${what}: HTTP ${res.status} ${text.slice(0, 2000)}`);
+  // A 500 comes as an HTML page; the traceback is in Superset's log.
+  const detail = text.trimStart().startsWith("<") ? "(see the traceback in 'lakehouse local logs superset')" : text.slice(0, 2000);
+  return new Error(`Superset ${what}: HTTP ${res.status} ${detail}`);
 }
 
 /** Logs in through /api/v1/security/login and fetches a CSRF token bound to a session cookie. */
@@ -182,6 +184,7 @@ export async function importAssets(ctx: StackContext, assetsDir: string = ASSETS
   if (!files.includes(METADATA_FILE)) throw new Error(`${assetsDir}: no ${METADATA_FILE}; not a Superset asset bundle`);
   const endpoint = { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps };
   ctx.log.step(`importing ${files.length} Superset asset files from ${path.relative(repoRoot, assetsDir) || assetsDir}`);
+  const api = await supersetApi(ctx);
 
   await withPrivateTemp(ctx, "superset-import-", async (tmp) => {
     // Superset strips the ZIP's first path component: the bundle needs a root folder.
@@ -200,7 +203,6 @@ export async function importAssets(ctx: StackContext, assetsDir: string = ASSETS
     const zip = path.join(tmp, "bundle.zip");
     await run(python(ctx), ["-c", "import os,sys,zipfile\nos.umask(0o077)\nz=zipfile.ZipFile(sys.argv[1],'w')\nfor d,_,fs in os.walk('bundle'):\n  for f in sorted(fs): z.write(os.path.join(d,f))\nz.close()", zip], { cwd: tmp });
 
-    const api = await supersetApi(ctx);
     const form = new FormData();
     form.append("bundle", new Blob([fs.readFileSync(zip)], { type: "application/zip" }), "bundle.zip");
     form.append("overwrite", "true");
@@ -212,7 +214,7 @@ export async function importAssets(ctx: StackContext, assetsDir: string = ASSETS
     .filter((f) => f.startsWith("dashboards/"))
     .map((f) => /^uuid:\s*(\S+)/m.exec(fs.readFileSync(path.join(assetsDir, f), "utf8"))?.[1])
     .filter((u): u is string => !!u);
-  const dashboards = (await listDashboards(await supersetApi(ctx))).filter((d) => uuids.includes(d.uuid));
+  const dashboards = (await listDashboards(api)).filter((d) => uuids.includes(d.uuid));
   for (const d of dashboards) ctx.log.step(`Superset dashboard '${d.title}': ${supersetUrl(ctx)}/superset/dashboard/${d.id}/`);
   return { files, dashboards };
 }

@@ -10,6 +10,7 @@ import { httpProbe } from "../health";
 import { repoRoot } from "../paths";
 import { DATABASES } from "./postgres";
 import { trinoTls } from "./trino";
+import { importAssets } from "../../serving/superset-assets";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
@@ -76,5 +77,9 @@ export function supersetService(ctx: StackContext): Service {
       };
     },
     health: httpProbe(`${supersetUrl(ctx)}/health`, (body) => body.trim() === "OK"),
+    // The dashboards as code (superset/assets), imported on every up: idempotent by UUID.
+    afterHealthy: async () => {
+      await importAssets(ctx);
+    },
   };
 }

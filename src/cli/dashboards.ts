@@ -1,0 +1,47 @@
+/** `lakehouse dashboards …`: Superset's assets (superset/assets) in and out of the local stack. */
+import path from "node:path";
+import type { Command } from "commander";
+import type { Logger } from "../lib/log";
+import { stackContext } from "../local/stack";
+import type { StackContext } from "../local/services/types";
+import { ASSETS_DIR, exportAssets, importAssets } from "../serving/superset-assets";
+
+async function context(log: Logger): Promise<StackContext> {
+  const ctx = await stackContext(log, false);
+  if (!ctx) throw new Error("the local stack is not set up: run 'lakehouse local up'");
+  return ctx;
+}
+
+export function registerDashboardCommands(program: Command, log: Logger): void {
+  const dashboards = program.command("dashboards").description("Superset dashboards as code: import superset/assets, export UI changes back");
+
+  dashboards
+    .command("import")
+    .description("import the asset bundle into the local Superset, overwriting objects with the same UUIDs (safe to repeat)")
+    .option("--dir <dir>", "asset directory (metadata.yaml, databases/, datasets/, charts/, dashboards/)", path.relative(process.cwd(), ASSETS_DIR) || ".")
+    .addHelpText(
+      "after",
+      "\n'lakehouse local up' runs this after Superset is healthy. The Trino password of the database's user\n" +
+        "(trino://dashboard@…) comes from .lakehouse/secrets.json and is added only to a temporary copy.",
+    )
+    .action(async (opts: { dir: string }) => {
+      const ctx = await context(log);
+      const result = await importAssets(ctx, path.resolve(opts.dir));
+      process.stdout.write(`imported ${result.files.length} files; dashboards: ${result.dashboards.map((d) => `${d.title} (#${d.id})`).join(", ") || "none"}\n`);
+    });
+
+  dashboards
+    .command("export")
+    .description("export every dashboard of the local Superset (with charts, datasets, database) back to YAML")
+    .option("--out <dir>", "directory to write (its YAML is replaced, so deletions show up in git)", path.relative(process.cwd(), ASSETS_DIR) || ".")
+    .addHelpText(
+      "after",
+      "\nMake changes in the UI, run this, review 'git diff superset/assets', commit. File names drop Superset's\n" +
+        "ids (charts/<Title>.yaml), the database URI keeps no password, and UUIDs stay, so the next import overwrites.",
+    )
+    .action(async (opts: { out: string }) => {
+      const ctx = await context(log);
+      const files = await exportAssets(ctx, path.resolve(opts.out));
+      process.stdout.write(files.map((f) => path.join(opts.out, f)).join("\n") + "\n");
+    });
+}
