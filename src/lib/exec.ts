@@ -32,7 +32,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     file = "runuser";
     argv = ["-u", opts.asUser, "--", cmd, ...args];
   }
-  const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] };
+  const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] };
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, spawnOpts);
     const chunks: Buffer[] = [];
@@ -44,7 +44,11 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.stdin!.end(opts.input ?? "");
+    if (opts.input !== undefined) {
+      // A child may exit before reading its input; its exit code tells what happened, not EPIPE.
+      child.stdin!.on("error", () => undefined);
+      child.stdin!.end(opts.input);
+    }
     child.on("error", (err) => {
       log?.end();
       reject(new CommandError(`could not start '${cmd}': ${err.message}`, null, ""));
