@@ -1,0 +1,169 @@
+-- Bronze -> silver for trips in DuckDB: the same rules as spark/lakehouse/silver/trips.py,
+-- checked in the same order (the first failing check names the reason), on the same bronze
+-- part files (downloaded from the object store; DuckDB's httpfs would need a download).
+-- Placeholders: {{files}} (a list of local part-*.json.gz paths), {{out}} (output directory).
+
+-- Every raw line with its file and position: rowid keeps read order (insertion order is
+-- preserved), which is what "the version sent last wins" needs.
+create or replace table lines as
+select
+    filename as source_file,
+    raw_line,
+    cast(strptime(regexp_extract(filename, 'year=(\d{4})/month=(\d{2})/day=(\d{2})', 0), 'year=%Y/month=%m/day=%d') as date) as source_date
+from read_csv(
+    {{files}},
+    columns = {'raw_line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '', header = false,
+    auto_detect = false, compression = 'gzip', filename = true, strict_mode = false, null_padding = false
+);
+
+create or replace table checked as
+with
+
+parsed as (
+    select
+        rowid as source_order,
+        *,
+        json_valid(raw_line) as is_json
+    from lines
+),
+
+raw as (
+    select
+        *,
+        case when is_json then json_type(raw_line) end as json_kind,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_id') end), '') as raw_trip_id,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.taxi_id') end), '') as raw_taxi_id,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_start_timestamp') end), '') as raw_trip_start_timestamp,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_end_timestamp') end), '') as raw_trip_end_timestamp,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_seconds') end), '') as raw_trip_seconds,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_miles') end), '') as raw_trip_miles,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.pickup_community_area') end), '') as raw_pickup_community_area,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.dropoff_community_area') end), '') as raw_dropoff_community_area,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.fare') end), '') as raw_fare,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.tips') end), '') as raw_tips,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.tolls') end), '') as raw_tolls,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.extras') end), '') as raw_extras,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.trip_total') end), '') as raw_trip_total,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.payment_type') end), '') as raw_payment_type,
+        nullif(trim(case when is_json then json_extract_string(raw_line, '$.company') end), '') as raw_company
+    from parsed
+),
+
+typed as (
+    select
+        *,
+        coalesce(
+            try_strptime(raw_trip_start_timestamp, '%Y-%m-%dT%H:%M:%S.%g'),
+            try_strptime(raw_trip_start_timestamp, '%Y-%m-%dT%H:%M:%S'),
+            try_strptime(raw_trip_start_timestamp, '%Y-%m-%d %H:%M:%S')
+        ) as pickup_local,
+        coalesce(
+            try_strptime(raw_trip_end_timestamp, '%Y-%m-%dT%H:%M:%S.%g'),
+            try_strptime(raw_trip_end_timestamp, '%Y-%m-%dT%H:%M:%S'),
+            try_strptime(raw_trip_end_timestamp, '%Y-%m-%d %H:%M:%S')
+        ) as dropoff_local,
+        -- Spark casts double to int by truncation; DuckDB rounds, hence trunc().
+        try_cast(trunc(try_cast(raw_trip_seconds as double)) as integer) as trip_seconds,
+        try_cast(raw_trip_miles as decimal(8, 2)) as trip_miles,
+        try_cast(trunc(try_cast(raw_pickup_community_area as double)) as integer) as pickup_community_area,
+        try_cast(trunc(try_cast(raw_dropoff_community_area as double)) as integer) as dropoff_community_area,
+        try_cast(raw_fare as decimal(10, 2)) as fare,
+        try_cast(raw_tips as decimal(10, 2)) as tips,
+        try_cast(raw_tolls as decimal(10, 2)) as tolls,
+        try_cast(raw_extras as decimal(10, 2)) as extras,
+        try_cast(raw_trip_total as decimal(10, 2)) as trip_total,
+        try_cast(raw_fare as double) as amount_fare,
+        try_cast(raw_tips as double) as amount_tips,
+        try_cast(raw_tolls as double) as amount_tolls,
+        try_cast(raw_extras as double) as amount_extras,
+        try_cast(raw_trip_total as double) as amount_trip_total
+    from raw
+),
+
+instants as (
+    select
+        *,
+        -- Local wall-clock time in America/Chicago -> UTC instant (session time zone is UTC).
+        cast(timezone('America/Chicago', pickup_local) as timestamp) as pickup_at,
+        cast(timezone('America/Chicago', dropoff_local) as timestamp) as dropoff_at,
+        cast(pickup_local as date) as pickup_date
+    from typed
+),
+
+final as (
+    select
+        *,
+        case
+            when not is_json then 'unparseable_json'
+            when json_kind <> 'OBJECT' then 'not_a_json_object'
+            when raw_trip_id is null then 'missing_field:trip_id'
+            when raw_taxi_id is null then 'missing_field:taxi_id'
+            when raw_trip_start_timestamp is null then 'missing_field:trip_start_timestamp'
+            when raw_trip_end_timestamp is null then 'missing_field:trip_end_timestamp'
+            when raw_fare is null then 'missing_field:fare'
+            when raw_trip_total is null then 'missing_field:trip_total'
+            when raw_trip_start_timestamp is not null and pickup_at is null then 'invalid_value:trip_start_timestamp'
+            when raw_trip_end_timestamp is not null and dropoff_at is null then 'invalid_value:trip_end_timestamp'
+            when raw_trip_seconds is not null and trip_seconds is null then 'invalid_value:trip_seconds'
+            when raw_trip_miles is not null and trip_miles is null then 'invalid_value:trip_miles'
+            when raw_pickup_community_area is not null and pickup_community_area is null then 'invalid_value:pickup_community_area'
+            when raw_dropoff_community_area is not null and dropoff_community_area is null then 'invalid_value:dropoff_community_area'
+            when raw_fare is not null and amount_fare is null then 'invalid_value:fare'
+            when raw_tips is not null and amount_tips is null then 'invalid_value:tips'
+            when raw_tolls is not null and amount_tolls is null then 'invalid_value:tolls'
+            when raw_extras is not null and amount_extras is null then 'invalid_value:extras'
+            when raw_trip_total is not null and amount_trip_total is null then 'invalid_value:trip_total'
+            when amount_fare < 0 then 'negative_amount:fare'
+            when amount_tips < 0 then 'negative_amount:tips'
+            when amount_tolls < 0 then 'negative_amount:tolls'
+            when amount_extras < 0 then 'negative_amount:extras'
+            when amount_trip_total < 0 then 'negative_amount:trip_total'
+            when amount_fare > 1000 then 'absurd_amount:fare'
+            when amount_trip_total > 2000 then 'absurd_amount:trip_total'
+            when abs(coalesce(fare, 0) + coalesce(tips, 0) + coalesce(tolls, 0) + coalesce(extras, 0) - trip_total) > 0.05 then 'total_mismatch'
+            when dropoff_at <= pickup_at then 'dropoff_not_after_pickup'
+            when trip_seconds < 0 or trip_seconds > 86400 then 'implausible_duration'
+            when trip_miles > 300 then 'implausible_distance'
+            when trip_miles < 0 then 'implausible_distance'
+            when trip_seconds > 0 and cast(trip_miles as double) / (trip_seconds / 3600.0::double) > 100 then 'implausible_speed'
+            when pickup_date <> source_date then 'pickup_outside_partition_day'
+            when pickup_community_area is not null and (pickup_community_area < 1 or pickup_community_area > 77) then 'unknown_zone:pickup_community_area'
+            when dropoff_community_area is not null and (dropoff_community_area < 1 or dropoff_community_area > 77) then 'unknown_zone:dropoff_community_area'
+        end as reason
+    from instants
+)
+
+select * from final;
+
+-- One row per trip_id: the version sent last (later file, later position) wins.
+create or replace table silver_trips as
+select
+    raw_trip_id as trip_id,
+    raw_taxi_id as taxi_id,
+    pickup_at,
+    dropoff_at,
+    pickup_date,
+    trip_seconds,
+    trip_miles,
+    pickup_community_area,
+    dropoff_community_area,
+    fare,
+    tips,
+    tolls,
+    extras,
+    trip_total,
+    raw_payment_type as payment_type,
+    raw_company as company,
+    source_file
+from checked
+where reason is null
+qualify row_number() over (partition by raw_trip_id order by source_file desc, source_order desc) = 1;
+
+create or replace table trips_rejected as
+select source_date, source_file, raw_line, reason, raw_trip_id as trip_id
+from checked
+where reason is not null;
+
+-- The load: Parquet with zstd, as silver's Iceberg tables are written.
+copy silver_trips to '{{out}}/silver_trips.parquet' (format parquet, compression zstd);
+copy trips_rejected to '{{out}}/trips_rejected.parquet' (format parquet, compression zstd);

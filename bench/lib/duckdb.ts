@@ -1,0 +1,83 @@
+/**
+ * The DuckDB side of the comparison: the same bronze part files, downloaded from the object
+ * store with the ingestion identity (DuckDB's httpfs would need an extension download), then
+ * bench/duckdb/*.sql run on them in one in-process DuckDB, timed per step.
+ */
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BRONZE_BUCKET, partitionPrefix } from "../../src/ingest/layout";
+import type { S3Connection } from "../../src/lib/connection";
+import { s3Client } from "../../src/lib/s3";
+import { repoRoot } from "../../src/local/paths";
+
+const SQL_DIR = path.join(repoRoot, "bench", "duckdb");
+
+/** Downloads a day's committed trip part files (the manifest names them) into `dir`, keeping the partition path. */
+export async function downloadBronzeDay(s3: S3Connection, day: string, dir: string): Promise<{ files: string[]; bytes: number }> {
+  const client = s3Client(s3);
+  const prefix = partitionPrefix("trips", day);
+  const manifestBody = await client.send(new GetObjectCommand({ Bucket: BRONZE_BUCKET, Key: `${prefix}_manifest.json` }));
+  const manifest = JSON.parse(await manifestBody.Body!.transformToString()) as { objects?: { key?: string; name?: string }[] };
+  let keys = (manifest.objects ?? []).map((o) => o.key ?? (o.name ? `${prefix}${o.name}` : "")).filter(Boolean);
+  if (keys.length === 0) {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: BRONZE_BUCKET, Prefix: prefix }));
+    keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => /part-\d+\.json(\.gz)?$/.test(k));
+  }
+  const files: string[] = [];
+  let bytes = 0;
+  for (const key of keys.sort()) {
+    const obj = await client.send(new GetObjectCommand({ Bucket: BRONZE_BUCKET, Key: key }));
+    const data = Buffer.from(await obj.Body!.transformToByteArray());
+    const file = path.join(dir, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data);
+    files.push(file);
+    bytes += data.length;
+  }
+  return { files, bytes };
+}
+
+/** Splits a SQL file into statements (no semicolons inside strings in these files). */
+export function statements(sql: string): string[] {
+  return sql
+    .split("\n")
+    .filter((l) => !l.trim().startsWith("--"))
+    .join("\n")
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function renderSql(name: string, vars: Record<string, string>): string[] {
+  let sql = fs.readFileSync(path.join(SQL_DIR, name), "utf8");
+  for (const [k, v] of Object.entries(vars)) sql = sql.replaceAll(`{{${k}}}`, v);
+  return statements(sql);
+}
+
+export class DuckBench {
+  private constructor(
+    readonly conn: DuckDBConnection,
+    readonly version: string,
+    readonly threads: number,
+  ) {}
+
+  static async open(): Promise<DuckBench> {
+    // Offline: no extension may be downloaded; json, parquet and icu are built in.
+    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false" });
+    const conn = await instance.connect();
+    await conn.run("set TimeZone = 'UTC'");
+    const row = (await conn.runAndReadAll("select version() as v, current_setting('threads') as t")).getRowObjectsJson()[0];
+    return new DuckBench(conn, String(row.v), Number(row.t));
+  }
+
+  async run(statementsToRun: string[]): Promise<void> {
+    for (const s of statementsToRun) await this.conn.run(s);
+  }
+
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Peak memory of the local stack's services during a benchmark: samples the resident set of
+ * each service's whole process tree (postgres and gunicorn fork workers) once a second, and
+ * reads each service's own lifetime peak (VmHWM) at the end. Sampling is read-only: nothing
+ * is reset in the services' processes. The benchmark's own jobs (Spark, dbt) are sampled too,
+ * as the descendants of this process.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { StackContext } from "../../src/local/services/types";
+import { services } from "../../src/local/stack";
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  rssKb: number;
+  hwmKb: number;
+  cmd: string;
+}
+
+function readProcs(): Map<number, Proc> {
+  const procs = new Map<number, Proc>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      procs.set(Number(entry), { pid: Number(entry), ppid: field("PPid"), rssKb: field("VmRSS"), hwmKb: field("VmHWM"), cmd });
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return procs;
+}
+
+function descendants(procs: Map<number, Proc>, root: number): Proc[] {
+  const children = new Map<number, Proc[]>();
+  for (const p of procs.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const out: Proc[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const p = procs.get(pid);
+    if (p) out.push(p);
+    for (const c of children.get(pid) ?? []) stack.push(c.pid);
+  }
+  return out;
+}
+
+/** The supervisord-managed pid of each service (the `sh -c … exec` leaves the real process). */
+export function servicePids(ctx: StackContext): Record<string, number> {
+  const bin = path.join(ctx.paths.venv, "bin", "supervisorctl");
+  const conf = path.join(ctx.paths.run, "supervisord.conf");
+  const pids: Record<string, number> = {};
+  for (const s of services(ctx)) {
+    try {
+      const pid = Number(execFileSync(bin, ["-c", conf, "pid", s.name], { encoding: "utf8" }).trim());
+      if (pid > 0) pids[s.name] = pid;
+    } catch {
+      // Not running under this supervisor: reported as missing.
+    }
+  }
+  return pids;
+}
+
+export interface MemoryPeak {
+  /** Highest sum of VmRSS over the process tree seen during the run, MB. */
+  peakRssMb: number;
+  /** The main process's lifetime peak (VmHWM) at the end, MB: includes time before the run. */
+  lifetimeHwmMb?: number;
+  processes: number;
+}
+
+export class MemorySampler {
+  private timer?: NodeJS.Timeout;
+  private readonly peaks: Record<string, { peakKb: number; processes: number }> = {};
+  samples = 0;
+
+  constructor(
+    private readonly pids: Record<string, number>,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  private classifyJob(p: Proc): string | undefined {
+    if (p.cmd.includes("org.apache.spark.deploy.SparkSubmit") || p.cmd.includes("spark/lakehouse/")) return "spark job (driver + python)";
+    if (/\bdbt\b/.test(p.cmd)) return "dbt";
+    if (p.pid === process.pid) return "bench (node, incl. DuckDB)";
+    return undefined;
+  }
+
+  sample(): void {
+    const procs = readProcs();
+    this.samples++;
+    const totals: Record<string, { kb: number; n: number }> = {};
+    for (const [name, pid] of Object.entries(this.pids)) {
+      const tree = descendants(procs, pid);
+      totals[name] = { kb: tree.reduce((s, p) => s + p.rssKb, 0), n: tree.length };
+    }
+    for (const p of descendants(procs, process.pid)) {
+      const kind = this.classifyJob(p);
+      if (!kind) continue;
+      totals[kind] ??= { kb: 0, n: 0 };
+      totals[kind].kb += p.rssKb;
+      totals[kind].n++;
+    }
+    for (const [name, t] of Object.entries(totals)) {
+      const prev = this.peaks[name];
+      if (!prev || t.kb > prev.peakKb) this.peaks[name] = { peakKb: t.kb, processes: t.n };
+    }
+  }
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): Record<string, MemoryPeak> {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    const procs = readProcs();
+    const out: Record<string, MemoryPeak> = {};
+    for (const [name, peak] of Object.entries(this.peaks)) {
+      const pid = this.pids[name];
+      out[name] = {
+        peakRssMb: Math.round(peak.peakKb / 1024),
+        ...(pid && procs.get(pid) ? { lifetimeHwmMb: Math.round(procs.get(pid)!.hwmKb / 1024) } : {}),
+        processes: peak.processes,
+      };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+/** The shape of bench/results/<date>.json. */
+import type { Agreement } from "./check";
+import type { MachineInfo } from "./machine";
+import type { MemoryPeak } from "./memory";
+
+export interface BenchResult {
+  mode: "quick" | "day" | "month" | "year";
+  startedAt: string;
+  totalSeconds: number;
+  day: string;
+  rowsPerDay: number;
+  runs: number;
+  queryRuns: number;
+  machine: MachineInfo;
+  agreement: Agreement;
+  goldDays: number;
+  goldDriverDays: number;
+  steps: {
+    ingest: { seconds: number; records: number; bytes: number; objects: number; recordsPerSecond: number; mbPerSecond: number; runs: number[] };
+    silver: {
+      wallSeconds: number; launchSeconds: number; sessionSeconds: number; processingSeconds: number; commitSeconds: number; shutdownSeconds: number;
+      executorCpuSeconds: number; recordsPerSecond: number; recordsPerCoreSecond: number; runs: number[];
+      writes: { description: string; seconds: number; commitSeconds: number }[];
+    };
+    duckdbSilver: { seconds: number; recordsPerSecond: number; downloadSeconds: number; threads: number; runs: number[] };
+    gold: { seconds: number; models: { name: string; seconds: number; status: string }[]; failedTests: string[]; runs: number[] };
+    goldAggregation: { trinoSeconds: number; duckdbSeconds: number; trinoRuns: number[]; duckdbRuns: number[] };
+    dashboard: Record<string, { p50: number; p95: number; trinoP50: number; rows: number; wall: number[] }>;
+  };
+  memory: Record<string, MemoryPeak>;
+  /** What this mode did not measure, said plainly. */
+  notMeasured: string[];
+}
