@@ -4,6 +4,7 @@
  * bench/duckdb/*.sql run on them in one in-process DuckDB, timed per step.
  */
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { sqlStatements } from "../../src/lib/sql";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import fs from "node:fs";
 import os from "node:os";
@@ -40,21 +41,10 @@ export async function downloadBronzeDay(s3: S3Connection, day: string, dir: stri
   return { files, bytes };
 }
 
-/** Splits a SQL file into statements (no semicolons inside strings in these files). */
-export function statements(sql: string): string[] {
-  return sql
-    .split("\n")
-    .filter((l) => !l.trim().startsWith("--"))
-    .join("\n")
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 export function renderSql(name: string, vars: Record<string, string>): string[] {
   let sql = fs.readFileSync(path.join(SQL_DIR, name), "utf8");
   for (const [k, v] of Object.entries(vars)) sql = sql.replaceAll(`{{${k}}}`, v);
-  return statements(sql);
+  return sqlStatements(sql);
 }
 
 export class DuckBench {

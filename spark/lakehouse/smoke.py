@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from pyspark.sql import SparkSession
-
-from lakehouse.settings import CATALOG, spark_conf
+from lakehouse.session import lakehouse_session
+from lakehouse.settings import CATALOG
 
 
 def main() -> None:
@@ -20,10 +18,7 @@ def main() -> None:
     parser.add_argument("--location", required=True, help="s3:// location of the schema")
     args = parser.parse_args()
 
-    builder = SparkSession.builder.appName("lakehouse-smoke")
-    for key, value in spark_conf(os.environ).items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    spark = lakehouse_session("lakehouse-smoke")
     try:
         table = f"{CATALOG}.{args.schema}.spark_written"
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {CATALOG}.{args.schema} LOCATION '{args.location}'")

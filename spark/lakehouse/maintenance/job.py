@@ -21,7 +21,8 @@ from datetime import datetime, timedelta, timezone
 from pyspark.sql import SparkSession
 
 from lakehouse.preflight import DependencyDown, check_job_dependencies
-from lakehouse.settings import CATALOG, spark_conf
+from lakehouse.session import lakehouse_session
+from lakehouse.settings import CATALOG
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     except DependencyDown as e:
         log(f"FAILED: {e}")
         return 3
-    builder = SparkSession.builder.appName("lakehouse-maintenance")
-    for key, value in spark_conf(os.environ).items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    spark = lakehouse_session("lakehouse-maintenance")
     spark.sparkContext.setLogLevel("WARN")
     try:
         results = []

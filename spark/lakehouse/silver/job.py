@@ -29,7 +29,8 @@ from pyspark.sql import functions as F
 
 from lakehouse import storage
 from lakehouse.preflight import DependencyDown, check_job_dependencies
-from lakehouse.settings import CATALOG, spark_conf
+from lakehouse.session import lakehouse_session
+from lakehouse.settings import CATALOG
 from lakehouse.silver.contract import ContractViolation, enforce, field_type_profile, load_contract, profile_as_dict
 from lakehouse.silver.layout import MANIFEST, bronze_partition, data_objects, date_range, manifest_records, silver_marker
 from lakehouse.silver import trips, weather
@@ -50,6 +51,9 @@ class DatasetSpec:
     to_silver: Callable[[DataFrame], DataFrame]
     to_rejected: Callable[[DataFrame, Column], DataFrame]
     rejected_extra_columns: str = ""
+    # When the table's partitions are coarser than a day (weather: by year), replacing a day
+    # cannot drop whole files: the day is replaced with one MERGE on this key instead.
+    merge_key: str | None = None
 
 
 REJECTED_DDL = """(
@@ -97,6 +101,7 @@ WEATHER = DatasetSpec(
     deduplicate=weather.deduplicate,
     to_silver=weather.to_silver,
     to_rejected=weather.to_rejected,
+    merge_key="weather_date",
 )
 
 DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER)}
@@ -187,6 +192,21 @@ def read_lines(spark: SparkSession, dataset: str, manifests: dict[date, dict]) -
     )
 
 
+def replace_days(spark: SparkSession, rows: DataFrame, spec: DatasetSpec, days: list[date]) -> None:
+    """Replaces the days' rows of the silver table with `rows` in one atomic Iceberg commit."""
+    if spec.merge_key is None:
+        rows.writeTo(spec.table).overwrite(F.col(spec.date_column).isin([F.lit(d) for d in days]))
+        return
+    rows.createOrReplaceTempView("_lakehouse_replacement")
+    in_days = ", ".join(f"DATE '{d.isoformat()}'" for d in days)
+    spark.sql(
+        f"""MERGE INTO {spec.table} AS t USING _lakehouse_replacement AS s ON t.{spec.merge_key} = s.{spec.merge_key}
+        WHEN MATCHED THEN UPDATE SET *
+        WHEN NOT MATCHED THEN INSERT *
+        WHEN NOT MATCHED BY SOURCE AND t.{spec.date_column} IN ({in_days}) THEN DELETE"""
+    )
+
+
 def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool) -> list[DayResult]:
     name = spec.name
     contract = load_contract(name)
@@ -233,7 +253,7 @@ def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force:
     # Each overwrite replaces exactly the days being run, in one atomic Iceberg commit,
     # so a rerun replaces and a crash leaves the previous snapshot visible.
     rejected.writeTo(spec.rejected_table).overwrite(F.col("source_date").isin(day_list))
-    silver.writeTo(spec.table).overwrite(F.col(spec.date_column).isin(day_list))
+    replace_days(spark, silver, spec, pending)
     run_id = str(uuid.uuid4())
     finished = datetime.now(timezone.utc)
     runs = spark.createDataFrame(
@@ -251,13 +271,6 @@ def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force:
     for df in (lines, checked, silver, rejected):
         df.unpersist()
     return results
-
-
-def build_session() -> SparkSession:
-    builder = SparkSession.builder.appName("lakehouse-silver")
-    for key, value in spark_conf(os.environ).items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
 
 
 def logical_date(value: str) -> date:
@@ -291,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"FAILED: {e}")
         return 3
     t0 = time.monotonic()
-    spark = build_session()
+    spark = lakehouse_session("lakehouse-silver")
     spark.sparkContext.setLogLevel("WARN")
     log(f"session ready in {time.monotonic() - t0:.1f}s")
     try:
@@ -305,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as e:  # noqa: BLE001 - only Iceberg's commit conflicts are translated
         text = str(e)
-        if "ValidationException" in text or "CommitFailedException" in text:
+        if "Found conflicting files" in text or "CommitFailedException" in text:
             first = next((line for line in text.splitlines() if "Exception" in line), text[:300])
             log(f"FAILED: another run committed the same day(s) at the same time, so this run's commit was "
                 f"refused and the table keeps that run's result; run again to redo it. ({first.strip()})")

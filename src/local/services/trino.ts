@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import bcrypt from "bcryptjs";
 import { run } from "../../lib/exec";
+import { sqlStatements } from "../../lib/sql";
 import { query } from "../../lib/trino";
 import { httpProbe } from "../health";
 import { TRINO_USERS } from "../secrets";
@@ -40,17 +41,6 @@ function renderEtc(ctx: StackContext): string {
     ["node.environment=local", "node.id=local-coordinator", `node.data-dir=${path.join(ctx.paths.data, "trino")}`].join("\n") + "\n",
   );
   return etc;
-}
-
-/** Splits a SQL file into statements (no semicolons inside literals in our init files). */
-export function sqlStatements(sql: string): string[] {
-  return sql
-    .split("\n")
-    .filter((l) => !l.trim().startsWith("--"))
-    .join("\n")
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 /** Where clients connect: HTTPS, since Trino accepts passwords only over TLS. */

@@ -73,6 +73,14 @@ describe("silver", () => {
     assert.deepEqual(await fingerprint(), before);
   });
 
+  test("a day rerun after a range run replaces that day only (weather's files span a year)", { timeout: 300_000 }, async () => {
+    await runSilver(stack.ctx, [DAY1, DAY2], { dataset: "weather", force: true, log: silentLogger });
+    const [result] = await runSilver(stack.ctx, [DAY1], { dataset: "weather", force: true, log: silentLogger });
+    assert.equal(result.silver_rows, 1);
+    const rows = await q(`select cast(weather_date as varchar), count(*) from iceberg.silver.weather where weather_date in (date '${DAY1}', date '${DAY2}') group by 1 order by 1`);
+    assert.deepEqual(rows, [[DAY1, 1], [DAY2, 1]]);
+  });
+
   test("a partition whose raw fields differ from the contract fails, naming the field, and writes nothing", { timeout: 300_000 }, async () => {
     const [base] = connectorsFor({ dataset: "trips", rowsPerDay: 200 });
     const changed: Connector = {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { test } from "node:test";
 import bcrypt from "bcryptjs";
 import { repoRoot } from "../../../src/local/paths";
-import { passwordFile, sqlStatements } from "../../../src/local/services/trino";
+import { sqlStatements } from "../../../src/lib/sql";
+import { passwordFile } from "../../../src/local/services/trino";
 
 test("the password file has one bcrypt $2y$ line per user that verifies its password", () => {
   const file = passwordFile({ admin: "a-secret", dashboard: "d-secret" }, 4);
