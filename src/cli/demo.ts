@@ -35,7 +35,7 @@ export async function printLayers(ctx: StackContext, from: string, to: string): 
   await show(admin, "silver: rejected records by reason", `
     select reason, count(*) as records from iceberg.silver.trips_rejected where cast(source_date as varchar) ${range} group by 1 order by 2 desc`);
   counts.gold = await show(admin, `gold: top drivers by revenue on ${to}, with that day's weather`, `
-    select driver_id, trips, total_revenue, revenue_per_trip, revenue_per_mile, weather_condition, temperature_max_c, precipitation_mm
+    select substr(driver_id, 1, 12) || '…' as driver, trips, total_revenue, revenue_per_trip, revenue_per_mile, weather_condition, temperature_max_c, precipitation_mm
     from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${to}' order by total_revenue desc limit 5`);
   await show(admin, "gold: revenue trends", `
     select revenue_date, trips, active_drivers, total_revenue, revenue_7d_avg, weather_condition

@@ -65,6 +65,10 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
   } catch (e) {
     const out = (e as { output?: string }).output ?? "";
     const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
-    throw new Error(`gold (dbt build) failed:\n${errors || (e as Error).message}`);
+    const hint = /FAIL \d+ assert_/.test(errors)
+      ? "\nA reconciliation test failed: some day's gold no longer matches silver (e.g. a build that stopped midway)." +
+        "\nThe failing rows name the day (dbt output above, or .lakehouse/dbt/target/run_results.json); rebuild it with 'lakehouse run gold --date <day>'."
+      : "";
+    throw new Error(`gold (dbt build) failed:\n${errors || (e as Error).message}${hint}`);
   }
 }
