@@ -36,7 +36,8 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): Rec
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `pw-${name}`, bcryptHash: `$2a$10$hash-of-${name}` };
     case "tls:index/privateKey:PrivateKey":
-      return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n" };
+      // Not PEM-shaped on purpose: nothing that looks like a key belongs in the repository.
+      return { ...inputs, privateKeyPem: "mock-private-key-of-" + name };
     case "tls:index/selfSignedCert:SelfSignedCert":
       return { ...inputs, certPem: "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" };
     case "docker-build:index:Image":
