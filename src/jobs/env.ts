@@ -4,8 +4,7 @@
  */
 import path from "node:path";
 import { connectionEnv } from "../lib/connection";
-import { java17 } from "../local/services/metastore";
-import { metastoreUri } from "../local/services/metastore";
+import { java17, metastoreUri } from "../local/services/metastore";
 import { objectStoreEndpoint } from "../local/services/objectstore";
 import { trinoTls } from "../local/services/trino";
 import type { S3Identity } from "../local/secrets";

@@ -52,31 +52,6 @@ export function connectionEnv(c: LakehouseConnection): Record<string, string> {
   return env;
 }
 
-/** Reads a connection from the environment; names every missing variable at once. */
-export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): LakehouseConnection {
-  const required = [ENV.s3Endpoint, ENV.s3AccessKey, ENV.s3SecretKey, ENV.metastoreUri, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser];
-  const missing = required.filter((k) => !env[k]);
-  if (missing.length > 0) {
-    throw new Error(`missing environment variables: ${missing.join(", ")} (run inside the local stack with 'lakehouse local env', or set them in the job's spec)`);
-  }
-  return {
-    s3: {
-      endpoint: env[ENV.s3Endpoint]!,
-      region: env[ENV.s3Region] ?? "us-east-1",
-      accessKey: env[ENV.s3AccessKey]!,
-      secretKey: env[ENV.s3SecretKey]!,
-    },
-    metastoreUri: env[ENV.metastoreUri]!,
-    trino: {
-      host: env[ENV.trinoHost]!,
-      port: Number(env[ENV.trinoPort]),
-      user: env[ENV.trinoUser]!,
-      password: env[ENV.trinoPassword],
-      caFile: env[ENV.trinoCaFile],
-    },
-  };
-}
-
 /** Only the object store part of the contract (jobs that touch nothing else, like ingestion). */
 export function s3FromEnv(env: NodeJS.ProcessEnv = process.env): S3Connection {
   const missing = [ENV.s3Endpoint, ENV.s3AccessKey, ENV.s3SecretKey].filter((k) => !env[k]);

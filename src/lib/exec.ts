@@ -63,13 +63,3 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     });
   });
 }
-
-/** True when a command exists on PATH. */
-export async function onPath(cmd: string): Promise<boolean> {
-  try {
-    await run("sh", ["-c", `command -v ${cmd}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
