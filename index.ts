@@ -40,7 +40,7 @@ const trino = new QueryEngine("trino", {
 const spark = new SparkOperator("spark-operator", { operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack, chartVersion: cfg.spark.operatorChartVersion }, nsOpts);
 const trinoRef = { host: trino.host, port: trino.port, usersSecretName: trino.usersSecretName, caConfigMapName: trino.caConfigMapName };
 const dashboards = new Dashboards("superset", {
-  namespace: cfg.namespace, instance: stack, image: images.refs.superset, version: cfg.images.tag, size: size.superset, jobSize: size.initJob,
+  namespace: cfg.namespace, instance: stack, image: images.refs.superset, cliImage: images.refs.ingest, version: cfg.images.tag, size: size.superset, jobSize: size.initJob,
   nodePort: cfg.exposeNodePorts, postgres: { host: metastore.postgresHost, password: metastore.supersetDbPassword }, trino: trinoRef, dependsOn: [metastore, trino],
 }, nsOpts);
 const pipeline = new Pipeline("lakehouse", {

@@ -1,7 +1,8 @@
 /**
  * Dashboards: Superset with its metadata in PostgreSQL, configured by the repository's
- * superset/superset_config.py, a migrate/init Job, and an asset-import Job that can run again
- * (the assets from superset/assets are in the image; --overwrite-free import replaces by UUID).
+ * superset/superset_config.py, a migrate/init Job, and an asset-import Job that can run again:
+ * `lakehouse dashboards import --from-env` (the local stack's REST import, overwrite by UUID)
+ * on superset/assets mounted from a ConfigMap (./supersetImport.ts).
  * Superset gets no S3 credentials: it reads gold through Trino as the read-only `dashboard` user.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -9,20 +10,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Size } from "./config";
 import { readRepoFile } from "./files";
-import { httpProbe, plainEnv, podSecurity, resources, restricted, secretEnv } from "./k8s";
+import { httpProbe, plainEnv, podSecurity, resources, restricted } from "./k8s";
 import { labels, selectorLabels } from "./labels";
 import { POSTGRES_CLIENT_LABEL } from "./postgres";
+import * as imp from "./supersetImport";
 
 export const SUPERSET_UID = 1000;
 export const CONFIG_FILE = "superset/superset_config.py";
-/** Where the Superset image keeps the asset bundle zipped from superset/assets at build time. */
-export const ASSET_BUNDLE = "/app/lakehouse/assets.zip";
+export const ADMIN_USER = "admin";
+/** Where Superset's pods mount the Trino CA (ConfigMap key cert.pem). */
+export const TRINO_CA_DIR = "/app/lakehouse/trino-ca";
 
 export interface DashboardsArgs {
   namespace: string;
   instance: string;
-  /** Superset 6.1 image with the trino driver and the asset bundle (built from superset/). */
+  /** Superset 6.1 image with the trino driver (built from superset/). */
   image: pulumi.Input<string>;
+  /** Image with Node and this repository (the ingestion image): runs the asset-import Job. */
+  cliImage: pulumi.Input<string>;
   /** Version label of the image (its tag). */
   version: string;
   size: Size;
@@ -62,39 +67,66 @@ export class Dashboards extends pulumi.ComponentResource {
       metadata: { name: `${name}-config`, namespace: ns, labels: l },
       data: { "superset_config.py": readRepoFile(CONFIG_FILE) },
     }, p);
-    const podSpec = (command: string[] | undefined, size: Size, extraEnv: k8s.types.input.core.v1.EnvVar[] = []): k8s.types.input.core.v1.PodSpec => ({
+    const podSpec = (command: string[] | undefined, size: Size): k8s.types.input.core.v1.PodSpec => ({
       securityContext: podSecurity(SUPERSET_UID),
       containers: [{
         name: "superset", image: a.image, ...(command ? { command } : {}),
         envFrom: [{ secretRef: { name: secret.metadata.name } }],
-        env: [...plainEnv({ SUPERSET_CONFIG_PATH: "/app/lakehouse/conf/superset_config.py" }), ...extraEnv],
+        // The Trino driver (requests) trusts REQUESTS_CA_BUNDLE over its defaults: Trino's certificate is self-signed.
+        env: [...plainEnv({ SUPERSET_CONFIG_PATH: "/app/lakehouse/conf/superset_config.py", REQUESTS_CA_BUNDLE: `${TRINO_CA_DIR}/cert.pem` })],
         resources: resources(size), securityContext: restricted(SUPERSET_UID),
-        volumeMounts: [{ name: "conf", mountPath: "/app/lakehouse/conf", readOnly: true }, { name: "ca", mountPath: "/app/lakehouse/trino-ca", readOnly: true }],
+        volumeMounts: [{ name: "conf", mountPath: "/app/lakehouse/conf", readOnly: true }, { name: "ca", mountPath: TRINO_CA_DIR, readOnly: true }],
         ...(command ? {} : { ports: [{ name: "http", containerPort: 8088 }], readinessProbe: httpProbe("/health", "http"), livenessProbe: httpProbe("/health", "http", "HTTP", 60) }),
       }],
       volumes: [{ name: "conf", configMap: { name: conf.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }],
       ...(command ? { restartPolicy: "OnFailure" } : {}),
     });
-    const job = (id: string, script: string, deps: pulumi.Resource[], extraEnv: k8s.types.input.core.v1.EnvVar[] = []) => new k8s.batch.v1.Job(`${name}-${id}`, {
-      metadata: { name: `${name}-${id}`, namespace: ns, labels: { ...l, "app.kubernetes.io/component": `dashboards-${id}` } },
+    const jobMeta = (id: string) => ({ name: `${name}-${id}`, namespace: ns, labels: { ...l, "app.kubernetes.io/component": `dashboards-${id}` } });
+    const init = new k8s.batch.v1.Job(`${name}-init`, {
+      metadata: jobMeta("init"),
       spec: {
         backoffLimit: 4, activeDeadlineSeconds: 1200, ttlSecondsAfterFinished: 86400,
-        template: { metadata: { labels: { ...l, ...POSTGRES_CLIENT_LABEL } }, spec: podSpec(["/bin/sh", "-ec", script], a.jobSize, extraEnv) },
+        template: { metadata: { labels: { ...l, ...POSTGRES_CLIENT_LABEL } }, spec: podSpec(["/bin/sh", "-ec", `superset db upgrade\nsuperset fab create-admin --username ${ADMIN_USER} --firstname Lakehouse --lastname Admin --email admin@localhost --password "$ADMIN_PASSWORD" || true\nsuperset init`], a.jobSize) },
       },
-    }, { parent: this, dependsOn: deps });
-    const init = job("init", "superset db upgrade\nsuperset fab create-admin --username admin --firstname Lakehouse --lastname Admin --email admin@localhost --password \"$ADMIN_PASSWORD\" || true\nsuperset init", a.dependsOn ?? []);
+    }, { parent: this, dependsOn: a.dependsOn ?? [] });
     const deployment = new k8s.apps.v1.Deployment(name, {
       metadata: { name, namespace: ns, labels: l },
       spec: { replicas: 1, selector: { matchLabels: sel }, template: { metadata: { labels: { ...l, ...POSTGRES_CLIENT_LABEL } }, spec: podSpec(undefined, a.size) } },
     }, { parent: this, dependsOn: [init] });
-    job("import-assets", `superset import-dashboards -p ${ASSET_BUNDLE} -u admin`, [init], [
-      ...plainEnv({ LAKEHOUSE_TRINO_HOST: a.trino.host, LAKEHOUSE_TRINO_PORT: String(a.trino.port), LAKEHOUSE_TRINO_USER: "dashboard", LAKEHOUSE_TRINO_TLS_CA: "/app/lakehouse/trino-ca/cert.pem" }),
-      ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: "dashboard-password" }),
-    ]);
-    new k8s.core.v1.Service(name, {
+    const service = new k8s.core.v1.Service(name, {
       metadata: { name, namespace: ns, labels: l },
       spec: { type: a.nodePort ? "NodePort" : "ClusterIP", selector: sel, ports: [{ name: "http", port: 8088, targetPort: "http", ...(a.nodePort ? { nodePort: 30088 } : {}) }] },
     }, { parent: this, dependsOn: [deployment] });
+
+    // Asset import: idempotent (overwrite by UUID), so retries and reruns are safe; a changed
+    // bundle changes the pod template's digest, so `pulumi up` replaces the Job and it runs again.
+    const files = imp.assetFiles();
+    const vol = imp.assetsVolume(files);
+    const digest = { [imp.DIGEST_ANNOTATION]: imp.assetsDigest(files) };
+    const assets = new k8s.core.v1.ConfigMap(`${name}-assets`, { metadata: { name: `${name}-assets`, namespace: ns, labels: l, annotations: digest }, data: vol.data }, p);
+    new k8s.batch.v1.Job(`${name}-import-assets`, {
+      metadata: { ...jobMeta("import-assets"), annotations: digest },
+      spec: {
+        backoffLimit: 3, activeDeadlineSeconds: 1800, ttlSecondsAfterFinished: 86400,
+        template: {
+          // Talks to Superset's API only: no PostgreSQL, Trino or S3 labels.
+          metadata: { labels: jobMeta("import-assets").labels, annotations: digest },
+          spec: {
+            restartPolicy: "OnFailure", securityContext: podSecurity(imp.CLI_UID),
+            containers: [{
+              name: "import-assets", image: a.cliImage, command: imp.importCommand(),
+              env: imp.importEnv({
+                supersetUrl: `http://${name}.${ns}.svc:8088`, adminUser: ADMIN_USER, supersetSecretName: name,
+                trino: a.trino, trinoUser: imp.bundleTrinoUser(files),
+              }),
+              resources: resources(a.jobSize), securityContext: restricted(imp.CLI_UID),
+              volumeMounts: [{ name: "assets", mountPath: imp.ASSETS_MOUNT, readOnly: true }],
+            }],
+            volumes: [{ name: "assets", configMap: { name: assets.metadata.name, items: vol.items } }],
+          },
+        },
+      },
+    }, { parent: this, dependsOn: [deployment, service, secret] });
     this.url = a.nodePort ? "http://localhost:30088" : `http://${name}.${ns}.svc:8088`;
     this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
   }

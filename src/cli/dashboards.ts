@@ -1,10 +1,20 @@
 /** `lakehouse dashboards …`: Superset's assets (superset/assets) in and out of the local stack. */
 import path from "node:path";
 import type { Command } from "commander";
+import { ENV } from "../lib/connection";
 import type { Logger } from "../lib/log";
+import { supersetUrl } from "../local/services/superset";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
-import { ASSETS_DIR, exportAssets, importAssets } from "../serving/superset-assets";
+import { ASSETS_DIR, exportAssets, importAssets, importBundle, SUPERSET_ENV, targetFromEnv, waitForSuperset } from "../serving/superset-assets";
+
+const FROM_ENV_VARS = [SUPERSET_ENV.url, SUPERSET_ENV.adminUser, SUPERSET_ENV.adminPassword, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser, ENV.trinoPassword];
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--wait must be a whole number of seconds (got "${value}")`);
+  return n;
+}
 
 async function context(log: Logger): Promise<StackContext> {
   const ctx = await stackContext(log, false);
@@ -19,14 +29,27 @@ export function registerDashboardCommands(program: Command, log: Logger): void {
     .command("import")
     .description("import the asset bundle into the local Superset, overwriting objects with the same UUIDs (safe to repeat)")
     .option("--dir <dir>", "asset directory (metadata.yaml, databases/, datasets/, charts/, dashboards/)", path.relative(process.cwd(), ASSETS_DIR) || ".")
+    .option("--from-env", `import into the Superset the environment names, not the local stack's (the cluster's import Job): ${FROM_ENV_VARS.join(", ")}`)
+    .option("--wait <seconds>", "first wait up to this long for Superset's /health to answer OK", "0")
     .addHelpText(
       "after",
       "\n'lakehouse local up' runs this after Superset is healthy. The Trino password of the database's user\n" +
-        "(trino://dashboard@…) comes from .lakehouse/secrets.json and is added only to a temporary copy.",
+        "(trino://dashboard@…) comes from .lakehouse/secrets.json (or LAKEHOUSE_TRINO_PASSWORD with --from-env)\n" +
+        "and is added only to the in-memory copy that is posted.",
     )
-    .action(async (opts: { dir: string }) => {
-      const ctx = await context(log);
-      const result = await importAssets(ctx, path.resolve(opts.dir));
+    .action(async (opts: { dir: string; fromEnv?: boolean; wait: string }) => {
+      const wait = seconds(opts.wait) * 1000;
+      const dir = path.resolve(opts.dir);
+      let result;
+      if (opts.fromEnv) {
+        const target = targetFromEnv();
+        if (wait > 0) await waitForSuperset(target.url, wait, log);
+        result = await importBundle(target, log, dir);
+      } else {
+        const ctx = await context(log);
+        if (wait > 0) await waitForSuperset(supersetUrl(ctx), wait, log);
+        result = await importAssets(ctx, dir);
+      }
       process.stdout.write(`imported ${result.files.length} files; dashboards: ${result.dashboards.map((d) => `${d.title} (#${d.id})`).join(", ") || "none"}\n`);
     });
 

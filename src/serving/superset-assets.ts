@@ -8,12 +8,17 @@
  * reach an existing Superset (superset/commands/dashboard/importers/v1/__init__.py).
  *
  * The repository's database YAML names the Trino user but no password; the password is put
- * into a temporary copy of the bundle (0700 directory under the stack's state, deleted
- * afterwards) and never written anywhere else.
+ * into the copy of the bundle that is zipped in memory and posted, and is never written to disk.
+ *
+ * The same import serves the local stack (`importAssets(ctx)`, credentials from
+ * .lakehouse/secrets.json) and the cluster's import Job (`lakehouse dashboards import
+ * --from-env`, credentials from the environment: `targetFromEnv`).
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ENV } from "../lib/connection";
 import { run } from "../lib/exec";
+import type { Logger } from "../lib/log";
 import { repoRoot } from "../local/paths";
 import { supersetUrl } from "../local/services/superset";
 import type { StackContext } from "../local/services/types";
@@ -97,22 +102,29 @@ export interface SupersetApi {
 async function failure(res: Response, what: string): Promise<Error> {
   const text = await res.text().catch(() => "");
   // A 500 comes as an HTML page; the traceback is in Superset's log.
-  const detail = text.trimStart().startsWith("<") ? "(see the traceback in 'lakehouse local logs superset')" : text.slice(0, 2000);
+  const detail = text.trimStart().startsWith("<")
+    ? "(see the traceback in Superset's log: 'lakehouse local logs superset', or 'kubectl logs deploy/superset' in the cluster)"
+    : text.slice(0, 2000);
   return new Error(`Superset ${what}: HTTP ${res.status} ${detail}`);
 }
 
-/** Logs in through /api/v1/security/login and fetches a CSRF token bound to a session cookie. */
+/** Logs in through /api/v1/security/login as the local stack's admin. */
 export async function supersetApi(ctx: StackContext, base = supersetUrl(ctx)): Promise<SupersetApi> {
   const { adminUser, adminPassword } = ctx.secrets.superset;
+  return supersetLogin(base, adminUser, adminPassword, "is the stack up? 'lakehouse local status'");
+}
+
+/** Logs in through /api/v1/security/login and fetches a CSRF token bound to a session cookie. */
+export async function supersetLogin(base: string, user: string, password: string, hint = "is Superset running?"): Promise<SupersetApi> {
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1/security/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: adminUser, password: adminPassword, provider: "db", refresh: false }),
+      body: JSON.stringify({ username: user, password, provider: "db", refresh: false }),
     });
   } catch (e) {
-    throw new Error(`cannot reach Superset at ${base}: ${(e as Error).message} (is the stack up? 'lakehouse local status')`);
+    throw new Error(`cannot reach Superset at ${base}: ${(e as Error).message} (${hint})`);
   }
   if (!res.ok) throw await failure(res, "login");
   const { access_token: token } = (await res.json()) as { access_token: string };
@@ -145,12 +157,161 @@ export async function supersetApi(ctx: StackContext, base = supersetUrl(ctx)): P
 
 // ---------------------------------------------------------------------------------------
 
-function listFiles(dir: string, rel = ""): string[] {
+/**
+ * The YAML files under `dir`, relative to it. Follows symlinks and skips names starting with
+ * "." : a Kubernetes ConfigMap volume (the cluster's Job) is symlinks into a hidden `..data`.
+ */
+export function listFiles(dir: string, rel = ""): string[] {
   if (!fs.existsSync(path.join(dir, rel))) return [];
   return fs
-    .readdirSync(path.join(dir, rel), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : e.name.endsWith(".yaml") ? [path.join(rel, e.name)] : []))
+    .readdirSync(path.join(dir, rel))
+    .filter((n) => !n.startsWith("."))
+    .flatMap((n) => {
+      const r = path.join(rel, n);
+      return fs.statSync(path.join(dir, r)).isDirectory() ? listFiles(dir, r) : n.endsWith(".yaml") ? [r] : [];
+    })
     .sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// The bundle as a ZIP built in memory (stored, like Python's zipfile by default): no Python
+// needed in the cluster's Node image, and the copy with the password never touches a disk.
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+export function crc32(buf: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A ZIP archive of `entries` in the given order, uncompressed, with a fixed timestamp (1980-01-01). */
+export function zipStored(entries: { name: string; data: Buffer }[]): Buffer {
+  const DOS_DATE = (1 << 5) | 1; // 1980-01-01
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(0, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Where to import, and as whom.
+
+/** Superset to import into and the Trino its database connection points at. */
+export interface ImportTarget {
+  /** Superset's base URL, e.g. http://127.0.0.1:8088 (no trailing slash). */
+  url: string;
+  adminUser: string;
+  adminPassword: string;
+  /** Trino as Superset reaches it: host and port of the imported database URI. */
+  trino: TrinoEndpoint;
+  /** Trino password per user name; the database URI's user must have one. */
+  trinoPasswords: Record<string, string>;
+  /** What to check when Superset cannot be reached. */
+  hint?: string;
+}
+
+/** The local stack's Superset and Trino, with the generated secrets of .lakehouse/secrets.json. */
+export function localTarget(ctx: StackContext): ImportTarget {
+  return {
+    url: supersetUrl(ctx),
+    adminUser: ctx.secrets.superset.adminUser,
+    adminPassword: ctx.secrets.superset.adminPassword,
+    trino: { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps },
+    trinoPasswords: ctx.secrets.trino.users as Record<string, string>,
+    hint: "is the stack up? 'lakehouse local status'",
+  };
+}
+
+/** Variables naming Superset for `--from-env`; Trino's are the connection contract's (ENV). */
+export const SUPERSET_ENV = {
+  url: "LAKEHOUSE_SUPERSET_URL",
+  adminUser: "LAKEHOUSE_SUPERSET_ADMIN_USER",
+  adminPassword: "LAKEHOUSE_SUPERSET_ADMIN_PASSWORD",
+} as const;
+
+/**
+ * The target from the environment (the cluster's import Job): Superset's URL and admin
+ * login, Trino's host and port as Superset reaches them, and the password of
+ * LAKEHOUSE_TRINO_USER (the database YAML's user). Names every missing variable at once.
+ */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): ImportTarget {
+  const required = [SUPERSET_ENV.url, SUPERSET_ENV.adminPassword, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser, ENV.trinoPassword];
+  const missing = required.filter((k) => !env[k]);
+  if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(", ")}`);
+  const url = env[SUPERSET_ENV.url]!.replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+$/.test(url)) throw new Error(`${SUPERSET_ENV.url} must be scheme://host[:port] (got "${url}")`);
+  const port = Number(env[ENV.trinoPort]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${ENV.trinoPort} must be a port number (got "${env[ENV.trinoPort]}")`);
+  return {
+    url,
+    adminUser: env[SUPERSET_ENV.adminUser] || "admin",
+    adminPassword: env[SUPERSET_ENV.adminPassword]!,
+    trino: { host: env[ENV.trinoHost]!, port },
+    trinoPasswords: { [env[ENV.trinoUser]!]: env[ENV.trinoPassword]! },
+  };
+}
+
+/** Waits until `${url}/health` answers OK (Superset up and migrated); throws after `timeoutMs`. */
+export async function waitForSuperset(url: string, timeoutMs: number, log: Logger, intervalMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, timeoutMs))) });
+      const body = await res.text();
+      if (res.ok && body.trim() === "OK") return;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() + intervalMs > deadline) throw new Error(`Superset at ${url} not healthy after ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
+    log.step(`waiting for Superset at ${url} (${last})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
 }
 
 /** A private scratch directory under the stack's state, removed by the callback's end. */
@@ -180,42 +341,46 @@ export interface ImportResult {
  * URI's user comes from the stack's secrets.
  */
 export async function importAssets(ctx: StackContext, assetsDir: string = ASSETS_DIR): Promise<ImportResult> {
+  return importBundle(localTarget(ctx), ctx.log, assetsDir);
+}
+
+/**
+ * Imports the asset directory into `target`'s Superset through POST /api/v1/assets/import/
+ * (overwrite by UUID; safe to run again): each database YAML gets the target's Trino endpoint
+ * and its user's password in the in-memory copy only.
+ */
+export async function importBundle(target: ImportTarget, log: Logger, assetsDir: string = ASSETS_DIR): Promise<ImportResult> {
   const files = listFiles(assetsDir);
   if (!files.includes(METADATA_FILE)) throw new Error(`${assetsDir}: no ${METADATA_FILE}; not a Superset asset bundle`);
-  const endpoint = { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps };
-  ctx.log.step(`importing ${files.length} Superset asset files from ${path.relative(repoRoot, assetsDir) || assetsDir}`);
-  const api = await supersetApi(ctx);
+  const shown = path.relative(repoRoot, assetsDir);
+  log.step(`importing ${files.length} Superset asset files from ${shown && !shown.startsWith("..") ? shown : assetsDir}`);
+  const api = await supersetLogin(target.url, target.adminUser, target.adminPassword, target.hint);
 
-  await withPrivateTemp(ctx, "superset-import-", async (tmp) => {
-    // Superset strips the ZIP's first path component: the bundle needs a root folder.
-    const root = path.join(tmp, "bundle");
-    for (const rel of files) {
+  // Superset strips the ZIP's first path component: the bundle needs a root folder.
+  const zip = zipStored(
+    files.map((rel) => {
       let text = fs.readFileSync(path.join(assetsDir, rel), "utf8");
       if (rel.startsWith("databases/")) {
         const user = databaseUri(text, rel).username;
-        const password = (ctx.secrets.trino.users as Record<string, string>)[user];
-        if (!password) throw new Error(`${rel}: Trino user '${user}' has no generated password (known: ${Object.keys(ctx.secrets.trino.users).join(", ")})`);
-        text = injectPassword(text, endpoint, password, rel);
+        const password = target.trinoPasswords[user];
+        if (!password) throw new Error(`${rel}: Trino user '${user}' has no password (known: ${Object.keys(target.trinoPasswords).join(", ")})`);
+        text = injectPassword(text, target.trino, password, rel);
       }
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(path.join(root, rel), text, { mode: 0o600 });
-    }
-    const zip = path.join(tmp, "bundle.zip");
-    await run(python(ctx), ["-c", "import os,sys,zipfile\nos.umask(0o077)\nz=zipfile.ZipFile(sys.argv[1],'w')\nfor d,_,fs in os.walk('bundle'):\n  for f in sorted(fs): z.write(os.path.join(d,f))\nz.close()", zip], { cwd: tmp });
-
-    const form = new FormData();
-    form.append("bundle", new Blob([fs.readFileSync(zip)], { type: "application/zip" }), "bundle.zip");
-    form.append("overwrite", "true");
-    const res = await api.fetch("/api/v1/assets/import/", { method: "POST", body: form });
-    if (!res.ok) throw await failure(res, "asset import");
-  });
+      return { name: `bundle/${rel.split(path.sep).join("/")}`, data: Buffer.from(text, "utf8") };
+    }),
+  );
+  const form = new FormData();
+  form.append("bundle", new Blob([zip], { type: "application/zip" }), "bundle.zip");
+  form.append("overwrite", "true");
+  const res = await api.fetch("/api/v1/assets/import/", { method: "POST", body: form });
+  if (!res.ok) throw await failure(res, "asset import");
 
   const uuids = files
     .filter((f) => f.startsWith("dashboards/"))
     .map((f) => /^uuid:\s*(\S+)/m.exec(fs.readFileSync(path.join(assetsDir, f), "utf8"))?.[1])
     .filter((u): u is string => !!u);
   const dashboards = (await listDashboards(api)).filter((d) => uuids.includes(d.uuid));
-  for (const d of dashboards) ctx.log.step(`Superset dashboard '${d.title}': ${supersetUrl(ctx)}/superset/dashboard/${d.id}/`);
+  for (const d of dashboards) log.step(`Superset dashboard '${d.title}': ${target.url}/superset/dashboard/${d.id}/`);
   return { files, dashboards };
 }
 

@@ -11,6 +11,7 @@ import { quantity } from "../../../components/k8s";
 import { imageVersion, labels, selectorLabels } from "../../../components/labels";
 import { initScript } from "../../../components/postgres";
 import { sparkApplicationSpec } from "../../../components/sparkApp";
+import { assetFiles, assetsDigest, assetsVolume, bundleTrinoUser } from "../../../components/supersetImport";
 import { jvmConfig, parseProperties, passwordFile, workerConfig } from "../../../components/trinoConfig";
 import { execFileSync } from "node:child_process";
 
@@ -103,4 +104,22 @@ test("images: tags never latest; every missing Dockerfile named at once", () => 
   assert.throws(() => checkDockerfiles(dir), new RegExp(IMAGE_NAMES.map((n) => IMAGE_SPECS[n].dockerfile).join(", ")));
   for (const n of IMAGE_NAMES) { fs.mkdirSync(path.dirname(path.join(dir, IMAGE_SPECS[n].dockerfile)), { recursive: true }); fs.writeFileSync(path.join(dir, IMAGE_SPECS[n].dockerfile), "FROM scratch\n"); }
   assert.doesNotThrow(() => checkDockerfiles(dir));
+});
+
+test("Superset assets: ConfigMap keys put each file back at its path; the digest follows the content; one Trino user", () => {
+  const files = { "metadata.yaml": "version: 1.0.0\n", "charts/A.yaml": "a", "datasets/Lakehouse_Trino/t.yaml": "t", "databases/T.yaml": "sqlalchemy_uri: trino://dashboard@127.0.0.1:8443/iceberg\n" };
+  const { data, items } = assetsVolume(files);
+  assert.deepEqual(Object.fromEntries(items.map((i) => [i.path, data[i.key]])), files);
+  assert.ok(Object.keys(data).every((k) => /^[-._a-zA-Z0-9]+$/.test(k)));
+  assert.throws(() => assetsVolume({ "charts/a__b.yaml": "1", "charts__a/b.yaml": "2" }), /two files map to the ConfigMap key "charts__a__b.yaml"/);
+  assert.throws(() => assetsVolume({ "charts/Revenue (EUR).yaml": "x" }), /superset\/assets\/charts\/Revenue \(EUR\).yaml: the name cannot be a ConfigMap key/);
+  assert.equal(assetsDigest(files), assetsDigest({ ...files }));
+  assert.notEqual(assetsDigest(files), assetsDigest({ ...files, "charts/A.yaml": "b" }));
+  assert.equal(bundleTrinoUser(files), "dashboard");
+  assert.throws(() => bundleTrinoUser({ "databases/T.yaml": "sqlalchemy_uri: trino://127.0.0.1:8443/iceberg\n" }), /expected sqlalchemy_uri: trino:\/\/<user>@/);
+  assert.throws(() => bundleTrinoUser({ ...files, "databases/U.yaml": "sqlalchemy_uri: trino://admin@h:1/iceberg\n" }), /exactly one Trino user \(found dashboard, admin\)/);
+  assert.throws(() => bundleTrinoUser({ "databases/T.yaml": "sqlalchemy_uri: trino://someone@h:1/iceberg\n" }), /'someone' is not one of admin, pipeline, dashboard/);
+  const repo = assetFiles();
+  assert.ok("metadata.yaml" in repo && Object.keys(repo).some((f) => f.startsWith("dashboards/")));
+  assert.throws(() => assetFiles(fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-assets-"))), /imports superset\/assets, which is missing/);
 });

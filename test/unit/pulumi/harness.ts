@@ -16,6 +16,8 @@ export interface Captured {
   inputs: Record<string, any>;
   /** Which inputs arrived as secrets (top-level keys, or stringData keys). */
   secretPaths: string[];
+  /** URNs of the resources it depends on (dependsOn and inputs from other resources). */
+  dependencies: string[];
 }
 
 export function stackConfig(stack: string): Record<string, string> {
@@ -55,13 +57,21 @@ export async function runStack(stack: string, overrides: Record<string, string> 
   const full = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.includes(":") ? k : `lakehouse:${k}`, v]));
   const config: Record<string, string> = { ...stackConfig(stack), ...full(overrides), ...full(secrets) };
   pulumi.runtime.setAllConfig(config, Object.keys(full(secrets)));
+  const deps = new Map<string, string[]>();
   pulumi.runtime.setMocks({
     newResource: (args) => {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs, secretPaths: [] });
+      resources.push({ type: args.type, name: args.name, inputs: args.inputs, secretPaths: [], dependencies: deps.get(`${args.type}::${args.name}`) ?? [] });
       return { id: `${args.name}-id`, state: fakeState(args.type, args.name, args.inputs) };
     },
     call: (args) => args.inputs,
   }, "lakehouse", stack, false);
+  // The mocks do not pass a resource's dependencies to newResource: read them off the request.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    deps.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
+    return register(req, callback);
+  };
   const program = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
   const outputs: Record<string, any> = {};
   for (const [k, v] of Object.entries(program)) {
@@ -78,3 +88,5 @@ export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
 
 export { secretKeys };
 export const byType = (rs: Captured[], type: string) => rs.filter((r) => r.type === type);
+/** A resource's URN as the mocks build it (the last type segment and name are what tests match on). */
+export const urnEndsWith = (urn: string, type: string, name: string) => urn.endsWith(`${type}::${name}`);

@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
-import { byType, type Captured, ROOT, runStack } from "./harness";
+import { byType, type Captured, ROOT, runStack, urnEndsWith } from "./harness";
 import { quantity } from "../../../components/k8s";
+import * as imp from "../../../components/supersetImport";
 import * as c from "./stack-checks";
 
 const GiB = 1024 ** 3;
@@ -38,7 +39,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
   test("the excerpt of the CRD rejects a misspelt field (it is not a no-op)", async () => {
     const app = structuredClone(c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs));
     app.spec.template.driver.memroy = "1g";
-    await assert.rejects(c.validateScheduledSparkApplication({ type: "", name: "typo", inputs: app, secretPaths: [] }), /additional properties|must NOT have additional/);
+    await assert.rejects(c.validateScheduledSparkApplication({ type: "", name: "typo", inputs: app, secretPaths: [], dependencies: [] }), /additional properties|must NOT have additional/);
   });
 
   test("every object has the app.kubernetes.io labels; selectors use only name and instance", () => {
@@ -155,6 +156,56 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
       const got = secretOf(main(p)).filter((n: string) => n.startsWith("minio-s3-"));
       assert.deepEqual(got, want[p.owner.name] ? [want[p.owner.name]] : p.owner.name === "trino-worker" ? ["minio-s3-trino"] : [], p.owner.name);
     }
+  });
+
+  test("Superset asset import: the local stack's REST import (lakehouse dashboards import --from-env) in the Node image", () => {
+    const job = one("kubernetes:batch/v1:Job", "superset-import-assets");
+    const spec = job.inputs.spec;
+    const ctr = spec.template.spec.containers[0];
+    assert.deepEqual(ctr.command, ["node", "/app/bin/lakehouse.mjs", "dashboards", "import", "--from-env", "--dir", imp.ASSETS_MOUNT, "--wait", String(imp.WAIT_SECONDS)]);
+    assert.equal(ctr.image, one("kubernetes:batch/v1:CronJob", "lakehouse-ingest").inputs.spec.jobTemplate.spec.template.spec.containers[0].image, "runs in the ingestion image (Node + this repository)");
+    assert.ok(!JSON.stringify(spec).includes("import-dashboards"), "not `superset import-dashboards` (overwrite=False for charts and datasets)");
+    // Environment: endpoints in plain values, every password by reference to a Secret that holds it.
+    const env = Object.fromEntries(ctr.env.map((e: any) => [e.name, e]));
+    assert.deepEqual(Object.keys(env).sort(), ["LAKEHOUSE_SUPERSET_ADMIN_PASSWORD", "LAKEHOUSE_SUPERSET_ADMIN_USER", "LAKEHOUSE_SUPERSET_URL", "LAKEHOUSE_TRINO_HOST", "LAKEHOUSE_TRINO_PASSWORD", "LAKEHOUSE_TRINO_PORT", "LAKEHOUSE_TRINO_USER"]);
+    assert.equal(env.LAKEHOUSE_SUPERSET_URL.value, "http://superset.lakehouse.svc:8088");
+    assert.equal(env.LAKEHOUSE_SUPERSET_ADMIN_USER.value, "admin");
+    assert.equal(env.LAKEHOUSE_TRINO_HOST.value, "trino.lakehouse.svc");
+    assert.equal(env.LAKEHOUSE_TRINO_PORT.value, "8443");
+    assert.equal(env.LAKEHOUSE_TRINO_USER.value, "dashboard");
+    for (const e of ctr.env) if (/PASSWORD|SECRET/.test(e.name)) assert.equal(e.value, undefined, `${e.name} must come from a Secret, not a literal`);
+    const ref = (n: string) => env[n].valueFrom.secretKeyRef;
+    assert.deepEqual(ref("LAKEHOUSE_SUPERSET_ADMIN_PASSWORD"), { name: "superset", key: "ADMIN_PASSWORD" });
+    assert.deepEqual(ref("LAKEHOUSE_TRINO_PASSWORD"), { name: "trino-users", key: "dashboard-password" });
+    for (const n of ["LAKEHOUSE_SUPERSET_ADMIN_PASSWORD", "LAKEHOUSE_TRINO_PASSWORD"]) {
+      const s = byType(rs, "kubernetes:core/v1:Secret").find((x) => x.name === ref(n).name);
+      assert.ok(s && ref(n).key in c.unwrap(s.inputs.stringData) && c.isSecretValue(s.inputs.stringData), `${n}: Secret ${ref(n).name} with key ${ref(n).key}, a Pulumi secret`);
+    }
+    // Waits for Superset: created after the Deployment (ready by Pulumi's await) and the Service, and polls /health itself.
+    for (const [type, name] of [["kubernetes:apps/v1:Deployment", "superset"], ["kubernetes:core/v1:Service", "superset"]]) {
+      assert.ok(job.dependencies.some((u) => urnEndsWith(u, type, name)), `depends on ${type} ${name}: ${job.dependencies.join(", ")}`);
+    }
+    assert.ok(Number(ctr.command[ctr.command.indexOf("--wait") + 1]) >= 300);
+    // Safe to run again: the import overwrites by UUID; bounded retries and time; cleaned up; replaced when the bundle changes.
+    assert.equal(spec.template.spec.restartPolicy, "OnFailure");
+    assert.ok(spec.backoffLimit >= 1 && spec.backoffLimit <= 3, `backoffLimit ${spec.backoffLimit}`);
+    assert.ok(spec.activeDeadlineSeconds > imp.WAIT_SECONDS, "deadline leaves time after the wait");
+    assert.ok(spec.ttlSecondsAfterFinished > 0);
+    const digest = imp.assetsDigest(imp.assetFiles());
+    assert.equal(spec.template.metadata.annotations[imp.DIGEST_ANNOTATION], digest, "a changed bundle changes the pod template, so Pulumi replaces the Job");
+    // The bundle: superset/assets byte for byte, each file back at its path; no other access.
+    const cm = one("kubernetes:core/v1:ConfigMap", "superset-assets").inputs;
+    const vol = spec.template.spec.volumes.find((v: any) => v.name === "assets").configMap;
+    assert.equal(vol.name, "superset-assets");
+    const mounted = Object.fromEntries(vol.items.map((i: any) => [i.path, cm.data[i.key]]));
+    assert.deepEqual(mounted, imp.assetFiles());
+    assert.deepEqual(ctr.volumeMounts, [{ name: "assets", mountPath: imp.ASSETS_MOUNT, readOnly: true }]);
+    const labels = spec.template.metadata.labels;
+    for (const k of ["lakehouse.io/s3-client", "lakehouse.io/metastore-client", "lakehouse.io/postgres-client"]) assert.equal(labels[k], undefined, k);
+    // Superset itself trusts Trino's self-signed certificate.
+    const superset = one("kubernetes:apps/v1:Deployment", "superset").inputs.spec.template.spec;
+    assert.equal(superset.containers[0].env.find((e: any) => e.name === "REQUESTS_CA_BUNDLE")?.value, "/app/lakehouse/trino-ca/cert.pem");
+    assert.ok(superset.volumes.some((v: any) => v.configMap?.name === "trino-ca"));
   });
 
   test("MinIO: buckets, bronze versioned with a lifecycle, one user + policy per identity from policies/*.json", () => {
