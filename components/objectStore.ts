@@ -8,13 +8,11 @@ import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Size } from "./config";
-import { podSecurity, resources, restricted, tcpProbe, httpProbe } from "./k8s";
 import { imageVersion, labels, selectorLabels } from "./labels";
-import { BUCKETS, IDENTITIES, type Identity, loadPolicy } from "./policies";
+import { createBuckets, createIdentity, MINIO_ROOT_USER, minioIngressSpec, minioStatefulSetSpec } from "./minio";
+import { BUCKETS, IDENTITIES, type Identity } from "./policies";
 
-/** Pods with this label may reach the object store (NetworkPolicy). */
-export const S3_CLIENT_LABEL = { "lakehouse.io/s3-client": "true" };
-export const MINIO_UID = 1000;
+export { lifecycleRules, MINIO_UID, S3_CLIENT_LABEL, s3SecretName } from "./minio";
 
 export interface ObjectStoreArgs {
   /** Namespace of MinIO and of the per-identity credential Secrets. */
@@ -41,16 +39,6 @@ export interface ObjectStoreArgs {
   adminCidrs: string[];
 }
 
-/** The S3 identity Secret's name: envFrom it to get LAKEHOUSE_S3_ACCESS_KEY / _SECRET_KEY. */
-export function s3SecretName(store: string, identity: Identity): string {
-  return `${store}-s3-${identity}`;
-}
-
-/** Bronze keeps old versions of a re-ingested day for 30 days; no layer keeps stale uploads. */
-export function lifecycleRules(bucket: string): { id: string; noncurrentVersionExpirationDays?: number; expiration?: string; filter?: string }[] {
-  return bucket === "bronze" ? [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 30 }] : [];
-}
-
 export class ObjectStore extends pulumi.ComponentResource {
   /** In-cluster (or external) S3 endpoint URL for LAKEHOUSE_S3_ENDPOINT. */
   readonly endpoint: pulumi.Output<string>;
@@ -73,7 +61,7 @@ export class ObjectStore extends pulumi.ComponentResource {
       this.rootPassword = root.result;
       const rootSecret = new k8s.core.v1.Secret(`${name}-root`, {
         metadata: { name: `${name}-root`, namespace: args.namespace, labels: l },
-        stringData: { MINIO_ROOT_USER: "lakehouse-root", MINIO_ROOT_PASSWORD: root.result },
+        stringData: { MINIO_ROOT_USER, MINIO_ROOT_PASSWORD: root.result },
       }, p);
       const svc = new k8s.core.v1.Service(name, {
         metadata: { name, namespace: args.namespace, labels: l },
@@ -85,50 +73,18 @@ export class ObjectStore extends pulumi.ComponentResource {
       }, p);
       const sts = new k8s.apps.v1.StatefulSet(name, {
         metadata: { name, namespace: args.namespace, labels: l },
-        spec: {
-          serviceName: name,
-          replicas: 1,
-          selector: { matchLabels: selectorLabels({ name: "minio", instance: args.instance }) },
-          template: {
-            metadata: { labels: l },
-            spec: {
-              securityContext: podSecurity(MINIO_UID),
-              containers: [{
-                name: "minio",
-                image: args.image,
-                args: ["server", "/data", "--address", ":9000", "--console-address", ":9001"],
-                envFrom: [{ secretRef: { name: rootSecret.metadata.name } }],
-                env: [{ name: "MINIO_UPDATE", value: "off" }, { name: "MINIO_CALLHOME_ENABLE", value: "off" }],
-                ports: [{ name: "s3", containerPort: 9000 }, { name: "console", containerPort: 9001 }],
-                readinessProbe: httpProbe("/minio/health/ready", "s3", "HTTP", 5),
-                livenessProbe: httpProbe("/minio/health/live", "s3", "HTTP", 20),
-                startupProbe: tcpProbe(9000, 5),
-                resources: resources(args.size),
-                securityContext: restricted(MINIO_UID, true),
-                volumeMounts: [{ name: "data", mountPath: "/data" }],
-              }],
-            },
-          },
-          volumeClaimTemplates: [{
-            metadata: { name: "data" },
-            spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: args.storageSize } } },
-          }],
-        },
+        spec: minioStatefulSetSpec({
+          name, instance: args.instance, image: args.image, rootSecretName: rootSecret.metadata.name, size: args.size,
+          storageClass: args.storageClass, storageSize: args.storageSize, labels: l,
+        }),
       }, p);
       new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, {
         metadata: { name: `${name}-ingress`, namespace: args.namespace, labels: l },
-        spec: {
-          podSelector: { matchLabels: selectorLabels({ name: "minio", instance: args.instance }) },
-          policyTypes: ["Ingress"],
-          ingress: [{
-            from: [{ podSelector: { matchLabels: S3_CLIENT_LABEL } }, ...args.adminCidrs.map((cidr) => ({ ipBlock: { cidr } }))],
-            ports: [{ port: 9000, protocol: "TCP" }],
-          }],
-        },
+        spec: minioIngressSpec(args.instance, args.adminCidrs),
       }, p);
       ready.push(sts, svc);
       this.endpoint = pulumi.interpolate`http://${svc.metadata.name}.${args.namespace}.svc:9000`;
-      provider = new minio.Provider(`${name}-admin`, { minioServer: args.adminApi, minioUser: "lakehouse-root", minioPassword: root.result, minioRegion: args.region, minioSsl: false }, p);
+      provider = new minio.Provider(`${name}-admin`, { minioServer: args.adminApi, minioUser: MINIO_ROOT_USER, minioPassword: root.result, minioRegion: args.region, minioSsl: false }, p);
     } else {
       this.endpoint = pulumi.output(args.endpoint!);
       provider = new minio.Provider(`${name}-admin`, {
@@ -136,25 +92,10 @@ export class ObjectStore extends pulumi.ComponentResource {
         minioUser: args.admin!.user, minioPassword: args.admin!.password, minioRegion: args.region,
       }, p);
     }
+    // Buckets, users and policies go through MinIO's admin API, once the server is ready.
     const mp = { parent: this, provider, dependsOn: ready };
-    for (const bucket of BUCKETS) {
-      const b = new minio.S3Bucket(`${name}-${bucket}`, { bucket, acl: "private" }, mp);
-      if (bucket === "bronze") new minio.S3BucketVersioning(`${name}-${bucket}-versioning`, { bucket: b.bucket, versioningConfiguration: { status: "Enabled" } }, mp);
-      const rules = lifecycleRules(bucket);
-      if (rules.length) new minio.IlmPolicy(`${name}-${bucket}-lifecycle`, { bucket: b.bucket, rules }, mp);
-    }
-    this.secretNames = {} as Record<Identity, string>;
-    for (const identity of IDENTITIES) {
-      const policy = new minio.IamPolicy(`${name}-${identity}`, { name: `lakehouse-${identity}`, policy: JSON.stringify(loadPolicy(identity)) }, mp);
-      const key = new random.RandomPassword(`${name}-${identity}-key`, { length: 40, special: false }, p);
-      const user = new minio.IamUser(`${name}-${identity}`, { name: `lakehouse-${identity}`, secret: key.result }, mp);
-      new minio.IamUserPolicyAttachment(`${name}-${identity}`, { userName: user.name, policyName: policy.name }, mp);
-      this.secretNames[identity] = s3SecretName(name, identity);
-      new k8s.core.v1.Secret(`${name}-s3-${identity}`, {
-        metadata: { name: s3SecretName(name, identity), namespace: args.namespace, labels: labels({ name: `s3-${identity}`, instance: args.instance, component: "object-store" }) },
-        stringData: { LAKEHOUSE_S3_ACCESS_KEY: user.name, LAKEHOUSE_S3_SECRET_KEY: key.result },
-      }, { parent: this, dependsOn: [user] });
-    }
+    createBuckets(name, mp);
+    this.secretNames = Object.fromEntries(IDENTITIES.map((identity) => [identity, createIdentity(name, identity, args, mp)])) as Record<Identity, string>;
     this.registerOutputs({ endpoint: this.endpoint, secretNames: this.secretNames, rootPassword: this.rootPassword });
   }
 }

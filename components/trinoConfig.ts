@@ -64,3 +64,25 @@ export function passwordFile(hashes: Record<string, string>): string {
 export function perNodeQueryMemory(memoryLimit: string): string {
   return `${Math.floor((quantity(memoryLimit) * 0.7 * 0.5) / 1024 ** 2)}MB`;
 }
+
+export type TrinoRole = "coordinator" | "worker";
+/** Files only the coordinator needs: it alone authenticates users and applies the access rules. */
+const COORDINATOR_ONLY = ["password-authenticator.properties", "access-control.properties", "rules.json"];
+
+/**
+ * The etc ConfigMap of a role, from the repository's files (`files`: path -> text, as read by
+ * readRepoFiles): the coordinator files as-is, jvm.config with the heap for `memoryLimit`,
+ * node.properties for `environment`; workers get workerConfig and no user-facing files.
+ */
+export function etcData(role: TrinoRole, files: Record<string, string>, memoryLimit: string, environment: string): Record<string, string> {
+  const data: Record<string, string> = Object.fromEntries(Object.entries(COORDINATOR_FILES).map(([k, rel]) => [k, files[rel]]));
+  const missing = Object.keys(data).filter((k) => data[k] === undefined);
+  if (missing.length) throw new Error(`etcData: no text for ${missing.map((k) => COORDINATOR_FILES[k as keyof typeof COORDINATOR_FILES]).join(", ")}`);
+  data["jvm.config"] = jvmConfig(data["jvm.config"], memoryLimit);
+  data["node.properties"] = nodeProperties(environment);
+  if (role === "worker") {
+    data["config.properties"] = workerConfig(data["config.properties"]);
+    for (const k of COORDINATOR_ONLY) delete data[k];
+  }
+  return data;
+}

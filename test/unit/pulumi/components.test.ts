@@ -12,7 +12,9 @@ import { imageVersion, labels, selectorLabels } from "../../../components/labels
 import { initScript } from "../../../components/postgres";
 import { sparkApplicationSpec } from "../../../components/sparkApp";
 import { assetFiles, assetsDigest, assetsVolume, bundleTrinoUser } from "../../../components/supersetImport";
-import { jvmConfig, parseProperties, passwordFile, workerConfig } from "../../../components/trinoConfig";
+import { COORDINATOR_FILES, etcData, jvmConfig, parseProperties, passwordFile, workerConfig } from "../../../components/trinoConfig";
+import { internalPolicySpec, schemasJobSpec, trinoEnv, trinoPodSpec } from "../../../components/trinoPods";
+import { lifecycleRules, minioIngressSpec, minioStatefulSetSpec, s3SecretName } from "../../../components/minio";
 import { execFileSync } from "node:child_process";
 
 test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
@@ -122,4 +124,46 @@ test("Superset assets: ConfigMap keys put each file back at its path; the digest
   const repo = assetFiles();
   assert.ok("metadata.yaml" in repo && Object.keys(repo).some((f) => f.startsWith("dashboards/")));
   assert.throws(() => assetFiles(fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-assets-"))), /imports superset\/assets, which is missing/);
+});
+
+test("Trino etc per role: the repository's files, the heap and node.properties; workers without user-facing files", () => {
+  const files = readRepoFiles(Object.values(COORDINATOR_FILES), path.join(__dirname, "../../.."));
+  const coord = etcData("coordinator", files, "2Gi", "dev");
+  assert.equal(coord["config.properties"], files["trino/etc/config.properties"]);
+  assert.equal(coord["rules.json"], files["trino/rules.json"]);
+  assert.match(coord["jvm.config"], /-Xmx1433M\n$/);
+  assert.equal(coord["node.properties"], "node.environment=dev\nnode.data-dir=/data/trino\n");
+  const worker = etcData("worker", files, "2Gi", "dev");
+  assert.deepEqual(Object.keys(worker).sort(), ["config.properties", "jvm.config", "log.properties", "node.properties"]);
+  assert.equal(parseProperties(worker["config.properties"]).get("coordinator"), "false");
+  assert.throws(() => etcData("coordinator", {}, "2Gi", "dev"), /no text for trino\/etc\/config.properties/);
+});
+
+test("Trino pods: discovery over the internal Service, secrets projected under /etc/trino, HTTPS only on the coordinator", () => {
+  const env = trinoEnv({ name: "trino", namespace: "lh", role: "worker", workers: 2, memoryLimit: "2Gi", s3: { endpoint: "http://s3", region: "r" }, metastoreUri: "thrift://hms:9083" });
+  const byName = Object.fromEntries(env.map((e: any) => [e.name, e]));
+  assert.equal(byName.TRINO_DISCOVERY_URI.value, "http://trino-internal.lh.svc:8080");
+  assert.equal(byName.TRINO_QUERY_MAX_MEMORY.value, "1GB");
+  assert.deepEqual(byName.TRINO_INTERNAL_SHARED_SECRET.valueFrom, { secretKeyRef: { name: "trino-server", key: "internal-shared-secret" } });
+  const pod = (role: "coordinator" | "worker") => trinoPodSpec({ name: "trino", role, image: "trinodb/trino:476", env, s3SecretName: "s3", size: { cpu: "1", cpuLimit: "1", memory: "2Gi" }, etcConfigMap: `trino-${role}-etc` }) as any;
+  assert.deepEqual(pod("coordinator").containers[0].ports.map((p: any) => p.name), ["http", "https"]);
+  assert.deepEqual(pod("worker").containers[0].ports.map((p: any) => p.name), ["http"]);
+  const sources = pod("worker").volumes[0].projected.sources;
+  assert.deepEqual(sources[2].secret.items.map((i: any) => i.path), ["secrets/password.db", "secrets/keystore.pem"]);
+  assert.deepEqual((internalPolicySpec() as any).ingress[0].ports, [{ port: 8080, protocol: "TCP" }]);
+  const job = schemasJobSpec({ image: "i", host: "trino.lh.svc", usersSecretName: "trino-users", caConfigMapName: "trino-ca", sqlConfigMapName: "trino-schemas", size: { cpu: "1", cpuLimit: "1", memory: "1Gi" }, labels: {} }) as any;
+  assert.ok(job.template.spec.containers[0].command.includes("--server=https://trino.lh.svc:8443"));
+  assert.equal(job.template.spec.restartPolicy, "OnFailure");
+});
+
+test("MinIO: read-only root, PVC of the class asked for; only S3 clients and the admin CIDRs reach port 9000; identity Secret names", () => {
+  const sts = minioStatefulSetSpec({ name: "minio", instance: "dev", image: "m:1", rootSecretName: "minio-root", size: { cpu: "1", cpuLimit: "1", memory: "1Gi" }, storageClass: "fast", storageSize: "5Gi", labels: {} }) as any;
+  assert.equal(sts.template.spec.containers[0].securityContext.readOnlyRootFilesystem, true);
+  assert.equal(sts.volumeClaimTemplates[0].spec.storageClassName, "fast");
+  assert.deepEqual(sts.template.spec.containers[0].envFrom, [{ secretRef: { name: "minio-root" } }]);
+  const np = minioIngressSpec("dev", ["10.0.0.0/8"]) as any;
+  assert.deepEqual(np.ingress[0].from, [{ podSelector: { matchLabels: { "lakehouse.io/s3-client": "true" } } }, { ipBlock: { cidr: "10.0.0.0/8" } }]);
+  assert.equal((minioIngressSpec("dev", []) as any).ingress[0].from.length, 1);
+  assert.equal(s3SecretName("minio", "spark"), "minio-s3-spark");
+  assert.deepEqual(lifecycleRules("silver"), []);
 });

@@ -1,0 +1,125 @@
+/**
+ * Trino's Kubernetes specs as plain functions: the server environment, the pod of a
+ * coordinator or worker (etc from a ConfigMap, secrets projected beside it), the internal
+ * NetworkPolicy and the Job that creates the layer schemas. QueryEngine composes them.
+ */
+import path from "node:path";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Size } from "./config";
+import { httpProbe, plainEnv, podSecurity, resources, restricted, secretEnv } from "./k8s";
+import { CATALOG_FILES, perNodeQueryMemory, type TrinoRole } from "./trinoConfig";
+
+export const TRINO_UID = 1000;
+export const HTTP_PORT = 8080;
+export const HTTPS_PORT = 8443;
+/** Label of every Trino node: only they may reach each other's HTTP port. */
+export const TRINO_NODE_LABEL = { "lakehouse.io/trino-node": "true" };
+
+export interface TrinoEnvArgs {
+  /** The QueryEngine's name: Services `<name>` (HTTPS) and `<name>-internal` (HTTP), Secret `<name>-server`. */
+  name: string;
+  namespace: string;
+  role: TrinoRole;
+  workers: number;
+  memoryLimit: string;
+  s3: { endpoint: pulumi.Input<string>; region: string };
+  metastoreUri: pulumi.Input<string>;
+}
+
+/** What trino/etc and trino/catalog read through ${ENV:…}; the shared secret by reference. */
+export function trinoEnv(a: TrinoEnvArgs): k8s.types.input.core.v1.EnvVar[] {
+  return [
+    ...plainEnv({
+      TRINO_HTTP_PORT: String(HTTP_PORT), TRINO_HTTPS_PORT: String(HTTPS_PORT), TRINO_DISCOVERY_URI: `http://${a.name}-internal.${a.namespace}.svc:${HTTP_PORT}`,
+      TRINO_TLS_KEYSTORE: "/etc/trino/secrets/keystore.pem", TRINO_PASSWORD_FILE: "/etc/trino/secrets/password.db",
+      TRINO_ACCESS_RULES: "/etc/trino/rules.json", TRINO_QUERY_MAX_MEMORY: a.role === "coordinator" ? `${Math.max(1, a.workers)}GB` : "1GB",
+      TRINO_QUERY_MAX_MEMORY_PER_NODE: perNodeQueryMemory(a.memoryLimit), LAKEHOUSE_S3_REGION: a.s3.region,
+    }),
+    { name: "LAKEHOUSE_S3_ENDPOINT", value: a.s3.endpoint },
+    { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri },
+    ...secretEnv(`${a.name}-server`, { TRINO_INTERNAL_SHARED_SECRET: "internal-shared-secret" }),
+  ];
+}
+
+export interface TrinoPodArgs {
+  name: string;
+  role: TrinoRole;
+  image: string;
+  env: k8s.types.input.core.v1.EnvVar[];
+  /** Secret with the S3 identity's keys (envFrom). */
+  s3SecretName: string;
+  size: Size;
+  /** The role's etc ConfigMap (etcData). */
+  etcConfigMap: pulumi.Input<string>;
+}
+
+/** /etc/trino = the role's etc files + catalog/ + secrets/ (password file, TLS keystore), read-only. */
+export function trinoPodSpec(a: TrinoPodArgs): k8s.types.input.core.v1.PodSpec {
+  return {
+    securityContext: podSecurity(TRINO_UID),
+    containers: [{
+      name: "trino", image: a.image, env: a.env, envFrom: [{ secretRef: { name: a.s3SecretName } }],
+      ports: [{ name: "http", containerPort: HTTP_PORT }, ...(a.role === "coordinator" ? [{ name: "https", containerPort: HTTPS_PORT }] : [])],
+      readinessProbe: httpProbe("/v1/info", "http", "HTTP", 20), livenessProbe: httpProbe("/v1/info", "http", "HTTP", 60),
+      resources: resources(a.size), securityContext: restricted(TRINO_UID),
+      volumeMounts: [
+        { name: "etc", mountPath: "/etc/trino", readOnly: true },
+        { name: "data", mountPath: "/data/trino" },
+      ],
+    }],
+    volumes: [
+      { name: "etc", projected: { sources: [
+        { configMap: { name: a.etcConfigMap } },
+        { configMap: { name: `${a.name}-catalog`, items: CATALOG_FILES.map((f) => ({ key: path.basename(f), path: `catalog/${path.basename(f)}` })) } },
+        { secret: { name: `${a.name}-server`, items: ["password.db", "keystore.pem"].map((k) => ({ key: k, path: `secrets/${k}` })) } },
+      ], defaultMode: 0o440 } },
+      { name: "data", emptyDir: {} },
+    ],
+  };
+}
+
+/** Node-to-node HTTP only between Trino nodes; the HTTPS port (password logins) from anywhere. */
+export function internalPolicySpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
+  return {
+    podSelector: { matchLabels: TRINO_NODE_LABEL },
+    policyTypes: ["Ingress"],
+    ingress: [
+      { from: [{ podSelector: { matchLabels: TRINO_NODE_LABEL } }], ports: [{ port: HTTP_PORT, protocol: "TCP" }] },
+      { ports: [{ port: HTTPS_PORT, protocol: "TCP" }] },
+    ],
+  };
+}
+
+export interface SchemasJobArgs {
+  image: string;
+  /** Trino's HTTPS host (the certificate's name). */
+  host: string;
+  usersSecretName: string;
+  caConfigMapName: string;
+  /** ConfigMap with schemas.sql (trino/init/schemas.sql). */
+  sqlConfigMapName: pulumi.Input<string>;
+  size: Size;
+  labels: Record<string, string>;
+}
+
+/** Trino's CLI as admin over TLS runs schemas.sql; the SQL is idempotent, so the Job may rerun. */
+export function schemasJobSpec(a: SchemasJobArgs): k8s.types.input.batch.v1.JobSpec {
+  return {
+    backoffLimit: 6, activeDeadlineSeconds: 900, ttlSecondsAfterFinished: 86400,
+    template: {
+      metadata: { labels: a.labels },
+      spec: {
+        restartPolicy: "OnFailure", securityContext: podSecurity(TRINO_UID),
+        containers: [{
+          name: "schemas", image: a.image,
+          command: ["trino", `--server=https://${a.host}:${HTTPS_PORT}`, "--user=admin", "--password", "--truststore-path=/ca/cert.pem", "--file=/init/schemas.sql"],
+          env: secretEnv(a.usersSecretName, { TRINO_PASSWORD: "admin-password" }),
+          resources: resources(a.size), securityContext: restricted(TRINO_UID),
+          volumeMounts: [{ name: "sql", mountPath: "/init", readOnly: true }, { name: "ca", mountPath: "/ca", readOnly: true }],
+        }],
+        volumes: [{ name: "sql", configMap: { name: a.sqlConfigMapName } }, { name: "ca", configMap: { name: a.caConfigMapName } }],
+      },
+    },
+  };
+}
