@@ -74,16 +74,22 @@ export const DEFAULTS: Record<string, string> = {
   storageClass: "standard",
   size: "small",
   objectStoreMode: "minio",
-  // Upstream stopped publishing community images (2025-10); the last quay.io tag, frozen. Configurable.
+  // Image pins: why each, and the evidence that the tag exists, in docs/deploy.md ("Image and chart pins").
+  // MinIO: the last multi-arch community release; upstream stopped publishing images (2025-10) and
+  // Docker Hub dropped minio/minio (2026-09), quay.io still serves it (onyx-dot-app/onyx#14689). Configurable.
   minioImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
   minioStorageSize: "20Gi",
   s3Region: "us-east-1",
   minioAdminApi: "localhost:30900",
-  postgresImage: "postgres:17.6",
+  // PostgreSQL 17, newest patch found published (docker-library/official-images#21472); 17.8 was a
+  // security release. Held on 17: postgres:18 images keep PGDATA elsewhere (/var/lib/postgresql/18/docker).
+  postgresImage: "postgres:17.10",
   postgresStorageSize: "5Gi",
   // Held at 476: the local stack runs 476 (the last trino-server on Maven Central); same engine everywhere.
+  // Released 2025-06-05 (trino.io/docs/current/release/release-476.html).
   trinoImage: "trinodb/trino:476",
   trinoWorkers: "1",
+  // kubeflow/spark-operator tag v2.5.2 (Chart.yaml version 2.5.2); the v1beta2 CRDs the tests validate against.
   sparkOperatorChartVersion: "2.5.2",
   sparkVersion: "4.1.4",
   sparkExecutors: "1",

@@ -15,7 +15,11 @@ import { S3_CLIENT_LABEL } from "./objectStore";
 import type { Identity } from "./policies";
 import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
 
-/** The waiting init container's image: AWS CLI v2, pinned. */
+/**
+ * The waiting init container's image: AWS CLI v2, pinned to a release seen on Docker Hub
+ * (sourcetoad/aws-codedeploy-action#103 links its layer page); from the 2.23+ line that reads
+ * AWS_REQUEST_CHECKSUM_CALCULATION, which the jobs set for S3-compatible stores.
+ */
 export const WAITER_IMAGE = "amazon/aws-cli:2.27.50";
 export const PROFILES_FILE = "dbt/profiles.yml";
 /** Spark in local mode: the heap is 70% of the container, the rest for off-heap and Python. */

@@ -7,10 +7,13 @@ set -euo pipefail
 CLUSTER="${LAKEHOUSE_KIND_CLUSTER:-lakehouse}"
 REG_NAME="kind-registry"
 REG_PORT="${LAKEHOUSE_REGISTRY_PORT:-5001}"
-# registry:2 pinned; any OCI distribution registry works.
+# registry 2.8.3 (docker-library/official-images#15462); any OCI distribution registry works.
 REG_IMAGE="${LAKEHOUSE_REGISTRY_IMAGE:-registry:2.8.3}"
-# kind's node image pinned to the Kubernetes minor the schemas in the tests come from.
-NODE_IMAGE="${LAKEHOUSE_KIND_NODE_IMAGE:-kindest/node:v1.33.1}"
+# Kubernetes 1.33: the node image kind v0.29.0 was released with, by digest as kind asks (node
+# images are built per kind release: kubernetes-sigs/kind d4708afc). With another kind release, set
+# LAKEHOUSE_KIND_NODE_IMAGE to an image from its release notes. The objects the program creates use
+# only APIs that are stable in 1.33 and in the newer schemas the tests validate against.
+NODE_IMAGE="${LAKEHOUSE_KIND_NODE_IMAGE:-kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f}"
 
 for tool in docker kind kubectl; do command -v "$tool" >/dev/null || { echo "kind-create: $tool is not installed" >&2; exit 1; }; done
 
