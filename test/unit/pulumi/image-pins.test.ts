@@ -1,4 +1,4 @@
-/** Image and chart pins: read from the program, each pinned, each in docs/deploy.md's evidence table. */
+/** Image and chart pins: read from the program, each pinned, each in docs/deploy.md's evidence table, and the verify script uses them. */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -57,4 +57,16 @@ test("docs/deploy.md lists every pin and the chart, with evidence, and says none
     assert.match(line, /\| no \|$/, `verified-by-pull column: ${line.slice(0, 60)}`);
     assert.match(line, /https?:\/\//, `evidence URL: ${line.slice(0, 60)}`);
   }
+});
+
+test("scripts/verify-images.sh reads the pins from the program, pulls, builds and stops on the first error", () => {
+  const file = path.join(ROOT, "scripts/verify-images.sh");
+  const script = fs.readFileSync(file, "utf8");
+  assert.ok(fs.statSync(file).mode & 0o100, "executable");
+  assert.match(script, /^set -euo pipefail$/m);
+  assert.match(script, /components\/imagePins\.ts"\)\.imagePins\(\)/);
+  assert.match(script, /docker pull /);
+  assert.match(script, /helm pull /);
+  assert.match(script, /docker buildx build /);
+  assert.match(script, /IMAGE_SPECS/);
 });
