@@ -27,7 +27,7 @@ export function registerDashboardCommands(program: Command, log: Logger): void {
 
   dashboards
     .command("import")
-    .description("import the asset bundle into the local Superset, overwriting objects with the same UUIDs (safe to repeat)")
+    .description("import the asset bundle into the local Superset (or, with --from-env, the one the environment names), overwriting objects with the same UUIDs (safe to repeat)")
     .option("--dir <dir>", "asset directory (metadata.yaml, databases/, datasets/, charts/, dashboards/)", path.relative(process.cwd(), ASSETS_DIR) || ".")
     .option("--from-env", `import into the Superset the environment names, not the local stack's (the cluster's import Job): ${FROM_ENV_VARS.join(", ")}`)
     .option("--wait <seconds>", "first wait up to this long for Superset's /health to answer OK", "0")
