@@ -15,6 +15,7 @@ import { repoRoot } from "../src/local/paths";
 import { objectStoreEndpoint } from "../src/local/services/objectstore";
 import { trinoTls, trinoUrl } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
+import { benchRange, rangeMarkdown } from "./lib/range";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";
 import { DuckBench, downloadBronzeDay, renderSql } from "./lib/duckdb";
@@ -26,8 +27,10 @@ import type { BenchResult } from "./lib/result";
 import { median, percentile, timed } from "./lib/stats";
 
 interface Plan {
-  mode: BenchResult["mode"];
+  mode: BenchResult["mode"] | "month" | "year";
   day: string;
+  from?: string;
+  to?: string;
   rowsPerDay: number;
   /** Runs of the short steps (ingestion, DuckDB, Trino aggregation). */
   runs: number;
@@ -41,19 +44,21 @@ function plan(argv: string[]): Plan & { out: string } {
     .option("--quick", "one small day (~20,000 trips), one Spark run: under 5 minutes (the smoke test's mode)")
     .option("--scale <scale>", "day (~100,000 trips) | month | year", "day")
     .option("--date <day>", "the benchmark day (a day no test uses)")
+    .option("--from <day>", "month|year: first day of the range")
+    .option("--to <day>", "month|year: last day of the range")
     .option("--rows-per-day <n>", "synthetic trips per day")
     .option("--runs <n>", "runs of each short step (medians)")
     .option("--query-runs <n>", "runs of each dashboard query (p50/p95)")
     .option("--out <dir>", "where results go", path.join(repoRoot, "bench", "results"))
     .parse(argv, { from: "user" });
-  const o = cmd.opts<{ quick?: boolean; scale: string; date?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
+  const o = cmd.opts<{ quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
   if (o.quick) {
     return { mode: "quick", day: o.date ?? "2022-02-01", rowsPerDay: Number(o.rowsPerDay ?? 20_000), runs: Number(o.runs ?? 3), longRuns: 1, queryRuns: Number(o.queryRuns ?? 5), out: o.out };
   }
   if (o.scale === "month" || o.scale === "year") {
-    // Not built yet: a range backfill (ingest, silver --from/--to, gold --full-refresh) and the
-    // daily run measured after it. See bench/README.md "Not measured yet".
-    throw new Error(`--scale ${o.scale} is not implemented yet; run --scale day or --quick`);
+    // Ranges no test uses; the daily runs take the day before and the day after.
+    const [from, to] = o.scale === "month" ? [o.from ?? "2022-05-01", o.to ?? "2022-05-30"] : [o.from ?? "2025-01-01", o.to ?? "2025-12-31"];
+    return { mode: o.scale, day: from, from, to, rowsPerDay: Number(o.rowsPerDay ?? 100_000), runs: 1, longRuns: 1, queryRuns: Number(o.queryRuns ?? 20), out: o.out };
   }
   if (o.scale !== "day") throw new Error(`--scale must be day, month or year, got '${o.scale}'`);
   return { mode: "day", day: o.date ?? "2022-03-01", rowsPerDay: Number(o.rowsPerDay ?? 100_000), runs: Number(o.runs ?? 5), longRuns: 3, queryRuns: Number(o.queryRuns ?? 20), out: o.out };
@@ -73,6 +78,24 @@ async function main(): Promise<void> {
   const machine = machineInfo(duck.version);
   const sampler = new MemorySampler(servicePids(ctx)).start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-bench-"));
+  if (p.mode === "month" || p.mode === "year") {
+    try {
+      const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log });
+      const memory = sampler.stop();
+      const machineLine = `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb.toFixed(1)} GB, load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" / ")}. Versions: ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}. Wall ${((Date.now() - started) / 1000).toFixed(0)} s.`;
+      fs.mkdirSync(p.out, { recursive: true });
+      const base = path.join(p.out, `${new Date(started).toISOString().slice(0, 10)}-${p.mode}`);
+      fs.writeFileSync(`${base}.json`, JSON.stringify({ mode: p.mode, startedAt: new Date(started).toISOString(), machine, range, memory }, null, 2) + "\n");
+      fs.writeFileSync(`${base}.md`, rangeMarkdown(range, machineLine));
+      log.step(`results: ${base}.json, .md`);
+      process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));
+      if (!range.agreement.agreed) process.exitCode = 2;
+    } finally {
+      sampler.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     log.step(`${p.mode}: day ${p.day}, ${p.rowsPerDay} trips/day; ${p.runs} runs of short steps, ${p.longRuns} of Spark and dbt`);
 
@@ -160,11 +183,8 @@ async function main(): Promise<void> {
       },
       memory,
       notMeasured: [
-        "a month and a year of history (--scale month|year): not implemented yet",
-        "the daily run's growth with history (after 1 month / 1 year)",
-        "gold full refresh over a range; maintenance (run maintain)",
-        "dashboard queries over a year of gold (this run queries whatever gold holds now)",
-        "bronze -> silver vs DuckDB on a month of data (this run: one day)",
+        "a range (month or year) backfill, gold full refresh, maintenance, the daily run's growth with history: --scale month|year",
+        "bronze -> silver vs DuckDB on a month of data (this run: one day): --scale month",
       ],
     };
     fs.mkdirSync(p.out, { recursive: true });

@@ -72,11 +72,12 @@ typed as (
         try_cast(raw_tolls as decimal(10, 2)) as tolls,
         try_cast(raw_extras as decimal(10, 2)) as extras,
         try_cast(raw_trip_total as decimal(10, 2)) as trip_total,
-        try_cast(raw_fare as double) as amount_fare,
-        try_cast(raw_tips as double) as amount_tips,
-        try_cast(raw_tolls as double) as amount_tolls,
-        try_cast(raw_extras as double) as amount_extras,
-        try_cast(raw_trip_total as double) as amount_trip_total
+        -- Read wide first, as silver does: 1e12 is an absurd fare, not an unreadable one.
+        try_cast(raw_fare as decimal(18, 2)) as amount_fare,
+        try_cast(raw_tips as decimal(18, 2)) as amount_tips,
+        try_cast(raw_tolls as decimal(18, 2)) as amount_tolls,
+        try_cast(raw_extras as decimal(18, 2)) as amount_extras,
+        try_cast(raw_trip_total as decimal(18, 2)) as amount_trip_total
     from raw
 ),
 
@@ -102,6 +103,10 @@ final as (
             when raw_trip_end_timestamp is null then 'missing_field:trip_end_timestamp'
             when raw_fare is null then 'missing_field:fare'
             when raw_trip_total is null then 'missing_field:trip_total'
+            when json_type(raw_line, '$.trip_id') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:trip_id'
+            when json_type(raw_line, '$.taxi_id') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:taxi_id'
+            when json_type(raw_line, '$.payment_type') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:payment_type'
+            when json_type(raw_line, '$.company') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:company'
             when raw_trip_start_timestamp is not null and pickup_at is null then 'invalid_value:trip_start_timestamp'
             when raw_trip_end_timestamp is not null and dropoff_at is null then 'invalid_value:trip_end_timestamp'
             when raw_trip_seconds is not null and trip_seconds is null then 'invalid_value:trip_seconds'
@@ -123,6 +128,7 @@ final as (
             when abs(coalesce(fare, 0) + coalesce(tips, 0) + coalesce(tolls, 0) + coalesce(extras, 0) - trip_total) > 0.05 then 'total_mismatch'
             when dropoff_at <= pickup_at then 'dropoff_not_after_pickup'
             when trip_seconds < 0 or trip_seconds > 86400 then 'implausible_duration'
+            when epoch(dropoff_at) - epoch(pickup_at) > 86400 then 'implausible_duration'
             when trip_miles > 300 then 'implausible_distance'
             when trip_miles < 0 then 'implausible_distance'
             when trip_seconds > 0 and cast(trip_miles as double) / (trip_seconds / 3600.0::double) > 100 then 'implausible_speed'

@@ -80,7 +80,9 @@ export function parseEventLog(text: string): { writes: SilverRun["writes"]; exec
   return { writes, executorCpuSeconds: cpuNs / 1e9 };
 }
 
-export async function runSilverTimed(ctx: StackContext, day: string, dataset: "trips" | "weather" | "all"): Promise<SilverRun> {
+/** One silver run for a day or a range (`days`: its first and last day), timed from its own evidence. */
+export async function runSilverTimed(ctx: StackContext, days: string | [string, string], dataset: "trips" | "weather" | "all"): Promise<SilverRun> {
+  const range = typeof days === "string" ? ["--date", days] : ["--from", days[0], "--to", days[1]];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-bench-spark-"));
   const eventDir = path.join(work, "events");
   fs.mkdirSync(eventDir);
@@ -105,7 +107,7 @@ export async function runSilverTimed(ctx: StackContext, day: string, dataset: "t
     try {
       out = await sparkSubmit(ctx, {
         script: "lakehouse/silver/job.py",
-        args: ["--date", day, "--dataset", dataset, "--force"],
+        args: [...range, "--dataset", dataset, "--force"],
         identity: "spark",
         logFile,
         env: { SPARK_CONF_DIR: work },

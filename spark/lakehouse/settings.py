@@ -68,4 +68,6 @@ def spark_conf(env: Mapping[str, str]) -> dict[str, str]:
         "spark.sql.shuffle.partitions": env.get("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.sql.adaptive.enabled": "true",
         "spark.ui.enabled": env.get("LAKEHOUSE_SPARK_UI", "false"),
+        # The silver plan has more fields than the default 25: no "truncated plan" warning per query.
+        "spark.sql.debug.maxToStringFields": "500",
     }

@@ -23,6 +23,12 @@ def read_text(spark: SparkSession, uri: str) -> str | None:
         stream.close()
 
 
+def size(spark: SparkSession, uri: str) -> int | None:
+    """The object's size in bytes, or None when it does not exist."""
+    fs, path = _fs_and_path(spark, uri)
+    return int(fs.getFileStatus(path).getLen()) if fs.exists(path) else None
+
+
 def write_text(spark: SparkSession, uri: str, content: str) -> None:
     """Writes (replaces) one small object."""
     fs, path = _fs_and_path(spark, uri)

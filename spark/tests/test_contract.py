@@ -33,3 +33,40 @@ def test_the_violation_message_names_dataset_partition_and_fields() -> None:
 
     with pytest.raises(ContractViolation, match=r"s3a://bronze/trips/year=2024/month=03/day=05 breaks the contract of dataset 'trips'(.|\n)*surge: added"):
         enforce(CONTRACT, {"trip_id": {"string": 1}, "fare": {"string": 1}, "tips": {"string": 1}, "surge": {"string": 1}}, "s3a://bronze/trips/year=2024/month=03/day=05")
+
+
+def test_fields_of_a_shape_are_read_at_the_top_level_only() -> None:
+    from lakehouse.silver.contract import fields_of_shape
+
+    shape = "OBJECT<a: STRING, arr: ARRAY<BIGINT>, b: DECIMAL(3,1), `c d,:>`: VOID, n: OBJECT<`x>,y`: BOOLEAN, z: STRING>, `q``q`: DOUBLE, t: BOOLEAN>"
+    assert fields_of_shape(shape) == [
+        ("a", "string"), ("arr", "array"), ("b", "number"), ("c d,:>", "null"), ("n", "object"), ("q`q", "number"), ("t", "boolean"),
+    ]
+    assert fields_of_shape("OBJECT<>") == []
+
+
+def test_a_profile_sums_records_per_field_and_type_over_shapes() -> None:
+    from lakehouse.silver.contract import profile_from_shapes
+
+    profile = profile_from_shapes([
+        ("OBJECT<fare: STRING, trip_id: STRING>", 90),
+        ("OBJECT<fare: DECIMAL(4,2), trip_id: STRING>", 7),
+        ("OBJECT<trip_id: STRING>", 2),
+        ("ARRAY<BIGINT>", 5),  # not an object: no fields
+        (None, 1),  # unparseable
+    ])
+    assert profile == {"fare": {"string": 90, "number": 7}, "trip_id": {"string": 99}}
+
+
+def test_shapes_from_spark_match_the_contract_types(spark) -> None:  # noqa: ANN001 (fixture)
+    """The shape Spark writes for real records is read back into the contract's JSON types."""
+    from pyspark.sql import functions as F
+
+    from lakehouse.silver.contract import profile_from_shapes
+    from lakehouse.silver.raw import parse_lines
+
+    raw = ['{"trip_id": "t1", "fare": 12.5, "ok": true, "tags": ["a"], "extra": {"k": 1}, "gone": null}', "not json", "[1, 2]"]
+    rows = parse_lines(spark.createDataFrame([(r,) for r in raw], "raw_line string")).groupBy("shape").agg(F.count("*").alias("n")).collect()
+    assert profile_from_shapes([(r["shape"], r["n"]) for r in rows]) == {
+        "trip_id": {"string": 1}, "fare": {"number": 1}, "ok": {"boolean": 1}, "tags": {"array": 1}, "extra": {"object": 1}, "gone": {"null": 1},
+    }

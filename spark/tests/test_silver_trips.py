@@ -139,6 +139,18 @@ def test_dedupe_orders_files_before_positions(spark: SparkSession) -> None:
     assert silver.collect()[0].tips == Decimal("2.00")
 
 
+def test_a_rejected_later_version_does_not_replace_the_valid_one(spark: SparkSession) -> None:
+    """The job flags the latest valid record per key among all records (lakehouse.silver.dedupe):
+    a re-sent version that is invalid is rejected and the last valid version stays."""
+    from lakehouse.silver.dedupe import flag_latest
+    from lakehouse.silver.trips import NATURAL_KEY, check_trips
+
+    valid = trip(trip_id="t1", tips="1.00", trip_total="17.25")
+    invalid_resend = trip(trip_id="t1", fare="-5", trip_total="-0.75")
+    flagged = flag_latest(check_trips(lines(spark, valid, invalid_resend), DAY), NATURAL_KEY).collect()
+    assert sorted(((r.reason or ""), r.is_latest) for r in flagged) == [("", True), ("negative_amount:fare", False)]
+
+
 def test_counts_reconcile_lines_equal_silver_plus_rejected_plus_duplicates(spark: SparkSession) -> None:
     raw = [trip(trip_id=f"t{i}") for i in range(10)] + [trip(trip_id="t3"), trip(trip_id="t4"), "oops", trip(fare="-1", trip_total="3.25")]
     silver, rejected = clean_trips(lines(spark, *raw), DAY)

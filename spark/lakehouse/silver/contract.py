@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from pyspark.sql import DataFrame
 
 # LAKEHOUSE_CONTRACTS_DIR points a run at another set of contracts (an image's, a test's).
 CONTRACTS_DIR = Path(os.environ.get("LAKEHOUSE_CONTRACTS_DIR") or Path(__file__).resolve().parents[2] / "contracts")
@@ -58,32 +57,80 @@ def load_contract(dataset: str, directory: Path = CONTRACTS_DIR) -> Contract:
     )
 
 
-def json_type_sql(variant_expr: str) -> str:
-    """SQL mapping a VARIANT value to its JSON type name (number covers ints and decimals)."""
-    t = f"schema_of_variant({variant_expr})"
-    return (
-        f"CASE WHEN {t} = 'STRING' THEN 'string' WHEN {t} = 'BOOLEAN' THEN 'boolean' "
-        f"WHEN {t} = 'VOID' THEN 'null' WHEN {t} LIKE 'OBJECT%' THEN 'object' "
-        f"WHEN {t} LIKE 'ARRAY%' THEN 'array' ELSE 'number' END"
-    )
+def json_type(variant_type: str) -> str:
+    """The JSON type of a value from its schema_of_variant type (number covers ints and decimals)."""
+    if variant_type == "STRING":
+        return "string"
+    if variant_type == "BOOLEAN":
+        return "boolean"
+    if variant_type == "VOID":
+        return "null"
+    if variant_type.startswith("OBJECT<"):
+        return "object"
+    if variant_type.startswith("ARRAY<"):
+        return "array"
+    return "number"
 
 
-def field_type_profile(parsed: DataFrame) -> DataFrame:
-    """Counts, per raw field and JSON type, the records that carry it.
+def fields_of_shape(shape: str) -> list[tuple[str, str]]:
+    """[(field, JSON type)] of a record's top level, from its schema_of_variant shape (pure).
 
-    `parsed` has a VARIANT column `v` (the parsed line; NULL when unparseable).
-    Returns columns field, json_type, records.
+    `OBJECT<a: STRING, `b c`: OBJECT<x: BIGINT>>` → [("a", "string"), ("b c", "object")].
+    Names with characters other than letters, digits and _ are quoted in backticks (a backtick
+    doubled); nested types are skipped by bracket depth, honouring quoted names inside them.
     """
-    parsed.select("v").createOrReplaceTempView("_lakehouse_parsed")
-    return parsed.sparkSession.sql(
-        f"""
-        SELECT field, json_type, count(*) AS records FROM (
-          SELECT e.key AS field, {json_type_sql("e.value")} AS json_type
-          FROM _lakehouse_parsed p, LATERAL variant_explode(p.v) e
-          WHERE p.v IS NOT NULL AND schema_of_variant(p.v) LIKE 'OBJECT%'
-        ) GROUP BY field, json_type
-        """
-    )
+    if not shape.startswith("OBJECT<") or not shape.endswith(">"):
+        raise ValueError(f"not an object shape: {shape[:80]}")
+    body, fields, i = shape[len("OBJECT<"):-1], [], 0
+    while i < len(body):
+        if body[i] == "`":
+            name, i = _quoted(body, i)
+        else:
+            end = body.index(":", i)
+            name, i = body[i:end], end
+        i += 2  # ": "
+        start, depth = i, 0
+        while i < len(body) and not (depth == 0 and body[i] == ","):
+            if body[i] == "`":
+                _, i = _quoted(body, i)
+                continue
+            depth += body[i] in "<("
+            depth -= body[i] in ">)"
+            i += 1
+        fields.append((name, json_type(body[start:i])))
+        i += 2  # ", "
+    return fields
+
+
+def _quoted(text: str, i: int) -> tuple[str, int]:
+    """A backtick-quoted name starting at text[i]: (name, index after the closing backtick)."""
+    out, i = [], i + 1
+    while True:
+        j = text.index("`", i)
+        out.append(text[i:j])
+        if text.startswith("``", j):
+            out.append("`")
+            i = j + 2
+        else:
+            return "".join(out), j + 1
+
+
+def profile_from_shapes(shape_counts: Iterable[tuple[str | None, int]]) -> dict[str, dict[str, int]]:
+    """{field: {json_type: records}} from (shape, records) pairs (pure).
+
+    A day's records share a handful of shapes, so the job counts records per (day, shape) in
+    the same pass that cleans them, instead of exploding every record into its fields.
+    Records that are not JSON objects have no fields: they are rejected one by one and do not
+    count towards the partition's shape.
+    """
+    profile: dict[str, dict[str, int]] = {}
+    for shape, records in shape_counts:
+        if shape is None or not shape.startswith("OBJECT<"):
+            continue
+        for field, field_type in fields_of_shape(shape):
+            by_type = profile.setdefault(field, {})
+            by_type[field_type] = by_type.get(field_type, 0) + int(records)
+    return profile
 
 
 def check_profile(contract: Contract, profile: dict[str, dict[str, int]]) -> list[Violation]:
@@ -109,13 +156,6 @@ def check_profile(contract: Contract, profile: dict[str, dict[str, int]]) -> lis
         if dominant != expected and counts[dominant] * 2 > total:
             violations.append(Violation(field, "retyped", expected, dominant))
     return violations
-
-
-def profile_as_dict(profile_df: DataFrame) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for row in profile_df.collect():
-        out.setdefault(row["field"], {})[row["json_type"]] = int(row["records"])
-    return out
 
 
 def enforce(contract: Contract, profile: dict[str, dict[str, int]], partition: str) -> None:

@@ -10,6 +10,10 @@ the manifest's count) before writing anything; replaces the day's rows in silver
 silver.<dataset>_rejected (one atomic Iceberg commit each); appends to silver.silver_runs; and
 writes the day's completion marker last. Days with a marker are skipped unless --force, so
 an interrupted backfill resumes where it stopped. One Spark session serves all days.
+
+Days run in batches (--batch-days, a week by default): a batch is read and cleaned in one pass
+into a cache that holds only what the counts and the writes need, counted, checked, and
+committed together. A batch that fails writes nothing; the batches before it stay committed.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -31,11 +36,14 @@ from lakehouse import storage
 from lakehouse.preflight import DependencyDown, check_job_dependencies
 from lakehouse.session import lakehouse_session
 from lakehouse.settings import CATALOG
-from lakehouse.silver.contract import ContractViolation, enforce, field_type_profile, load_contract, profile_as_dict
+from lakehouse.silver.contract import Contract, ContractViolation, enforce, load_contract, profile_from_shapes
+from lakehouse.silver.dedupe import flag_latest
 from lakehouse.silver.layout import MANIFEST, bronze_partition, data_objects, date_range, manifest_records, silver_marker
 from lakehouse.silver import trips, weather
 
 RUNS = f"{CATALOG}.silver.silver_runs"
+# A week of ~100k trips a day is ~0.7M records: a cache of well under 1 GB on a 3 GB driver.
+DEFAULT_BATCH_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -47,9 +55,11 @@ class DatasetSpec:
     date_column: str
     table_ddl: str
     check: Callable[[DataFrame, Column], DataFrame]
-    deduplicate: Callable[[DataFrame], DataFrame]
-    to_silver: Callable[[DataFrame], DataFrame]
+    natural_key: tuple[str, ...]
+    silver_columns: tuple[str, ...]
     to_rejected: Callable[[DataFrame, Column], DataFrame]
+    # Columns of the checked records, besides the silver ones, that to_rejected needs.
+    rejected_source_columns: tuple[str, ...] = ()
     rejected_extra_columns: str = ""
     # When the table's partitions are coarser than a day (weather: by year), replacing a day
     # cannot drop whole files: the day is replaced with one MERGE on this key instead.
@@ -79,9 +89,10 @@ TRIPS = DatasetSpec(
     ) USING iceberg PARTITIONED BY (pickup_date)
     TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd', 'write.distribution-mode'='hash')""",
     check=trips.check_trips,
-    deduplicate=trips.deduplicate,
-    to_silver=trips.to_silver,
+    natural_key=trips.NATURAL_KEY,
+    silver_columns=trips.SILVER_COLUMNS,
     to_rejected=trips.to_rejected,
+    rejected_source_columns=("raw_trip_id",),
     rejected_extra_columns=", trip_id STRING",
 )
 
@@ -98,8 +109,8 @@ WEATHER = DatasetSpec(
     ) USING iceberg PARTITIONED BY (years(weather_date))
     TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd')""",
     check=weather.check_weather,
-    deduplicate=weather.deduplicate,
-    to_silver=weather.to_silver,
+    natural_key=weather.NATURAL_KEY,
+    silver_columns=weather.SILVER_COLUMNS,
     to_rejected=weather.to_rejected,
     merge_key="weather_date",
 )
@@ -109,6 +120,10 @@ DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER)}
 
 class MissingBronzeError(RuntimeError):
     """A day's bronze partition has no manifest: ingestion has not committed it."""
+
+
+class DamagedBronzeError(RuntimeError):
+    """A committed bronze object is missing or differs from its manifest: nothing is written."""
 
 
 class ReconciliationError(RuntimeError):
@@ -171,6 +186,24 @@ def read_manifests(spark: SparkSession, dataset: str, days: list[date]) -> dict[
     return manifests
 
 
+def check_objects(spark: SparkSession, dataset: str, manifests: dict[date, dict]) -> None:
+    """Every object a manifest commits exists with the size the manifest declares: one status
+    call per object catches a deleted or truncated object before any Spark job reads it."""
+    problems = []
+    for day, manifest in sorted(manifests.items()):
+        partition = bronze_partition(dataset, day)
+        for o in manifest.get("objects", []):
+            name = o.get("name") or o.get("key", "").rsplit("/", 1)[-1]
+            size = storage.size(spark, f"{partition}/{name}")
+            if size is None:
+                problems.append(f"{partition}: {name} is listed in its manifest but is not in the store")
+            elif "bytes" in o and size != int(o["bytes"]):
+                problems.append(f"{partition}: {name} is {size} bytes but its manifest committed {o['bytes']} (damaged after the commit)")
+    if problems:
+        raise DamagedBronzeError(f"bronze {dataset} objects differ from their manifests; nothing written. "
+                                 "Re-ingest the day(s) (lakehouse run ingest --date <day>):\n  " + "\n  ".join(problems))
+
+
 def read_lines(spark: SparkSession, dataset: str, manifests: dict[date, dict]) -> DataFrame:
     """Every raw line of the objects the days' manifests commit (an object the manifest does
     not list is not part of the partition), with where it came from and in what order."""
@@ -207,69 +240,115 @@ def replace_days(spark: SparkSession, rows: DataFrame, spec: DatasetSpec, days: 
     )
 
 
-def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool) -> list[DayResult]:
-    name = spec.name
-    contract = load_contract(name)
-    manifests = read_manifests(spark, name, days)
-    pending = [d for d in days if force or not up_to_date(spark, name, d, manifests[d])]
-    for d in sorted(set(days) - set(pending)):
-        log(f"{name} {d}: already complete for this bronze partition (marker present), skipped; --force reruns it")
-    if not pending:
-        return []
-    manifests = {d: manifests[d] for d in pending}
-    started = datetime.now(timezone.utc)
-    log(f"{name}: reading {len(pending)} day(s) of bronze")
-    lines = read_lines(spark, name, manifests).persist()
+def stage(spec: DatasetSpec, lines: DataFrame) -> DataFrame:
+    """Every line checked, typed, flagged latest-per-key and given its shape, narrowed to what
+    the counts and the writes need: the raw line is kept only where it is rejected."""
+    checked = spec.check(lines, F.col("source_date"))
+    narrow = checked.select(
+        *spec.silver_columns, *spec.rejected_source_columns, "source_date", "source_order", "reason",
+        F.when(F.col("reason").isNotNull(), F.col("raw_line")).alias("raw_line"),
+        "shape",
+    )
+    return flag_latest(narrow, spec.natural_key)
 
-    # Contract first: a partition whose raw fields changed stops the run before any write.
-    parsed = lines.withColumn("v", F.expr("try_parse_json(raw_line)"))
-    for day in pending:
-        enforce(contract, profile_as_dict(field_type_profile(parsed.where(F.col("source_date") == F.lit(day)))), bronze_partition(name, day))
 
-    checked = spec.check(lines, F.col("source_date")).persist()
-    valid = checked.where(F.col("reason").isNull())
-    silver = spec.to_silver(spec.deduplicate(valid)).persist()
-    rejected = spec.to_rejected(checked, F.col("source_date")).persist()
+def count_days(spec: DatasetSpec, staged: DataFrame, days: list[date]) -> tuple[dict[date, dict], dict[date, dict[str, int]]]:
+    """Per day: lines, valid, rejected (by the bronze partition) and silver rows (by the silver
+    date column, so a row that landed on another day does not reconcile); and the raw shape
+    profile of each partition for the contract check. Two small aggregations over the cache."""
+    counts = {d: {"lines": 0, "valid": 0, "rejected": 0, "silver": 0} for d in days}
+    shapes: dict[date, list[tuple[str | None, int]]] = {d: [] for d in days}
+    for r in (staged.groupBy("source_date", "shape")
+              .agg(F.count("*").alias("lines"), F.count_if(F.col("reason").isNull()).alias("valid"),
+                   F.count_if(F.col("reason").isNotNull()).alias("rejected"))
+              .collect()):
+        for k in ("lines", "valid", "rejected"):
+            counts[r["source_date"]][k] += int(r[k])
+        shapes[r["source_date"]].append((r["shape"], int(r["lines"])))
+    for r in staged.where("is_latest").groupBy(F.col(spec.date_column).alias("d")).count().collect():
+        counts.setdefault(r["d"], {"lines": 0, "valid": 0, "rejected": 0, "silver": 0})["silver"] = int(r["count"])
+    return counts, {d: profile_from_shapes(s) for d, s in shapes.items()}
 
-    per_day = {r["d"]: r for r in lines.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
-    valid_n = {r["d"]: r["n"] for r in valid.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
-    silver_n = {r["d"]: r["n"] for r in silver.groupBy(F.col(spec.date_column).alias("d")).agg(F.count("*").alias("n")).collect()}
-    rejected_n = {r["d"]: r["n"] for r in rejected.groupBy(F.col("source_date").alias("d")).agg(F.count("*").alias("n")).collect()}
 
+def reconcile(spec: DatasetSpec, contract_version: int, manifests: dict[date, dict], counts: dict[date, dict]) -> list[DayResult]:
+    """The batch's per-day results, or ReconciliationError when any count does not add up."""
+    stray = sorted(set(counts) - set(manifests))
+    if stray:
+        raise ReconciliationError(f"{spec.name}: silver rows dated {stray} came from other days' partitions; nothing written")
     results = []
-    for day in pending:
-        bronze = int(per_day[day]["n"]) if day in per_day else 0
-        declared = manifest_records(manifests[day])
-        if bronze != declared:
-            raise ReconciliationError(f"{name} {day}: bronze objects hold {bronze} lines but the manifest declares {declared}; the partition is inconsistent, nothing written")
-        result = DayResult(name, day.isoformat(), bronze, int(silver_n.get(day, 0)), int(rejected_n.get(day, 0)),
-                           int(valid_n.get(day, 0)) - int(silver_n.get(day, 0)), contract.version)
+    for day, manifest in sorted(manifests.items()):
+        c = counts[day]
+        declared = manifest_records(manifest)
+        if c["lines"] != declared:
+            raise ReconciliationError(f"{spec.name} {day}: bronze objects hold {c['lines']} lines but the manifest declares {declared}; the partition is inconsistent, nothing written")
+        result = DayResult(spec.name, day.isoformat(), c["lines"], c["silver"], c["rejected"], c["valid"] - c["silver"], contract_version)
         if result.bronze_records != result.silver_rows + result.rejected + result.duplicates_removed:
-            raise ReconciliationError(f"{name} {day}: {result} does not reconcile; nothing written")
+            raise ReconciliationError(f"{spec.name} {day}: {result} does not reconcile; nothing written")
         results.append(result)
+    return results
 
-    ensure_tables(spark, spec)
-    day_list = [F.lit(d) for d in pending]
-    # Each overwrite replaces exactly the days being run, in one atomic Iceberg commit,
-    # so a rerun replaces and a crash leaves the previous snapshot visible.
-    rejected.writeTo(spec.rejected_table).overwrite(F.col("source_date").isin(day_list))
-    replace_days(spark, silver, spec, pending)
+
+def run_batch(spark: SparkSession, spec: DatasetSpec, contract: Contract, manifests: dict[date, dict]) -> list[DayResult]:
+    """Runs consecutive days as one unit: one read, one cache, one commit per table."""
+    days = sorted(manifests)
+    started = datetime.now(timezone.utc)
+    check_objects(spark, spec.name, manifests)
+    staged = stage(spec, read_lines(spark, spec.name, manifests)).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        counts, profiles = count_days(spec, staged, days)
+        # Contract first: a partition whose raw fields changed stops the run before any write.
+        for day in days:
+            enforce(contract, profiles[day], bronze_partition(spec.name, day))
+        results = reconcile(spec, contract.version, manifests, counts)
+
+        ensure_tables(spark, spec)
+        # Each write replaces exactly the batch's days in one atomic Iceberg commit, so a rerun
+        # replaces and a crash leaves the previous snapshot visible.
+        spec.to_rejected(staged, F.col("source_date")).writeTo(spec.rejected_table).overwrite(
+            F.col("source_date").isin([F.lit(d) for d in days]))
+        replace_days(spark, staged.where("is_latest").select(*spec.silver_columns), spec, days)
+    finally:
+        staged.unpersist()
     run_id = str(uuid.uuid4())
     finished = datetime.now(timezone.utc)
     runs = spark.createDataFrame(
         [(run_id, r.dataset, date.fromisoformat(r.source_date), started, finished, r.bronze_records, r.silver_rows,
           r.rejected, r.duplicates_removed, r.contract_version) for r in results],
-        f"run_id string, dataset string, source_date date, started_at timestamp, finished_at timestamp, "
-        f"bronze_records long, silver_rows long, rejected long, duplicates_removed long, contract_version int",
+        "run_id string, dataset string, source_date date, started_at timestamp, finished_at timestamp, "
+        "bronze_records long, silver_rows long, rejected long, duplicates_removed long, contract_version int",
     )
     runs.writeTo(RUNS).append()
     for r in results:
-        storage.write_text(spark, silver_marker(name, date.fromisoformat(r.source_date)),
+        day = date.fromisoformat(r.source_date)
+        storage.write_text(spark, silver_marker(spec.name, day),
                            json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat(),
-                                       "bronze_manifest_sha256": manifest_digest(manifests[date.fromisoformat(r.source_date)])}))
-        log(f"{name} {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
-    for df in (lines, checked, silver, rejected):
-        df.unpersist()
+                                       "bronze_manifest_sha256": manifest_digest(manifests[day])}))
+        log(f"{spec.name} {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
+    return results
+
+
+def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool, batch_days: int) -> list[DayResult]:
+    name = spec.name
+    contract = load_contract(name)
+    manifests = read_manifests(spark, name, days)
+    pending = [d for d in days if force or not up_to_date(spark, name, d, manifests[d])]
+    skipped = sorted(set(days) - set(pending))
+    if skipped:
+        log(f"{name}: {len(skipped)} day(s) already complete for their bronze partition (marker present), skipped "
+            f"({skipped[0]}{'' if len(skipped) == 1 else f' … {skipped[-1]}'}); --force reruns them")
+    batches = [pending[i:i + batch_days] for i in range(0, len(pending), batch_days)]
+    results: list[DayResult] = []
+    t0 = time.monotonic()
+    for n, batch in enumerate(batches, 1):
+        t = time.monotonic()
+        batch_results = run_batch(spark, spec, contract, {d: manifests[d] for d in batch})
+        results += batch_results
+        records = sum(r.bronze_records for r in batch_results)
+        seconds = time.monotonic() - t
+        left = (time.monotonic() - t0) / n * (len(batches) - n)
+        log(f"{name}: batch {n}/{len(batches)} ({batch[0]} … {batch[-1]}) committed: {records:,} records in {seconds:.1f}s "
+            f"({records / max(seconds, 0.001):,.0f} rec/s); {len(results)}/{len(pending)} days done"
+            + (f", ~{left / 60:.1f} min left" if n < len(batches) else ""))
     return results
 
 
@@ -279,7 +358,22 @@ def logical_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
+@dataclass(frozen=True)
+class RunRequest:
+    days: list[date]
+    datasets: list[str]
+    force: bool
+    batch_days: int
+
+
+def positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def parse_args(argv: list[str]) -> RunRequest:
     parser = argparse.ArgumentParser(prog="silver", description="Clean bronze into silver Iceberg tables.")
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", type=logical_date, help="one day, YYYY-MM-DD, or 'yesterday' (UTC; scheduled runs)")
@@ -287,17 +381,20 @@ def parse_args(argv: list[str]) -> tuple[list[date], list[str], bool]:
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last day of a range (with --from)")
     parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
     parser.add_argument("--force", action="store_true", help="rerun days that are already complete")
+    parser.add_argument("--batch-days", type=positive_int, default=DEFAULT_BATCH_DAYS,
+                        help=f"days cleaned and committed together (default {DEFAULT_BATCH_DAYS}): larger batches "
+                             "amortise the per-commit cost, smaller ones hold less in memory and resume finer")
     args = parser.parse_args(argv)
     if args.start and not args.end:
         parser.error("--from needs --to")
     days = [args.date] if args.date else date_range(args.start, args.end)
     # Weather first: it is small, and gold joins trips to it.
     datasets = ["weather", "trips"] if args.dataset == "all" else [args.dataset]
-    return days, datasets, args.force
+    return RunRequest(days, datasets, args.force, args.batch_days)
 
 
 def main(argv: list[str] | None = None) -> int:
-    days, datasets, force = parse_args(sys.argv[1:] if argv is None else argv)
+    request = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         check_job_dependencies(os.environ)
     except DependencyDown as e:
@@ -309,11 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"session ready in {time.monotonic() - t0:.1f}s")
     try:
         results = []
-        for dataset in datasets:
-            results += run_dataset(spark, DATASETS[dataset], days, force)
+        for dataset in request.datasets:
+            results += run_dataset(spark, DATASETS[dataset], request.days, request.force, request.batch_days)
         print(json.dumps({"results": [asdict(r) for r in results], "seconds": round(time.monotonic() - t0, 1)}))
         return 0
-    except (MissingBronzeError, ContractViolation, ReconciliationError) as e:
+    except (MissingBronzeError, DamagedBronzeError, ContractViolation, ReconciliationError) as e:
         log(f"FAILED: {e}")
         return 2
     except Exception as e:  # noqa: BLE001 - only Iceberg's commit conflicts are translated
@@ -323,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
             log(f"FAILED: another run committed the same day(s) at the same time, so this run's commit was "
                 f"refused and the table keeps that run's result; run again to redo it. ({first.strip()})")
             return 4
+        if "FAILED_READ_FILE" in text:
+            # An object that changed without changing its size (the size check runs first).
+            where = text.split("reading file", 1)[-1].split("\n", 1)[0].strip(" .")
+            log(f"FAILED: a bronze object could not be read ({where}); nothing written. Re-ingest its day.")
+            return 2
         raise
     finally:
         spark.stop()

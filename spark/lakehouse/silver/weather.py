@@ -5,13 +5,17 @@ element (`time[0]` is the local date). Units are the API's defaults: °C, mm, cm
 """
 from __future__ import annotations
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+
+from lakehouse.silver import dedupe
+from lakehouse.silver.raw import line_checks, parse_lines
 
 SILVER_COLUMNS = (
     "weather_date", "latitude", "longitude", "temperature_max_c", "temperature_min_c",
     "precipitation_mm", "snowfall_cm", "wind_speed_max_kmh", "source_file",
 )
+NATURAL_KEY = ("weather_date",)
 MEASURES = {
     "temperature_max_c": "temperature_2m_max",
     "temperature_min_c": "temperature_2m_min",
@@ -31,7 +35,7 @@ def _daily(field: str, cast: str) -> Column:
 
 def check_weather(lines: DataFrame, partition_date: Column) -> DataFrame:
     """Every line parsed, typed and given its reject reason (NULL when valid)."""
-    df = lines.withColumn("v", F.expr("try_parse_json(raw_line)"))
+    df = parse_lines(lines)
     df = df.select(
         "*",
         F.expr("try_variant_get(v, '$.daily.time[0]', 'string')").alias("raw_date"),
@@ -43,8 +47,7 @@ def check_weather(lines: DataFrame, partition_date: Column) -> DataFrame:
     )
     lo, hi = TEMPERATURE_RANGE
     checks: list[tuple[Column, str]] = [
-        (F.col("v").isNull(), "unparseable_json"),
-        (~F.expr("schema_of_variant(v) LIKE 'OBJECT%'"), "not_a_json_object"),
+        *line_checks(),
         (F.col("raw_date").isNull(), "missing_field:daily.time"),
         (F.col("weather_date").isNull(), "invalid_value:daily.time"),
         (F.col("days_in_record") != 1, "not_one_day"),
@@ -65,8 +68,7 @@ def check_weather(lines: DataFrame, partition_date: Column) -> DataFrame:
 
 def deduplicate(valid: DataFrame) -> DataFrame:
     """One row per day: the response fetched last wins (a refetch corrects a provisional day)."""
-    latest_first = Window.partitionBy("weather_date").orderBy(F.col("source_file").desc(), F.col("source_order").desc())
-    return valid.withColumn("_version", F.row_number().over(latest_first)).where("_version = 1").drop("_version")
+    return dedupe.deduplicate(valid, NATURAL_KEY)
 
 
 def to_silver(deduped: DataFrame) -> DataFrame:

@@ -1,0 +1,161 @@
+/**
+ * The benchmark over a range of days (`--scale month|year`): a backfill through every layer,
+ * the same cleaning in DuckDB on the same bronze files, and the daily run end to end before
+ * and after the range is in the lakehouse (its cost must not grow with history).
+ */
+import { runIngest } from "../../src/jobs/ingest";
+import { runGold } from "../../src/jobs/pipeline";
+import { runMaintenance, runSteps } from "../../src/cli/run";
+import { silentLogger, type Logger } from "../../src/lib/log";
+import { query, type TrinoTarget } from "../../src/lib/trino";
+import { objectStoreEndpoint } from "../../src/local/services/objectstore";
+import type { StackContext } from "../../src/local/services/types";
+import { DuckBench, downloadBronzeDay, renderSql } from "./duckdb";
+import { DASHBOARD_QUERIES, timeQuery } from "./pipeline";
+import { runSilverTimed, type SilverRun } from "./silver";
+import { percentile } from "./stats";
+
+export interface RangeResult {
+  from: string;
+  to: string;
+  days: number;
+  rowsPerDay: number;
+  ingest: { seconds: number; records: number; bytes: number; recordsPerSecond: number };
+  silver: SilverRun & { records: number; recordsPerSecond: number };
+  duckdbSilver: { seconds: number; recordsPerSecond: number; downloadSeconds: number };
+  /** Spark's processing (no JVM launch, session or shutdown) over DuckDB's time, same files. */
+  silverRatio: number;
+  agreement: { agreed: boolean; problems: string[]; silverRows: { lakehouse: number; duckdb: number }; rejected: { lakehouse: number; duckdb: number } };
+  goldFullRefreshSeconds: number;
+  maintenanceSeconds: number;
+  /** `lakehouse run all --date D` (ingest → silver → gold), wall seconds, with a small and with the range's history. */
+  dailyRun: { before: { day: string; seconds: number }; after: { day: string; seconds: number }; goldDaysAfter: number };
+  dashboard: Record<string, { p50: number; p95: number; rows: number }>;
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const t0 = Date.now();
+  const value = await work();
+  return [(Date.now() - t0) / 1000, value];
+}
+
+export async function benchRange(
+  ctx: StackContext,
+  opts: { from: string; to: string; rowsPerDay: number; queryRuns: number; trino: TrinoTarget; dashboard: TrinoTarget; duck: DuckBench; work: string; log: Logger },
+): Promise<RangeResult> {
+  const { log, trino } = opts;
+  const days = daysBetween(opts.from, opts.to);
+  const daily = async (day: string) => {
+    const [s] = await seconds(() => runSteps(ctx, "all", [day], { force: true, rowsPerDay: opts.rowsPerDay, log: silentLogger }));
+    log.step(`daily run ${day} (ingest → silver → gold): ${s.toFixed(1)}s`);
+    return { day, seconds: s };
+  };
+
+  // The day before the range, with whatever history gold holds now.
+  const before = await daily(addDays(opts.from, -1));
+
+  log.step(`ingest ${days.length} days x ${opts.rowsPerDay} trips`);
+  const [ingestSeconds, ingested] = await seconds(() => runIngest(ctx, days, { rowsPerDay: opts.rowsPerDay, force: true, log: silentLogger }));
+  const trips = ingested.ingested.filter((r) => r.dataset === "trips");
+  const records = trips.reduce((s, r) => s + r.records, 0);
+  const bytes = trips.reduce((s, r) => s + r.bytes, 0);
+  log.step(`ingest: ${records} records, ${(bytes / 1e6).toFixed(0)} MB in ${ingestSeconds.toFixed(0)}s`);
+
+  log.step("silver: weather for the range (untimed), then trips for the range");
+  await runSilverTimed(ctx, [opts.from, opts.to], "weather");
+  const silver = await runSilverTimed(ctx, [opts.from, opts.to], "trips");
+  const silverRecords = silver.results.reduce((s, r) => s + r.bronze_records, 0);
+  log.step(`silver: ${silverRecords} records, wall ${silver.wallSeconds.toFixed(0)}s, processing ${silver.processingSeconds.toFixed(0)}s`);
+
+  log.step("DuckDB: the same cleaning on the same bronze files");
+  const s3 = { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest };
+  const [downloadSeconds, files] = await seconds(async () => {
+    const all: string[] = [];
+    for (const day of days) all.push(...(await downloadBronzeDay(s3, day, opts.work)).files);
+    return all;
+  });
+  const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: opts.work });
+  const [duckSeconds] = await seconds(() => opts.duck.run(silverSql));
+  log.step(`DuckDB: ${duckSeconds.toFixed(1)}s`);
+
+  const inRange = `between date '${opts.from}' and date '${opts.to}'`;
+  const silverL = Number((await query(trino, `select count(*) from iceberg.silver.trips where pickup_date ${inRange}`)).rows[0][0]);
+  const rejectedL = Number((await query(trino, `select count(*) from iceberg.silver.trips_rejected where source_date ${inRange}`)).rows[0][0]);
+  const silverD = Number((await opts.duck.rows("select count(*) as n from silver_trips"))[0].n);
+  const rejectedD = Number((await opts.duck.rows("select count(*) as n from trips_rejected"))[0].n);
+  const problems = [
+    ...(silverL !== silverD ? [`silver rows: lakehouse ${silverL}, duckdb ${silverD}`] : []),
+    ...(rejectedL !== rejectedD ? [`rejected: lakehouse ${rejectedL}, duckdb ${rejectedD}`] : []),
+  ];
+
+  log.step("gold: dbt build --full-refresh over all of silver");
+  const [goldFullRefreshSeconds] = await seconds(() => runGold(ctx, [opts.from, opts.to], { fullRefresh: true, log: silentLogger }));
+  log.step(`gold full refresh: ${goldFullRefreshSeconds.toFixed(0)}s`);
+
+  const after = await daily(addDays(opts.to, 1));
+  const goldDaysAfter = Number((await query(trino, "select count(distinct revenue_date) from iceberg.gold.daily_revenue_by_driver")).rows[0][0]);
+
+  log.step(`dashboard queries over ${goldDaysAfter} days of gold: ${opts.queryRuns} runs each`);
+  const dashboard: RangeResult["dashboard"] = {};
+  for (const [name, sql] of Object.entries(DASHBOARD_QUERIES)) {
+    const t = await timeQuery(opts.dashboard, sql, opts.queryRuns);
+    dashboard[name] = { p50: percentile(t.wall, 50), p95: percentile(t.wall, 95), rows: t.rows };
+  }
+
+  log.step("maintenance: compaction, z-order, snapshot expiry, orphans (all layers)");
+  const [maintenanceSeconds] = await seconds(() => runMaintenance(ctx, "all", silentLogger));
+
+  return {
+    from: opts.from,
+    to: opts.to,
+    days: days.length,
+    rowsPerDay: opts.rowsPerDay,
+    ingest: { seconds: ingestSeconds, records, bytes, recordsPerSecond: records / ingestSeconds },
+    silver: { ...silver, records: silverRecords, recordsPerSecond: silverRecords / silver.processingSeconds },
+    duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds },
+    silverRatio: silver.processingSeconds / duckSeconds,
+    agreement: { agreed: problems.length === 0, problems, silverRows: { lakehouse: silverL, duckdb: silverD }, rejected: { lakehouse: rejectedL, duckdb: rejectedD } },
+    goldFullRefreshSeconds,
+    maintenanceSeconds,
+    dailyRun: { before, after: { day: after.day, seconds: after.seconds }, goldDaysAfter },
+    dashboard,
+  };
+}
+
+export function rangeMarkdown(r: RangeResult, machine: string): string {
+  const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+  const i = (n: number) => Math.round(n).toLocaleString("en-US");
+  const lines = [
+    `# Benchmark: ${r.days} days (${r.from} … ${r.to}) at ~${i(r.rowsPerDay)} trips a day`,
+    "",
+    machine,
+    "",
+    `DuckDB and the lakehouse agree on the range: **${r.agreement.agreed ? "yes" : `no (${r.agreement.problems.join("; ")})`}** (silver rows ${i(r.agreement.silverRows.lakehouse)} / ${i(r.agreement.silverRows.duckdb)}, rejected ${i(r.agreement.rejected.lakehouse)} / ${i(r.agreement.rejected.duckdb)}).`,
+    "",
+    "| step | lakehouse | DuckDB | ratio | notes |",
+    "|---|---:|---:|---:|---|",
+    `| ingestion of the range | ${f(r.ingest.seconds, 0)} s, ${i(r.ingest.recordsPerSecond)} rec/s | | | ${i(r.ingest.records)} records, ${f(r.ingest.bytes / 1e6, 0)} MB gzipped; generation included |`,
+    `| silver backfill: spark-submit wall | ${f(r.silver.wallSeconds, 0)} s | | | one Spark session, batches of a week |`,
+    `| silver backfill: processing | ${f(r.silver.processingSeconds, 0)} s, ${i(r.silver.recordsPerSecond)} rec/s | ${f(r.duckdbSilver.seconds, 0)} s, ${i(r.duckdbSilver.recordsPerSecond)} rec/s | **${f(r.silverRatio)}x** | Spark: without JVM launch (${f(r.silver.launchSeconds)} s), session (${f(r.silver.sessionSeconds)} s), shutdown; Iceberg commits ${f(r.silver.commitSeconds)} s included |`,
+    `| gold: dbt build --full-refresh | ${f(r.goldFullRefreshSeconds, 0)} s | | | all of silver |`,
+    `| maintenance (all layers) | ${f(r.maintenanceSeconds, 0)} s | | | compaction, z-order, expiry, orphans |`,
+    `| daily run end to end, before the range | ${f(r.dailyRun.before.seconds)} s | | | ${r.dailyRun.before.day}: ingest → silver → gold, separate processes |`,
+    `| daily run end to end, after the range | ${f(r.dailyRun.after.seconds)} s | | | ${r.dailyRun.after.day}, gold then holds ${r.dailyRun.goldDaysAfter} days |`,
+    "",
+    `Dashboard queries (Revenue Trends) over ${r.dailyRun.goldDaysAfter} days of gold:`,
+    "",
+    "| chart query | p50 wall | p95 wall | rows |",
+    "|---|---:|---:|---:|",
+    ...Object.entries(r.dashboard).map(([name, q]) => `| ${name} | ${f(q.p50, 3)} s | ${f(q.p95, 3)} s | ${q.rows} |`),
+    "",
+  ];
+  return lines.join("\n");
+}
