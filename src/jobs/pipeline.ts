@@ -5,8 +5,10 @@
 import type { Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
 import { objectStoreEndpoint } from "../local/services/objectstore";
+import { trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { dbt } from "./dbt";
+import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
 export type SilverDataset = "trips" | "weather" | "all";
@@ -56,8 +58,14 @@ export async function requireSilverMarkers(ctx: StackContext, days: string[]): P
   }
 }
 
+/** What dbt-trino (Python requests, Trino's client) prints when Trino went away or is not up yet. */
+const TRINO_UNREACHABLE = /Max retries exceeded|Connection refused|Connection aborted|RemoteDisconnected|ConnectionResetError|NewConnectionError|SERVER_STARTING_UP|still initializing/;
+
 export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
   await requireSilverMarkers(ctx, days);
+  // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
+  // and trip over each other's temporary tables and target/ directory: one at a time.
+  const release = acquireJobLock(ctx.paths, "gold", "two dbt builds at once would interleave their deletes and inserts of the same days");
   const vars = `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`;
   opts.log.step(`gold: dbt build ${opts.fullRefresh ? "--full-refresh" : `for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`}`);
   try {
@@ -65,10 +73,15 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
   } catch (e) {
     const out = (e as { output?: string }).output ?? "";
     const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
-    const hint = /FAIL \d+ assert_/.test(errors)
-      ? "\nA reconciliation test failed: some day's gold no longer matches silver (e.g. a build that stopped midway)." +
-        "\nThe failing rows name the day (dbt output above, or .lakehouse/dbt/target/run_results.json); rebuild it with 'lakehouse run gold --date <day>'."
-      : "";
+    const hint = TRINO_UNREACHABLE.test(out)
+      ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
+        `\nOnce Trino is up ('lakehouse local status'), run 'lakehouse run gold --date <day>' again: it rebuilds the days whole.`
+      : /FAIL \d+ assert_/.test(errors)
+        ? "\nA reconciliation test failed: some day's gold no longer matches silver (e.g. a build that stopped midway)." +
+          "\nThe failing rows name the day (dbt output above, or .lakehouse/dbt/target/run_results.json); rebuild it with 'lakehouse run gold --date <day>'."
+        : "";
     throw new Error(`gold (dbt build) failed:\n${errors || (e as Error).message}${hint}`);
+  } finally {
+    release();
   }
 }
