@@ -3,9 +3,9 @@
 Each corpus file is read the way the silver job reads a bronze object (Spark's text source,
 lines split on '\\n') and cleaned as one partition of the corpus day. What each file must
 become is in test/fixtures/bad-bronze/expected.json, which the integration test on the real
-stack (test/integration/reliability/bad-input.test.ts) reads too. Cases the silver job
-mishandles today carry a 'todo' there and are strict xfails here: when the job is fixed they
-pass, and pytest asks for the mark to go.
+stack (test/integration/reliability/bad-input.test.ts) reads too. A case the silver job
+mishandles can carry a 'todo' there; it is then a strict xfail here: once the job is fixed it
+passes, and pytest asks for the mark to go.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ DAY = EXPECTED["day"]
 
 def case(name: str) -> object:
     todo = EXPECTED["records"][name].get("todo")
-    marks = [pytest.mark.xfail(strict=True, reason=f"TODO (/tmp/issue9-silver-findings.md): {todo}")] if todo else []
+    marks = [pytest.mark.xfail(strict=True, reason=f"TODO: {todo}")] if todo else []
     return pytest.param(name, marks=marks, id=name)
 
 

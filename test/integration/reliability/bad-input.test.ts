@@ -4,8 +4,8 @@
  * with a manifest in the ingestion writer's format; then `lakehouse run silver` runs on it.
  * Every line must enter silver or the rejected table with its reason (expected.json), and the
  * run must reconcile; a file that cannot be read as records must fail the run before it
- * writes anything. Cases the job mishandles today are TODO tests (expected.json's "todo";
- * /tmp/issue9-silver-findings.md has the problem and a proposed patch).
+ * writes anything. A case the job mishandles can be marked in expected.json ("todo": what is
+ * wrong); its tests are then reported as TODO instead of failing.
  *
  * Days 2021-01-04 to 2021-01-07 are this file's own; at the end they are made empty days
  * again, so gold's reconciliation with silver is not disturbed.
@@ -26,7 +26,6 @@ import { useStack, type TestStack } from "../harness";
 import { currentSnapshot, emptyTripsDays, rootS3, silverMarker, silverRuns, writeBronzePartition, type BronzePart } from "./support";
 
 const CORPUS = path.join(repoRoot, "test", "fixtures", "bad-bronze");
-const FINDINGS = "/tmp/issue9-silver-findings.md";
 
 interface RecordCase {
   silver: string[];
@@ -43,7 +42,7 @@ interface RunCase {
 const EXPECTED = JSON.parse(fs.readFileSync(path.join(CORPUS, "expected.json"), "utf8")) as { day: string; records: Record<string, RecordCase>; runs: Record<string, RunCase> };
 const DAY = EXPECTED.day;
 const RUN_DAYS = Object.values(EXPECTED.runs).map((r) => r.day);
-const todo = (c: { todo?: string }) => (c.todo ? `TODO (${FINDINGS}): ${c.todo}` : undefined);
+const todo = (c: { todo?: string }) => (c.todo ? `TODO: ${c.todo}` : undefined);
 
 /** Lines as Spark's text source splits them: on '\n'; a last line without one still counts. */
 function splitLines(content: Buffer): string[] {

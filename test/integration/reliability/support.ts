@@ -22,6 +22,7 @@ import { silentLogger } from "../../../src/lib/log";
 import { getText } from "../../../src/lib/s3";
 import { query } from "../../../src/lib/trino";
 import { repoRoot } from "../../../src/local/paths";
+import { DATABASES, psql } from "../../../src/local/services/postgres";
 import type { TestStack } from "../harness";
 
 export interface ProcessRun {
@@ -164,6 +165,62 @@ export async function committedPartitionProblems(client: S3Client, dataset: stri
 /** Whether the partition has a manifest (is committed). */
 export async function hasManifest(client: S3Client, dataset: string, date: string): Promise<boolean> {
   return (await getText(client, "bronze", manifestKey(dataset, date))) !== undefined;
+}
+
+// --- the metastore's table locks ----------------------------------------------------------
+
+export interface MetastoreLock {
+  id: string;
+  table: string;
+  /** a: acquired, w: waiting. */
+  state: string;
+}
+
+function parseLocks(out: string): MetastoreLock[] {
+  return out
+    .split("\n")
+    .filter((l) => l.includes("|"))
+    .map((l) => {
+      const [id, table, state] = l.split("|");
+      return { id, table, state };
+    });
+}
+
+const LOCKS_SQL = "select hl_lock_ext_id, hl_db || '.' || hl_table, hl_lock_state from hive_locks";
+
+/** The Hive Metastore's current table locks (Iceberg takes one on a table for each commit). */
+export async function metastoreLocks(stack: TestStack): Promise<MetastoreLock[]> {
+  return parseLocks(await psql(stack.ctx, LOCKS_SQL, DATABASES.metastore));
+}
+
+/**
+ * Watches the metastore's lock table every few milliseconds over one psql session: an
+ * Iceberg commit holds its table's lock for a few hundred milliseconds (metadata written,
+ * table swapped in the metastore, lock released), which is the instant a test can aim a kill at.
+ */
+export function watchMetastoreLocks(stack: TestStack): { seen(table: string): MetastoreLock | undefined; stop(): void } {
+  const { ctx } = stack;
+  const child = spawn(path.join(ctx.installed.postgresBin, "psql"), ["-h", ctx.settings.host, "-p", String(ctx.settings.ports.postgres), "-U", ctx.secrets.postgres.superuser, "-d", DATABASES.metastore, "-tAq"], {
+    env: { ...process.env, PGPASSWORD: ctx.secrets.postgres.password },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const seen = new Map<string, MetastoreLock>();
+  let pending = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    pending += d.toString();
+    const end = pending.lastIndexOf("\n");
+    for (const lock of parseLocks(pending.slice(0, end + 1))) if (lock.state === "a" && !seen.has(lock.table)) seen.set(lock.table, lock);
+    pending = pending.slice(end + 1);
+  });
+  child.stdin!.on("error", () => undefined);
+  const timer = setInterval(() => child.stdin!.write(LOCKS_SQL + ";\n"), 3);
+  return {
+    seen: (table) => seen.get(table),
+    stop: () => {
+      clearInterval(timer);
+      child.kill();
+    },
+  };
 }
 
 // --- silver -----------------------------------------------------------------------------
