@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from "../lib/log";
 import { BRONZE_BUCKET, dateRange, manifestKey, parseLogicalDate } from "./layout";
 import type { Manifest, ManifestObject } from "./manifest";
 import { bronzeS3Client } from "./s3";
-import type { Connector, Dataset, LogicalDate } from "./types";
+import { SourceError, type Connector, type Dataset, type LogicalDate } from "./types";
 import { checkPartition, type PartitionReport } from "./validate";
 import { writePartition } from "./writer";
 
@@ -42,6 +42,13 @@ export interface IngestDayResult {
   manifest: Manifest;
 }
 
+/** A failure of the object store or of the way to it (the SDK's service errors carry $metadata), not of the source. */
+function isStoreFailure(e: unknown): boolean {
+  if (e instanceof SourceError || !(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  return "$metadata" in e || /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code);
+}
+
 /** Fetches one day from one connector and commits it to bronze, replacing what was there. */
 export async function ingestDay(opts: StoreOptions & { connector: Connector; date: LogicalDate; position?: { index: number; total: number } }): Promise<IngestDayResult> {
   const { connector, date } = opts;
@@ -52,14 +59,25 @@ export async function ingestDay(opts: StoreOptions & { connector: Connector; dat
   const { index, total } = opts.position ?? { index: 1, total: 1 };
   const started = Date.now();
   opts.onProgress?.({ kind: "day-started", dataset: connector.dataset, date, source: connector.source, index, total });
-  const manifest = await writePartition(
-    connector.fetchDay(date, opts.signal),
-    {
-      client, bucket, dataset: connector.dataset, date, gzip: opts.gzip, recordsPerPart: opts.recordsPerPart,
-      onPart: (part) => opts.onProgress?.({ kind: "part-written", dataset: connector.dataset, date, part }),
-    },
-    { source: connector.source, sourceDetail: () => connector.describe(date) },
-  );
+  let manifest: Manifest;
+  try {
+    manifest = await writePartition(
+      connector.fetchDay(date, opts.signal),
+      {
+        client, bucket, dataset: connector.dataset, date, gzip: opts.gzip, recordsPerPart: opts.recordsPerPart,
+        onPart: (part) => opts.onProgress?.({ kind: "part-written", dataset: connector.dataset, date, part }),
+      },
+      { source: connector.source, sourceDetail: () => connector.describe(date) },
+    );
+  } catch (e) {
+    if (!isStoreFailure(e)) throw e;
+    // The SDK's message alone ("connect ECONNREFUSED …") says neither what was being written nor what to do.
+    throw new Error(
+      `${connector.dataset} ${date}: the object store at ${opts.s3.endpoint} failed while the day was being written (${(e as Error).message || (e as Error).name}), ` +
+        `after the S3 client's retries. A day whose manifest is not written is never read; run the ingestion again once the store is up: it replaces the day whole`,
+      { cause: e },
+    );
+  }
   const seconds = (Date.now() - started) / 1000;
   const result: IngestDayResult = {
     dataset: connector.dataset, date, source: connector.source, records: manifest.records, bytes: manifest.bytes,
