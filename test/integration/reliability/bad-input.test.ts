@@ -23,7 +23,7 @@ import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { repoRoot } from "../../../src/local/paths";
 import { useStack, type TestStack } from "../harness";
-import { currentSnapshot, emptyTripsDays, rootS3, silverMarker, silverRuns, writeBronzePartition, type BronzePart } from "./support";
+import { currentSnapshot, emptyTripsDays, ingestS3, silverMarker, silverRuns, writeBronzePartition, type BronzePart } from "./support";
 
 const CORPUS = path.join(repoRoot, "test", "fixtures", "bad-bronze");
 
@@ -81,7 +81,7 @@ describe(`a trips partition holding every record-level case (${DAY})`, () => {
   const rejected = new Map<string, string[]>();
 
   before(async () => {
-    manifest = await writeBronzePartition(rootS3(stack), "trips", DAY, files.map((f, i) => corpusPart(f, i)), "bad-bronze-corpus");
+    manifest = await writeBronzePartition(ingestS3(stack), "trips", DAY, files.map((f, i) => corpusPart(f, i)), "bad-bronze-corpus");
     [result] = await runSilver(stack.ctx, [DAY], { dataset: "trips", force: true, log: silentLogger });
     const part = (col: string) => `regexp_extract(${col}, 'part-\\d+\\.json\\.gz$')`;
     // The 1 MiB company comes back as its length only.
@@ -155,7 +155,7 @@ describe("a partition that cannot be read as records fails the run before it wri
     test(`${file} (${run.day}): the run fails, no new snapshot, the marker unchanged`, { timeout: 600_000 }, async () => {
       const valid = corpusPart("valid.jsonl", 0);
       const bad = file === "missing-object" ? corpusPart("valid.jsonl", 1) : corpusPart(file, 1, run.declared);
-      const client = rootS3(stack);
+      const client = ingestS3(stack);
       await writeBronzePartition(client, "trips", run.day, [valid, bad], "bad-bronze-corpus");
       // The manifest lists part-00001, which then goes missing from the store.
       if (file === "missing-object") await deleteObjects(client, "bronze", [partitionPrefix("trips", run.day) + bad.name]);

@@ -95,6 +95,11 @@ export async function until(cond: () => boolean | Promise<boolean>, opts: { time
 
 // --- bronze -----------------------------------------------------------------------------
 
+/** The object store as the ingestion job (policies/ingest.json): what writes bronze for real. */
+export function ingestS3(stack: TestStack): S3Client {
+  return bronzeS3Client(stack.s3("ingest"));
+}
+
 /** The object store as its root user: for setting up and inspecting, never for asserting access. */
 export function rootS3(stack: TestStack): S3Client {
   return bronzeS3Client(stack.s3Root());
