@@ -4,8 +4,9 @@
  */
 import type { Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
+import { query } from "../lib/trino";
 import { objectStoreEndpoint } from "../local/services/objectstore";
-import { trinoUrl } from "../local/services/trino";
+import { trinoTls, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { dbt } from "./dbt";
 import { acquireJobLock } from "./lock";
@@ -61,17 +62,55 @@ export async function requireSilverMarkers(ctx: StackContext, days: string[]): P
 /** What dbt-trino (Python requests, Trino's client) prints when Trino went away or is not up yet. */
 const TRINO_UNREACHABLE = /Max retries exceeded|Connection refused|Connection aborted|RemoteDisconnected|ConnectionResetError|NewConnectionError|SERVER_STARTING_UP|still initializing/;
 
-export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
+/**
+ * Consecutive windows of at most `maxDays` calendar days that cover `days` (sorted ISO dates),
+ * each starting at a day that exists: a full refresh rebuilds gold a window at a time.
+ */
+export function refreshWindows(days: string[], maxDays = 31): [string, string][] {
+  const windows: [string, string][] = [];
+  const dayMs = 86_400_000;
+  for (const day of [...days].sort()) {
+    const last = windows.at(-1);
+    if (last && (Date.parse(day) - Date.parse(last[0])) / dayMs < maxDays) last[1] = day;
+    else windows.push([day, day]);
+  }
+  return windows;
+}
+
+/**
+ * Rebuilds every gold table from all of silver: the first window with --full-refresh, then the
+ * others incrementally in date order (what the daily runs would have built), then every test
+ * once over the whole of gold. One statement over every day would keep a Parquet writer open per
+ * day partition in Trino (over 1 GB per node past ~100 days, and Trino's limit of 100 open
+ * partitions per writer); and gold's reconciliation tests compare every silver day, so they can
+ * only pass once the last window is in.
+ */
+async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
+  const target = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
+  const days = (await query(target, "select distinct cast(pickup_date as varchar) from iceberg.silver.trips order by 1")).rows.map((r) => String(r[0]));
+  if (days.length === 0) throw new Error("silver.trips is empty: nothing to rebuild gold from. Run 'lakehouse run silver' first");
   await requireSilverMarkers(ctx, days);
+  const windows = refreshWindows(days);
+  log.step(`gold: full refresh from all of silver (${days.length} days, ${windows.length} window(s) of up to a month)`);
+  for (const [i, [start, end]] of windows.entries()) {
+    log.step(`gold: window ${i + 1}/${windows.length}: ${start} .. ${end}${i === 0 ? " (--full-refresh)" : ""}`);
+    await dbt(ctx, ["run", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...(i === 0 ? ["--full-refresh"] : [])], { echo: true });
+  }
+  log.step("gold: every test over all of gold");
+  await dbt(ctx, ["test", "--vars", `{start_date: "${days[0]}", end_date: "${days.at(-1)}"}`], { echo: true });
+}
+
+export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
+  if (!opts.fullRefresh) await requireSilverMarkers(ctx, days);
   // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
   // and trip over each other's temporary tables and target/ directory: one at a time.
   const release = acquireJobLock(ctx.paths, "gold", "two dbt builds at once would interleave their deletes and inserts of the same days");
   const vars = `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`;
-  opts.log.step(`gold: dbt build ${opts.fullRefresh ? "--full-refresh" : `for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`}`);
+  if (!opts.fullRefresh) opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
   try {
-    await dbt(ctx, ["build", "--vars", vars, ...(opts.fullRefresh ? ["--full-refresh"] : [])], { echo: true });
-  } catch (e) {
-    const out = (e as { output?: string }).output ?? "";
+    if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
+    else await dbt(ctx, ["build", "--vars", vars], { echo: true });
+  } catch (e) {    const out = (e as { output?: string }).output ?? "";
     const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
     const hint = TRINO_UNREACHABLE.test(out)
       ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
