@@ -415,6 +415,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as e:  # noqa: BLE001 - only Iceberg's commit conflicts are translated
         text = str(e)
+        if "LockException" in text and "waiting for lock" in text:
+            table = text.split("waiting for lock on ", 1)[-1].split(")", 1)[0].strip()
+            log(f"FAILED: the metastore lock on {table} stayed taken for the whole wait: another run is committing "
+                f"to it, or a run was killed while committing (its lock expires 300 s after its last heartbeat). "
+                f"The failing batch's days keep their previous silver (markers unchanged); run again in a few minutes.")
+            return 4
         if "Found conflicting files" in text or "CommitFailedException" in text:
             first = next((line for line in text.splitlines() if "Exception" in line), text[:300])
             log(f"FAILED: another run committed the same day(s) at the same time, so this run's commit was "
