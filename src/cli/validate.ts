@@ -11,7 +11,9 @@ import type { StackContext } from "../local/services/types";
 import { resolveDays, type DayOptions } from "./run";
 import { renderTable } from "./table";
 
-/** Silver: every day has its marker, its run reconciles, and the table holds what the run wrote. */
+/** Silver: every day has its marker, its run reconciles, and both tables hold what the run wrote
+ * (the rejected table too: it is committed before the silver table, so a run killed between the
+ * two commits leaves a day whose rejected records no longer match its last complete run). */
 export async function validateSilver(ctx: StackContext, days: string[]): Promise<string[]> {
   const target = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
   const list = days.map((d) => `date '${d}'`).join(", ");
@@ -22,9 +24,22 @@ export async function validateSilver(ctx: StackContext, days: string[]): Promise
   const tables = await query(target, `
     select 'trips', cast(pickup_date as varchar), count(*) from iceberg.silver.trips where pickup_date in (${list}) group by 2
     union all
-    select 'weather', cast(weather_date as varchar), count(*) from iceberg.silver.weather where weather_date in (${list}) group by 2`);
+    select 'weather', cast(weather_date as varchar), count(*) from iceberg.silver.weather where weather_date in (${list}) group by 2
+    union all
+    select 'trips_rejected', cast(source_date as varchar), count(*) from iceberg.silver.trips_rejected where source_date in (${list}) group by 2
+    union all
+    select 'weather_rejected', cast(source_date as varchar), count(*) from iceberg.silver.weather_rejected where source_date in (${list}) group by 2`);
   const rows = new Map(tables.rows.map((r) => [`${r[0]} ${r[1]}`, Number(r[2])]));
   const latest = new Map(runs.rows.map((r) => [`${r[0]} ${r[1]}`, r.slice(2).map(Number)]));
+  return silverProblems(days, latest, rows);
+}
+
+/**
+ * What does not add up, per dataset and day (pure): `latest` holds each day's last run as
+ * [bronze, silver, rejected, duplicates] under "<dataset> <day>"; `rows` the tables' row counts
+ * under "<dataset> <day>" and "<dataset>_rejected <day>".
+ */
+export function silverProblems(days: string[], latest: Map<string, number[]>, rows: Map<string, number>): string[] {
   const problems: string[] = [];
   for (const day of days) {
     for (const dataset of ["weather", "trips"]) {
@@ -37,6 +52,8 @@ export async function validateSilver(ctx: StackContext, days: string[]): Promise
       if (bronze !== silver + rejected + dups) problems.push(`${dataset} ${day}: bronze ${bronze} != silver ${silver} + rejected ${rejected} + duplicates ${dups}`);
       const inTable = rows.get(`${dataset} ${day}`) ?? 0;
       if (inTable !== silver) problems.push(`${dataset} ${day}: the run wrote ${silver} rows but the table holds ${inTable}`);
+      const inRejected = rows.get(`${dataset}_rejected ${day}`) ?? 0;
+      if (inRejected !== rejected) problems.push(`${dataset} ${day}: the run rejected ${rejected} records but ${dataset}_rejected holds ${inRejected} (rerun: lakehouse run silver --date ${day})`);
     }
   }
   return problems;
