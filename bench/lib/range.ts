@@ -6,6 +6,7 @@
 import { runIngest } from "../../src/jobs/ingest";
 import { runGold } from "../../src/jobs/pipeline";
 import { runMaintenance, runSteps } from "../../src/cli/run";
+import { daysBetween } from "../../src/lib/dates";
 import { silentLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import { objectStoreEndpoint } from "../../src/local/services/objectstore";
@@ -34,12 +35,6 @@ export interface RangeResult {
 }
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  return days;
-}
 
 async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
   const t0 = Date.now();

@@ -12,6 +12,7 @@ import { trinoTls, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { runSteps } from "./run";
 import { formatResult } from "./query";
+import { latestSilverRuns } from "../lib/silver-runs";
 
 async function show(target: TrinoTarget, title: string, sql: string): Promise<number> {
   const out = await query(target, sql);
@@ -30,8 +31,8 @@ export async function printLayers(ctx: StackContext, from: string, to: string): 
     order by 1, 2`);
   counts.silver = await show(admin, "silver: each day reconciled (bronze = silver + rejected + duplicates)", `
     select cast(source_date as varchar) as day, dataset, bronze_records as bronze, silver_rows as silver, rejected, duplicates_removed as duplicates
-    from (select *, row_number() over (partition by dataset, source_date order by finished_at desc) as n from iceberg.silver.silver_runs)
-    where n = 1 and cast(source_date as varchar) ${range} order by 1, 2`);
+    from ${latestSilverRuns()}
+    where cast(source_date as varchar) ${range} order by 1, 2`);
   await show(admin, "silver: rejected records by reason", `
     select reason, count(*) as records from iceberg.silver.trips_rejected where cast(source_date as varchar) ${range} group by 1 order by 2 desc`);
   counts.gold = await show(admin, `gold: top drivers by revenue on ${to}, with that day's weather`, `

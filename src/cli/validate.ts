@@ -2,6 +2,7 @@
 import { Argument, type Command } from "commander";
 import { datasetsFor, validateBronze } from "../ingest";
 import type { Logger } from "../lib/log";
+import { latestSilverRuns } from "../lib/silver-runs";
 import { query } from "../lib/trino";
 import { dbt } from "../jobs/dbt";
 import { objectStoreEndpoint } from "../local/services/objectstore";
@@ -19,8 +20,7 @@ export async function validateSilver(ctx: StackContext, days: string[]): Promise
   const list = days.map((d) => `date '${d}'`).join(", ");
   const runs = await query(target, `
     select dataset, cast(source_date as varchar), bronze_records, silver_rows, rejected, duplicates_removed
-    from (select *, row_number() over (partition by dataset, source_date order by finished_at desc) as n
-          from iceberg.silver.silver_runs where source_date in (${list})) where n = 1`);
+    from ${latestSilverRuns(`source_date in (${list})`)}`);
   const tables = await query(target, `
     select 'trips', cast(pickup_date as varchar), count(*) from iceberg.silver.trips where pickup_date in (${list}) group by 2
     union all
