@@ -13,7 +13,7 @@ import { consoleLogger, silentLogger } from "../src/lib/log";
 import { query } from "../src/lib/trino";
 import { repoRoot } from "../src/local/paths";
 import { objectStoreEndpoint } from "../src/local/services/objectstore";
-import { trinoTls, trinoUrl } from "../src/local/services/trino";
+import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
 import { benchRange, rangeMarkdown } from "./lib/range";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
   if (!ctx || !(await Promise.all(services(ctx).map((s) => s.health()))).every(Boolean)) {
     throw new Error("the local stack is not up and healthy: run 'lakehouse local up' first");
   }
-  const trino = { server: trinoUrl(ctx), user: "admin", password: ctx.secrets.trino.users.admin, caFile: trinoTls(ctx).caFile };
-  const dashboard = { ...trino, user: "dashboard", password: ctx.secrets.trino.users.dashboard };
+  const trino = trinoTarget(ctx, "admin");
+  const dashboard = trinoTarget(ctx, "dashboard");
   const duck = await DuckBench.open();
   const machine = machineInfo(duck.version);
   const sampler = new MemorySampler(servicePids(ctx)).start();

@@ -8,7 +8,7 @@ import type { Logger } from "../lib/log";
 import { query, type TrinoTarget } from "../lib/trino";
 import { up } from "../local/stack";
 import { supersetUrl } from "../local/services/superset";
-import { trinoTls, trinoUrl } from "../local/services/trino";
+import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { runSteps } from "./run";
 import { formatResult } from "./query";
@@ -21,7 +21,7 @@ async function show(target: TrinoTarget, title: string, sql: string): Promise<nu
 }
 
 export async function printLayers(ctx: StackContext, from: string, to: string): Promise<Record<string, number>> {
-  const admin = { server: trinoUrl(ctx), user: "admin", password: ctx.secrets.trino.users.admin, caFile: trinoTls(ctx).caFile };
+  const admin = trinoTarget(ctx, "admin");
   const range = `between '${from}' and '${to}'`;
   const counts: Record<string, number> = {};
   counts.bronze = await show(admin, "bronze: raw lines per day (hive.bronze, as the sources sent them)", `

@@ -6,7 +6,7 @@ import { latestSilverRuns } from "../lib/silver-runs";
 import { query } from "../lib/trino";
 import { dbt } from "../jobs/dbt";
 import { objectStoreEndpoint } from "../local/services/objectstore";
-import { trinoTls, trinoUrl } from "../local/services/trino";
+import { trinoTarget } from "../local/services/trino";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
 import { resolveDays, type DayOptions } from "./run";
@@ -16,7 +16,7 @@ import { renderTable } from "./table";
  * (the rejected table too: it is committed before the silver table, so a run killed between the
  * two commits leaves a day whose rejected records no longer match its last complete run). */
 export async function validateSilver(ctx: StackContext, days: string[]): Promise<string[]> {
-  const target = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
+  const target = trinoTarget(ctx, "pipeline");
   const list = days.map((d) => `date '${d}'`).join(", ");
   const runs = await query(target, `
     select dataset, cast(source_date as varchar), bronze_records, silver_rows, rejected, duplicates_removed

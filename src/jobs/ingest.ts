@@ -7,7 +7,7 @@ import { connectorsFor, ingestRange, type DatasetChoice, type IngestRangeResult,
 import type { Logger } from "../lib/log";
 import { query } from "../lib/trino";
 import { objectStoreEndpoint } from "../local/services/objectstore";
-import { trinoTls, trinoUrl } from "../local/services/trino";
+import { trinoTarget } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 
 export interface IngestOptions {
@@ -38,7 +38,7 @@ export async function runIngest(ctx: StackContext, days: string[], opts: IngestO
 
 /** Adds new bronze partitions to the hive catalog's tables (as the pipeline user). */
 export async function registerBronzePartitions(ctx: StackContext): Promise<void> {
-  const pipeline = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
+  const pipeline = trinoTarget(ctx, "pipeline");
   for (const table of ["trips", "weather"]) {
     await query(pipeline, `CALL hive.system.sync_partition_metadata('bronze', '${table}', 'ADD')`);
   }

@@ -6,7 +6,7 @@ import type { Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
 import { query } from "../lib/trino";
 import { objectStoreEndpoint } from "../local/services/objectstore";
-import { trinoTls, trinoUrl } from "../local/services/trino";
+import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { dbt } from "./dbt";
 import { acquireJobLock } from "./lock";
@@ -86,8 +86,7 @@ export function refreshWindows(days: string[], maxDays = 31): [string, string][]
  * only pass once the last window is in.
  */
 async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
-  const target = { server: trinoUrl(ctx), user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile };
-  const days = (await query(target, "select distinct cast(pickup_date as varchar) from iceberg.silver.trips order by 1")).rows.map((r) => String(r[0]));
+  const days = (await query(trinoTarget(ctx, "pipeline"), "select distinct cast(pickup_date as varchar) from iceberg.silver.trips order by 1")).rows.map((r) => String(r[0]));
   if (days.length === 0) throw new Error("silver.trips is empty: nothing to rebuild gold from. Run 'lakehouse run silver' first");
   await requireSilverMarkers(ctx, days);
   const windows = refreshWindows(days);

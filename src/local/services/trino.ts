@@ -8,10 +8,9 @@ import path from "node:path";
 import bcrypt from "bcryptjs";
 import { run } from "../../lib/exec";
 import { sqlStatements } from "../../lib/sql";
-import { query } from "../../lib/trino";
+import { query, type TrinoTarget } from "../../lib/trino";
 import { httpProbe } from "../health";
-import { TRINO_USERS } from "../secrets";
-import { writePrivate } from "../secrets";
+import { TRINO_USERS, writePrivate, type TrinoUser } from "../secrets";
 import { repoRoot } from "../paths";
 import { JAVA } from "../versions";
 import { metastoreUri } from "./metastore";
@@ -51,6 +50,11 @@ export function trinoUrl(ctx: StackContext): string {
 /** Node-to-node and health traffic only: no user can authenticate over plain HTTP. */
 export function trinoInternalUrl(ctx: StackContext): string {
   return `http://${ctx.settings.host}:${ctx.settings.ports.trino}`;
+}
+
+/** A client of the local Trino as one of its users, over TLS with the stack's CA. */
+export function trinoTarget(ctx: StackContext, user: TrinoUser): TrinoTarget {
+  return { server: trinoUrl(ctx), user, password: ctx.secrets.trino.users[user], caFile: trinoTls(ctx).caFile };
 }
 
 export interface TrinoTls {
@@ -140,7 +144,7 @@ export function trino(ctx: StackContext): Service {
     },
     health: httpProbe(`${trinoInternalUrl(ctx)}/v1/info`, (body) => JSON.parse(body).starting === false),
     afterHealthy: async () => {
-      const admin = { server: trinoUrl(ctx), user: "admin", password: ctx.secrets.trino.users.admin, caFile: trinoTls(ctx).caFile };
+      const admin = trinoTarget(ctx, "admin");
       for (const statement of sqlStatements(fs.readFileSync(path.join(repoRoot, "trino", "init", "schemas.sql"), "utf8"))) {
         await query(admin, statement);
       }
