@@ -38,7 +38,7 @@ from lakehouse.session import lakehouse_session
 from lakehouse.settings import CATALOG
 from lakehouse.silver.contract import Contract, ContractViolation, enforce, load_contract, profile_from_shapes
 from lakehouse.silver.dedupe import flag_latest
-from lakehouse.silver.layout import MANIFEST, bronze_partition, data_objects, date_range, manifest_records, silver_marker
+from lakehouse.silver.layout import MANIFEST, bronze_partition, committed_objects, data_objects, date_range, manifest_records, silver_marker
 from lakehouse.silver import trips, weather
 
 RUNS = f"{CATALOG}.silver.silver_runs"
@@ -192,13 +192,12 @@ def check_objects(spark: SparkSession, dataset: str, manifests: dict[date, dict]
     problems = []
     for day, manifest in sorted(manifests.items()):
         partition = bronze_partition(dataset, day)
-        for o in manifest.get("objects", []):
-            name = o.get("name") or o.get("key", "").rsplit("/", 1)[-1]
+        for name, committed in committed_objects(manifest):
             size = storage.size(spark, f"{partition}/{name}")
             if size is None:
                 problems.append(f"{partition}: {name} is listed in its manifest but is not in the store")
-            elif "bytes" in o and size != int(o["bytes"]):
-                problems.append(f"{partition}: {name} is {size} bytes but its manifest committed {o['bytes']} (damaged after the commit)")
+            elif committed is not None and size != committed:
+                problems.append(f"{partition}: {name} is {size} bytes but its manifest committed {committed} (damaged after the commit)")
     if problems:
         raise DamagedBronzeError(f"bronze {dataset} objects differ from their manifests; nothing written. "
                                  "Re-ingest the day(s) (lakehouse run ingest --date <day>):\n  " + "\n  ".join(problems))

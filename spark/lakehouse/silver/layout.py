@@ -35,6 +35,13 @@ def manifest_records(manifest: dict) -> int:
     raise ValueError("bronze manifest has neither 'objects' nor 'records'")
 
 
+def committed_objects(manifest: dict) -> list[tuple[str, int | None]]:
+    """(name relative to the partition, size in bytes) of each object the manifest commits; the
+    size is None when the manifest does not record it."""
+    return [(o.get("name") or o.get("key", "").rsplit("/", 1)[-1], int(o["bytes"]) if "bytes" in o else None)
+            for o in manifest.get("objects", [])]
+
+
 def data_objects(manifest: dict) -> list[str]:
     """Object names (relative to the partition) the manifest commits."""
-    return [o.get("name") or o.get("key", "").rsplit("/", 1)[-1] for o in manifest.get("objects", [])]
+    return [name for name, _ in committed_objects(manifest)]
