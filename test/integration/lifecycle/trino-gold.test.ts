@@ -12,10 +12,9 @@ import { after, test } from "node:test";
 import { runIngest } from "../../../src/jobs/ingest";
 import { runGold, runSilver } from "../../../src/jobs/pipeline";
 import { silentLogger } from "../../../src/lib/log";
-import { query } from "../../../src/lib/trino";
 import { restart, up } from "../../../src/local/stack";
 import { useStack, type TestStack } from "../harness";
-import { startCli, until } from "../reliability/support";
+import { goldDayRows, startCli, until } from "../reliability/support";
 
 const DAY = "2021-04-05";
 let stack: TestStack;
@@ -24,14 +23,7 @@ after(async () => {
   await up(silentLogger, ["trino"]);
 });
 
-async function goldDay() {
-  const q = async (sql: string) => (await query(stack.trino(), sql)).rows;
-  return {
-    byDriver: await q(`select * from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${DAY}' order by driver_id`),
-    trips: await q(`select count(*), checksum(trip_id), sum(total_revenue) from iceberg.gold.fct_trips where trip_date = date '${DAY}'`),
-    trend: await q(`select * from iceberg.gold.revenue_trends where revenue_date = date '${DAY}'`),
-  };
-}
+const goldDay = () => goldDayRows(stack, DAY);
 
 test("Trino restarted during dbt build: the build fails naming Trino; the rerun equals an uninterrupted run", { timeout: 1_200_000 }, async (t) => {
   stack = await useStack();

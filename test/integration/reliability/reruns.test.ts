@@ -19,7 +19,7 @@ import { runGold, runSilver } from "../../../src/jobs/pipeline";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { useStack, type TestStack } from "../harness";
-import { rootS3, startCli } from "./support";
+import { goldDayRows, rootS3, startCli } from "./support";
 
 let stack: TestStack;
 
@@ -79,13 +79,8 @@ describe("gold", () => {
 
   /** The day in every gold table a build touches, as readers see it. */
   async function goldDay() {
-    const q = async (sql: string) => (await query(stack.trino(), sql)).rows;
-    return {
-      byDriver: await q(`select * from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${DAY}' order by driver_id`),
-      trips: await q(`select count(*), checksum(trip_id), sum(total_revenue) from iceberg.gold.fct_trips where trip_date = date '${DAY}'`),
-      trend: await q(`select * from iceberg.gold.revenue_trends where revenue_date = date '${DAY}'`),
-      drivers: await q(`select count(*), checksum(driver_id) from iceberg.gold.dim_driver where driver_id in (select taxi_id from iceberg.silver.trips where pickup_date = date '${DAY}')`),
-    };
+    const drivers = await query(stack.trino(), `select count(*), checksum(driver_id) from iceberg.gold.dim_driver where driver_id in (select taxi_id from iceberg.silver.trips where pickup_date = date '${DAY}')`);
+    return { ...(await goldDayRows(stack, DAY)), drivers: drivers.rows };
   }
 
   let clean: Awaited<ReturnType<typeof goldDay>>;

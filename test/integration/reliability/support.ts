@@ -272,3 +272,13 @@ export async function emptyTripsDays(stack: TestStack, days: string[]): Promise<
   for (const day of days) await ingestDay({ s3: stack.s3("ingest"), connector: empty, date: day });
   await runSilver(stack.ctx, days, { dataset: "trips", force: true, log: silentLogger });
 }
+
+/** A day of gold as readers see it, in each table a day's build rewrites: what a rerun must reproduce. */
+export async function goldDayRows(stack: TestStack, day: string) {
+  const q = async (sql: string) => (await query(stack.trino(), sql)).rows;
+  return {
+    byDriver: await q(`select * from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${day}' order by driver_id`),
+    trips: await q(`select count(*), checksum(trip_id), sum(total_revenue) from iceberg.gold.fct_trips where trip_date = date '${day}'`),
+    trend: await q(`select * from iceberg.gold.revenue_trends where revenue_date = date '${day}'`),
+  };
+}
