@@ -79,14 +79,17 @@ async function main(): Promise<void> {
   const sampler = new MemorySampler(servicePids(ctx)).start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-bench-"));
   if (p.mode === "month" || p.mode === "year") {
+    fs.mkdirSync(p.out, { recursive: true });
+    const base = path.join(p.out, `${new Date(started).toISOString().slice(0, 10)}-${p.mode}`);
+    const checkpoint = (partial: object) =>
+      fs.writeFileSync(`${base}.partial.json`, JSON.stringify({ mode: p.mode, startedAt: new Date(started).toISOString(), machine, partial }, null, 2) + "\n");
     try {
-      const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log });
+      const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log, checkpoint });
       const memory = sampler.stop();
       const machineLine = `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb.toFixed(1)} GB, load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" / ")}. Versions: ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}. Wall ${((Date.now() - started) / 1000).toFixed(0)} s.`;
-      fs.mkdirSync(p.out, { recursive: true });
-      const base = path.join(p.out, `${new Date(started).toISOString().slice(0, 10)}-${p.mode}`);
       fs.writeFileSync(`${base}.json`, JSON.stringify({ mode: p.mode, startedAt: new Date(started).toISOString(), machine, range, memory }, null, 2) + "\n");
       fs.writeFileSync(`${base}.md`, rangeMarkdown(range, machineLine));
+      fs.rmSync(`${base}.partial.json`, { force: true });
       log.step(`results: ${base}.json, .md`);
       process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));
       if (!range.agreement.agreed) process.exitCode = 2;

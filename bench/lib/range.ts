@@ -44,9 +44,18 @@ async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
 
 export async function benchRange(
   ctx: StackContext,
-  opts: { from: string; to: string; rowsPerDay: number; queryRuns: number; trino: TrinoTarget; dashboard: TrinoTarget; duck: DuckBench; work: string; log: Logger },
+  opts: {
+    from: string; to: string; rowsPerDay: number; queryRuns: number; trino: TrinoTarget; dashboard: TrinoTarget; duck: DuckBench; work: string; log: Logger;
+    /** Called with the figures so far after each step: a year takes hours, and a late failure must not lose the early ones. */
+    checkpoint?: (partial: Partial<RangeResult>) => void;
+  },
 ): Promise<RangeResult> {
   const { log, trino } = opts;
+  const partial: Partial<RangeResult> = { from: opts.from, to: opts.to, rowsPerDay: opts.rowsPerDay };
+  const record = (figures: Partial<RangeResult>) => {
+    Object.assign(partial, figures);
+    opts.checkpoint?.(partial);
+  };
   const days = daysBetween(opts.from, opts.to);
   const daily = async (day: string) => {
     const [s] = await seconds(() => runSteps(ctx, "all", [day], { force: true, rowsPerDay: opts.rowsPerDay, log: silentLogger }));
@@ -56,6 +65,7 @@ export async function benchRange(
 
   // The day before the range, with whatever history gold holds now.
   const before = await daily(addDays(opts.from, -1));
+  record({ days: days.length, dailyRun: { before, after: { day: "", seconds: NaN }, goldDaysAfter: NaN } });
 
   log.step(`ingest ${days.length} days x ${opts.rowsPerDay} trips`);
   const [ingestSeconds, ingested] = await seconds(() => runIngest(ctx, days, { rowsPerDay: opts.rowsPerDay, force: true, log: silentLogger }));
@@ -63,12 +73,14 @@ export async function benchRange(
   const records = trips.reduce((s, r) => s + r.records, 0);
   const bytes = trips.reduce((s, r) => s + r.bytes, 0);
   log.step(`ingest: ${records} records, ${(bytes / 1e6).toFixed(0)} MB in ${ingestSeconds.toFixed(0)}s`);
+  record({ ingest: { seconds: ingestSeconds, records, bytes, recordsPerSecond: records / ingestSeconds } });
 
   log.step("silver: weather for the range (untimed), then trips for the range");
   await runSilverTimed(ctx, [opts.from, opts.to], "weather");
   const silver = await runSilverTimed(ctx, [opts.from, opts.to], "trips");
   const silverRecords = silver.results.reduce((s, r) => s + r.bronze_records, 0);
   log.step(`silver: ${silverRecords} records, wall ${silver.wallSeconds.toFixed(0)}s, processing ${silver.processingSeconds.toFixed(0)}s`);
+  record({ silver: { ...silver, records: silverRecords, recordsPerSecond: silverRecords / silver.processingSeconds } });
 
   log.step("DuckDB: the same cleaning on the same bronze files");
   const s3 = { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest };
@@ -80,6 +92,7 @@ export async function benchRange(
   const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: opts.work });
   const [duckSeconds] = await seconds(() => opts.duck.run(silverSql));
   log.step(`DuckDB: ${duckSeconds.toFixed(1)}s`);
+  record({ duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds }, silverRatio: silver.processingSeconds / duckSeconds });
 
   const inRange = `between date '${opts.from}' and date '${opts.to}'`;
   const silverL = Number((await query(trino, `select count(*) from iceberg.silver.trips where pickup_date ${inRange}`)).rows[0][0]);
@@ -94,9 +107,11 @@ export async function benchRange(
   log.step("gold: dbt build --full-refresh over all of silver");
   const [goldFullRefreshSeconds] = await seconds(() => runGold(ctx, [opts.from, opts.to], { fullRefresh: true, log: silentLogger }));
   log.step(`gold full refresh: ${goldFullRefreshSeconds.toFixed(0)}s`);
+  record({ goldFullRefreshSeconds });
 
   const after = await daily(addDays(opts.to, 1));
   const goldDaysAfter = Number((await query(trino, "select count(distinct revenue_date) from iceberg.gold.daily_revenue_by_driver")).rows[0][0]);
+  record({ dailyRun: { before, after, goldDaysAfter } });
 
   log.step(`dashboard queries over ${goldDaysAfter} days of gold: ${opts.queryRuns} runs each`);
   const dashboard: RangeResult["dashboard"] = {};
@@ -104,6 +119,7 @@ export async function benchRange(
     const t = await timeQuery(opts.dashboard, sql, opts.queryRuns);
     dashboard[name] = { p50: percentile(t.wall, 50), p95: percentile(t.wall, 95), rows: t.rows };
   }
+  record({ dashboard });
 
   log.step("maintenance: compaction, z-order, snapshot expiry, orphans (all layers)");
   const [maintenanceSeconds] = await seconds(() => runMaintenance(ctx, "all", silentLogger));
