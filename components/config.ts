@@ -91,7 +91,7 @@ export const DEFAULTS: Record<string, string> = {
   trinoWorkers: "1",
   // kubeflow/spark-operator tag v2.5.2 (Chart.yaml version 2.5.2); the v1beta2 CRDs the tests validate against.
   sparkOperatorChartVersion: "2.5.2",
-  sparkVersion: "4.1.4",
+  sparkVersion: "4.1.3",
   sparkExecutors: "1",
   imageRegistry: "localhost:5001",
   imageTag: "dev",

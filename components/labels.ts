@@ -35,7 +35,7 @@ export function selectorLabels(a: Pick<LabelArgs, "name" | "instance">): Record<
   return { "app.kubernetes.io/name": a.name, "app.kubernetes.io/instance": a.instance };
 }
 
-/** Label values allow [A-Za-z0-9-_.] only (max 63): image tags such as "RELEASE.2025-…" fit, "4.1.4-scala2.13" too. */
+/** Label values allow [A-Za-z0-9-_.] only (max 63): image tags such as "RELEASE.2025-…" fit, "4.1.3-scala2.13" too. */
 export function labelSafe(v: string): string {
   return v.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }

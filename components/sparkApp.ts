@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { podSecurity, restricted } from "./k8s";
 
-/** The apache/spark images run as `spark` (uid 185). */
+/** The Spark images (Docker Official Image `spark`, built by apache/spark-docker) run as `spark` (uid 185). */
 export const SPARK_UID = 185;
 export const SILVER_APP = "local:///opt/lakehouse/spark/lakehouse/silver/job.py";
 

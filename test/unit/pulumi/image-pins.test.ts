@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import test from "node:test";
 import { chartPin, dockerfileBases, imagePins, shellDefault, sparkOperatorImage } from "../../../components/imagePins";
+import { DEFAULTS } from "../../../components/config";
 import { ROOT } from "./harness";
 
 /** "registry/name:tag@sha256:…" -> name and tag (digest dropped). */
@@ -42,6 +43,12 @@ test("every third-party image is pinned to a tag (never latest); the kind node i
   for (const f of ["spark/Dockerfile", "metastore/Dockerfile", "dbt/Dockerfile", "superset/Dockerfile"]) {
     for (const p of pins.filter((x) => x.source === f)) assert.match(split(p.ref).tag, /^\d+\.\d+\.\d+/, `${f}: ${p.ref} should name an exact release`);
   }
+});
+
+test("the Spark image's base is the Spark of uv.lock (sparkVersion), so the cluster runs the Spark the local stack tests", () => {
+  const spark = imagePins().filter((p) => p.source === "spark/Dockerfile" && !p.ref.startsWith("maven:"));
+  assert.equal(spark.length, 1, spark.map((p) => p.ref).join(", "));
+  assert.ok(split(spark[0].ref).tag.startsWith(`${DEFAULTS.sparkVersion}-`), `${spark[0].ref} is not Spark ${DEFAULTS.sparkVersion}`);
 });
 
 test("docs/deploy.md lists every pin and the chart, with evidence, and says none was verified by pulling here", () => {
