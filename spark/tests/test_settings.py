@@ -34,3 +34,19 @@ def test_every_missing_variable_is_named() -> None:
     del env["LAKEHOUSE_S3_SECRET_KEY"]
     with pytest.raises(MissingSettingError, match="LAKEHOUSE_S3_SECRET_KEY, LAKEHOUSE_METASTORE_URI"):
         spark_conf(env)
+
+
+def test_commit_locks_heartbeat_well_within_the_metastores_lock_timeout() -> None:
+    """A live job's lock must never expire (three heartbeats per timeout), and a dead job's must
+    expire soon: the two values live in two files, the Spark settings and the metastore's site."""
+    import re
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    from lakehouse.settings import LOCK_HEARTBEAT_KEY, LOCK_HEARTBEAT_MS
+
+    assert spark_conf(ENV)[f"spark.hadoop.{LOCK_HEARTBEAT_KEY}"] == str(LOCK_HEARTBEAT_MS)
+    site = ET.parse(Path(__file__).resolve().parents[2] / "metastore" / "metastore-site.xml").getroot()
+    props = {p.findtext("name"): p.findtext("value") for p in site.iter("property")}
+    timeout_s = int(re.fullmatch(r"(\d+)s", props["metastore.txn.timeout"]).group(1))
+    assert LOCK_HEARTBEAT_MS * 3 <= timeout_s * 1000 <= 120_000

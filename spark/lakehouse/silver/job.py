@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         if "LockException" in text and "waiting for lock" in text:
             table = text.split("waiting for lock on ", 1)[-1].split(")", 1)[0].strip()
             log(f"FAILED: the metastore lock on {table} stayed taken for the whole wait: another run is committing "
-                f"to it, or a run was killed while committing (its lock expires 300 s after its last heartbeat). "
+                f"to it, or a run was killed while committing (the metastore expires its lock 60 s after its last heartbeat). "
                 f"The failing batch's days keep their previous silver (markers unchanged); run again in a few minutes.")
             return 4
         if "Found conflicting files" in text or "CommitFailedException" in text:

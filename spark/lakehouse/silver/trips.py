@@ -40,7 +40,6 @@ SILVER_COLUMNS = (
     "pickup_community_area", "dropoff_community_area", "fare", "tips", "tolls", "extras",
     "trip_total", "payment_type", "company", "source_file",
 )
-REJECTED_COLUMNS = ("source_date", "source_file", "raw_line", "reason", "trip_id")
 
 
 RAW_FIELDS = ("trip_id", "taxi_id", "trip_start_timestamp", "trip_end_timestamp", "trip_seconds", "trip_miles",

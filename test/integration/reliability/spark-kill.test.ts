@@ -7,7 +7,7 @@
  * Where the kill lands: the job commits trips_rejected first, then replaces the day in trips.
  * The test kills it while it holds the metastore's lock on trips_rejected, in the middle of
  * that first commit: the worst instant, because the lock outlives the job. A rerun must then
- * wait for the metastore to expire the dead lock (metastore/metastore-site.xml: 300 s without
+ * wait for the metastore to expire the dead lock (metastore/metastore-site.xml: 60 s without
  * a heartbeat, looked for every 30 s) and complete; before that setting, the lock was never
  * expired and every later commit to the table failed.
  *
