@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick | --scale day] [--date D] [--rows-per-day N] [--runs N] [--out DIR]`
+ * `npm run bench [-- --quick | --scale day|month|year] [--date D] [--rows-per-day N] [--runs N] [--out DIR]`
+ * `npm run bench -- --report bench/results/<file>.json` renders a saved result's .md and .svg again.
  *
  * Measures the lakehouse's daily run step by step on the local stack, and the same cleaning
  * and aggregation in DuckDB on the same bronze files, checked to agree before they are timed.
@@ -15,12 +16,12 @@ import { repoRoot } from "../src/local/paths";
 import { objectStoreEndpoint } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
-import { benchRange, rangeMarkdown } from "./lib/range";
+import { benchRange, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";
 import { DuckBench, downloadBronzeDay, renderSql } from "./lib/duckdb";
-import { machineInfo } from "./lib/machine";
-import { MemorySampler, servicePids } from "./lib/memory";
+import { machineInfo, type MachineInfo } from "./lib/machine";
+import { MemorySampler, servicePids, type MemoryPeak } from "./lib/memory";
 import { DASHBOARD_QUERIES, goldDay, ingestDay, timeQuery, trinoGoldAggregation, type GoldRun, type IngestRun } from "./lib/pipeline";
 import { markdown, svgChart } from "./lib/report";
 import type { BenchResult } from "./lib/result";
@@ -39,7 +40,43 @@ interface Plan {
   queryRuns: number;
 }
 
-function plan(argv: string[]): Plan & { out: string } {
+/** bench/results/<date>-month|year.json */
+interface RangeFile {
+  mode: "month" | "year";
+  startedAt: string;
+  /** Absent in files written before 2026-11-29's year run. */
+  totalSeconds?: number;
+  machine: MachineInfo;
+  range: RangeResult;
+  memory: Record<string, MemoryPeak>;
+}
+
+/** Writes <base>.json, .svg and .md of a range result. */
+function writeRange(base: string, file: RangeFile): void {
+  const m = file.machine;
+  const machineLine =
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGb.toFixed(1)} GB, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(" / ")}. ` +
+    `Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.` +
+    (file.totalSeconds === undefined ? "" : ` Wall ${file.totalSeconds.toFixed(0)} s.`);
+  fs.writeFileSync(`${base}.json`, JSON.stringify(file, null, 2) + "\n");
+  fs.writeFileSync(`${base}.svg`, rangeSvg(file.range, file.mode));
+  fs.writeFileSync(`${base}.md`, rangeMarkdown(file.range, machineLine, file.memory, path.basename(`${base}.svg`)));
+}
+
+/** `--report FILE.json`: the .md and .svg again from a saved result (after a change to the report). */
+function rerender(jsonFile: string): string {
+  const base = jsonFile.replace(/\.json$/, "");
+  const saved = JSON.parse(fs.readFileSync(jsonFile, "utf8")) as RangeFile | BenchResult;
+  if ("range" in saved) {
+    writeRange(base, saved);
+  } else {
+    fs.writeFileSync(`${base}.svg`, svgChart(saved));
+    fs.writeFileSync(`${base}.md`, markdown(saved, path.basename(`${base}.svg`)));
+  }
+  return `${base}.md`;
+}
+
+function plan(argv: string[]): Plan & { out: string; report?: string } {
   const cmd = new Command("bench")
     .option("--quick", "one small day (~20,000 trips), one Spark run: under 5 minutes (the smoke test's mode)")
     .option("--scale <scale>", "day (~100,000 trips) | month | year", "day")
@@ -50,8 +87,10 @@ function plan(argv: string[]): Plan & { out: string } {
     .option("--runs <n>", "runs of each short step (medians)")
     .option("--query-runs <n>", "runs of each dashboard query (p50/p95)")
     .option("--out <dir>", "where results go", path.join(repoRoot, "bench", "results"))
+    .option("--report <file>", "render the .md and .svg of a saved results .json again, and stop (no stack needed)")
     .parse(argv, { from: "user" });
-  const o = cmd.opts<{ quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
+  const o = cmd.opts<{ report?: string; quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
+  if (o.report) return { mode: "day", day: "", rowsPerDay: 0, runs: 0, longRuns: 0, queryRuns: 0, out: o.out, report: o.report };
   if (o.quick) {
     return { mode: "quick", day: o.date ?? "2022-02-01", rowsPerDay: Number(o.rowsPerDay ?? 20_000), runs: Number(o.runs ?? 3), longRuns: 1, queryRuns: Number(o.queryRuns ?? 5), out: o.out };
   }
@@ -67,6 +106,10 @@ function plan(argv: string[]): Plan & { out: string } {
 async function main(): Promise<void> {
   const p = plan(process.argv.slice(2));
   const log = consoleLogger("bench");
+  if (p.report) {
+    log.step(`rendered ${rerender(p.report)} and its .svg`);
+    return;
+  }
   const started = Date.now();
   const ctx = await stackContext(silentLogger, false);
   if (!ctx || !(await Promise.all(services(ctx).map((s) => s.health()))).every(Boolean)) {
@@ -86,11 +129,9 @@ async function main(): Promise<void> {
     try {
       const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log, checkpoint });
       const memory = sampler.stop();
-      const machineLine = `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb.toFixed(1)} GB, load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" / ")}. Versions: ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}. Wall ${((Date.now() - started) / 1000).toFixed(0)} s.`;
-      fs.writeFileSync(`${base}.json`, JSON.stringify({ mode: p.mode, startedAt: new Date(started).toISOString(), machine, range, memory }, null, 2) + "\n");
-      fs.writeFileSync(`${base}.md`, rangeMarkdown(range, machineLine));
+      writeRange(base, { mode: p.mode, startedAt: new Date(started).toISOString(), totalSeconds: (Date.now() - started) / 1000, machine, range, memory });
       fs.rmSync(`${base}.partial.json`, { force: true });
-      log.step(`results: ${base}.json, .md`);
+      log.step(`results: ${base}.json, .md, .svg`);
       process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));
       if (!range.agreement.agreed) process.exitCode = 2;
     } finally {

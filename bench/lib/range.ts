@@ -12,7 +12,9 @@ import { query, type TrinoTarget } from "../../src/lib/trino";
 import { objectStoreEndpoint } from "../../src/local/services/objectstore";
 import type { StackContext } from "../../src/local/services/types";
 import { DuckBench, downloadBronzeDay, renderSql } from "./duckdb";
+import type { MemoryPeak } from "./memory";
 import { DASHBOARD_QUERIES, timeQuery } from "./pipeline";
+import { memoryTable, svgBars } from "./report";
 import { runSilverTimed, type SilverRun } from "./silver";
 import { percentile } from "./stats";
 
@@ -141,7 +143,22 @@ export async function benchRange(
   };
 }
 
-export function rangeMarkdown(r: RangeResult, machine: string): string {
+/** Seconds per step of the range: the backfill's steps, DuckDB beside silver, the daily run before and after. */
+export function rangeSvg(r: RangeResult, mode: string): string {
+  return svgBars(`Seconds per step, ${r.days} days (${r.from} … ${r.to}), ${r.silver.records.toLocaleString("en-US")} trips (${mode})`, [
+    { label: "ingestion of the range", seconds: r.ingest.seconds, engine: "lakehouse" },
+    { label: "silver: JVM launch + session", seconds: r.silver.launchSeconds + r.silver.sessionSeconds, engine: "overhead" },
+    { label: "silver: processing (Spark)", seconds: r.silver.processingSeconds, engine: "lakehouse" },
+    { label: "silver: processing (DuckDB)", seconds: r.duckdbSilver.seconds, engine: "duckdb" },
+    { label: "silver: Iceberg commits", seconds: r.silver.commitSeconds, engine: "overhead" },
+    { label: "gold: dbt full refresh (Trino)", seconds: r.goldFullRefreshSeconds, engine: "lakehouse" },
+    { label: "maintenance (all layers)", seconds: r.maintenanceSeconds, engine: "lakehouse" },
+    { label: "daily run, before the range", seconds: r.dailyRun.before.seconds, engine: "lakehouse" },
+    { label: "daily run, after the range", seconds: r.dailyRun.after.seconds, engine: "lakehouse" },
+  ]);
+}
+
+export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<string, MemoryPeak>, chartFile: string): string {
   const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
   const i = (n: number) => Math.round(n).toLocaleString("en-US");
   const lines = [
@@ -166,6 +183,10 @@ export function rangeMarkdown(r: RangeResult, machine: string): string {
     "| chart query | p50 wall | p95 wall | rows |",
     "|---|---:|---:|---:|",
     ...Object.entries(r.dashboard).map(([name, q]) => `| ${name} | ${f(q.p50, 3)} s | ${f(q.p95, 3)} s | ${q.rows} |`),
+    "",
+    ...memoryTable(memory),
+    "",
+    `![time per step](${chartFile})`,
     "",
   ];
   return lines.join("\n");

@@ -1,8 +1,20 @@
 /** The readable side of a result: a Markdown report and an SVG bar chart (no charting library). */
+import type { MemoryPeak } from "./memory";
 import type { BenchResult } from "./result";
 
 const f = (x: number | undefined, digits = 2) => (x === undefined || Number.isNaN(x) ? "n/m" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const i = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "n/m" : Math.round(x).toLocaleString("en-US"));
+
+/** Peak memory per service (and the benchmark's own jobs), as Markdown lines. */
+export function memoryTable(memory: Record<string, MemoryPeak>): string[] {
+  return [
+    "Peak memory during the run (sum of RSS over each process tree, sampled every second; lifetime VmHWM of the main process):",
+    "",
+    "| process | peak RSS during run | lifetime VmHWM | processes |",
+    "|---|---:|---:|---:|",
+    ...Object.entries(memory).map(([name, m]) => `| ${name} | ${i(m.peakRssMb)} MB | ${m.lifetimeHwmMb === undefined ? "" : `${i(m.lifetimeHwmMb)} MB`} | ${m.processes} |`),
+  ];
+}
 
 export function markdown(r: BenchResult, chartFile: string): string {
   const s = r.steps;
@@ -36,11 +48,7 @@ export function markdown(r: BenchResult, chartFile: string): string {
     "|---|---:|---:|---:|---:|",
     ...Object.entries(s.dashboard).map(([name, q]) => `| ${name} | ${f(q.p50, 3)} s | ${f(q.p95, 3)} s | ${f(q.trinoP50, 3)} s | ${q.rows} |`),
     "",
-    "Peak memory during the run (sum of RSS over each process tree, sampled every second; lifetime VmHWM of the main process):",
-    "",
-    "| process | peak RSS during run | lifetime VmHWM | processes |",
-    "|---|---:|---:|---:|",
-    ...Object.entries(r.memory).map(([name, m]) => `| ${name} | ${i(m.peakRssMb)} MB | ${m.lifetimeHwmMb === undefined ? "" : `${i(m.lifetimeHwmMb)} MB`} | ${m.processes} |`),
+    ...memoryTable(r.memory),
     "",
     `Versions: ${Object.entries(r.machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}; Node ${r.machine.node}.`,
     "",
@@ -50,25 +58,14 @@ export function markdown(r: BenchResult, chartFile: string): string {
   return lines.join("\n");
 }
 
-interface Bar {
+export interface Bar {
   label: string;
   seconds: number;
   engine: "lakehouse" | "duckdb" | "overhead";
 }
 
-/** Horizontal bars: the seconds of each step, lakehouse and DuckDB side by side. */
-export function svgChart(r: BenchResult): string {
-  const s = r.steps;
-  const all: Bar[] = [
-    { label: "silver: JVM launch + session", seconds: s.silver.launchSeconds + s.silver.sessionSeconds, engine: "overhead" },
-    { label: "silver: processing (Spark)", seconds: s.silver.processingSeconds, engine: "lakehouse" },
-    { label: "silver: processing (DuckDB)", seconds: s.duckdbSilver.seconds, engine: "duckdb" },
-    { label: "silver: Iceberg commits", seconds: s.silver.commitSeconds, engine: "overhead" },
-    { label: "gold: dbt build (Trino)", seconds: s.gold.seconds, engine: "lakehouse" },
-    { label: "gold aggregation (Trino)", seconds: s.goldAggregation.trinoSeconds, engine: "lakehouse" },
-    { label: "gold aggregation (DuckDB)", seconds: s.goldAggregation.duckdbSeconds, engine: "duckdb" },
-    ...Object.entries(s.dashboard).map(([name, q]) => ({ label: `query p95: ${name}`, seconds: q.p95, engine: "lakehouse" as const })),
-  ];
+/** Horizontal bars with their seconds, coloured by engine; bars without a finite value are left out. */
+export function svgBars(title: string, all: Bar[]): string {
   const bars = all.filter((b) => Number.isFinite(b.seconds));
   const colors = { lakehouse: "#3b6ea8", duckdb: "#e0a526", overhead: "#9aa5b1" };
   const width = 760;
@@ -91,10 +88,25 @@ export function svgChart(r: BenchResult): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="20" font-size="14" font-weight="bold">${esc(`Seconds per step, ${r.day}, ${r.steps.ingest.records.toLocaleString("en-US")} trips (${r.mode}; medians)`)}</text>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...rows,
     ...legend,
     `</svg>`,
     "",
   ].join("\n");
+}
+
+/** Horizontal bars: the seconds of each step, lakehouse and DuckDB side by side. */
+export function svgChart(r: BenchResult): string {
+  const s = r.steps;
+  return svgBars(`Seconds per step, ${r.day}, ${r.steps.ingest.records.toLocaleString("en-US")} trips (${r.mode}; medians)`, [
+    { label: "silver: JVM launch + session", seconds: s.silver.launchSeconds + s.silver.sessionSeconds, engine: "overhead" },
+    { label: "silver: processing (Spark)", seconds: s.silver.processingSeconds, engine: "lakehouse" },
+    { label: "silver: processing (DuckDB)", seconds: s.duckdbSilver.seconds, engine: "duckdb" },
+    { label: "silver: Iceberg commits", seconds: s.silver.commitSeconds, engine: "overhead" },
+    { label: "gold: dbt build (Trino)", seconds: s.gold.seconds, engine: "lakehouse" },
+    { label: "gold aggregation (Trino)", seconds: s.goldAggregation.trinoSeconds, engine: "lakehouse" },
+    { label: "gold aggregation (DuckDB)", seconds: s.goldAggregation.duckdbSeconds, engine: "duckdb" },
+    ...Object.entries(s.dashboard).map(([name, q]) => ({ label: `query p95: ${name}`, seconds: q.p95, engine: "lakehouse" as const })),
+  ]);
 }

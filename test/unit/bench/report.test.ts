@@ -1,0 +1,50 @@
+/** The range benchmark's report: every figure and ratio in the Markdown, one bar per measured step in the SVG. */
+import assert from "node:assert/strict";
+import test from "node:test";
+import { rangeMarkdown, rangeSvg, type RangeResult } from "../../../bench/lib/range";
+
+function result(over: Partial<RangeResult> = {}): RangeResult {
+  return {
+    from: "2025-01-01",
+    to: "2025-01-31",
+    days: 31,
+    rowsPerDay: 100_000,
+    ingest: { seconds: 120, records: 3_100_000, bytes: 400e6, recordsPerSecond: 25_833 },
+    silver: {
+      wallSeconds: 520, launchSeconds: 3, sessionSeconds: 10, commitSeconds: 12, processingSeconds: 480, executorCpuSeconds: 900, shutdownSeconds: 1,
+      results: [], writes: [], records: 3_100_000, recordsPerSecond: 6_458,
+    },
+    duckdbSilver: { seconds: 80, recordsPerSecond: 38_750, downloadSeconds: 30 },
+    silverRatio: 6,
+    agreement: { agreed: true, problems: [], silverRows: { lakehouse: 3_000_000, duckdb: 3_000_000 }, rejected: { lakehouse: 20_000, duckdb: 20_000 } },
+    goldFullRefreshSeconds: 130,
+    maintenanceSeconds: 70,
+    dailyRun: { before: { day: "2024-12-31", seconds: 92 }, after: { day: "2025-02-01", seconds: 95 }, goldDaysAfter: 33 },
+    dashboard: { revenue_by_day: { p50: 0.2, p95: 0.3, rows: 33 } },
+    ...over,
+  };
+}
+
+const memory = { trino: { peakRssMb: 1800, lifetimeHwmMb: 1900, processes: 1 }, "bench jobs": { peakRssMb: 2500, processes: 4 } };
+
+test("the Markdown report has the ratio, the agreement, the daily runs, the queries, the memory and the chart", () => {
+  const md = rangeMarkdown(result(), "Machine: test", memory, "2026-11-29-year.svg");
+  assert.match(md, /\*\*6\.0x\*\*/);
+  assert.match(md, /agree on the range: \*\*yes\*\*/);
+  assert.match(md, /\| daily run end to end, after the range \| 95\.0 s \|.*gold then holds 33 days/);
+  assert.match(md, /\| revenue_by_day \| 0\.200 s \| 0\.300 s \| 33 \|/);
+  assert.match(md, /\| trino \| 1,800 MB \| 1,900 MB \| 1 \|/);
+  assert.match(md, /\| bench jobs \| 2,500 MB \|  \| 4 \|/);
+  assert.match(md, /!\[time per step\]\(2026-11-29-year\.svg\)/);
+  const disagree = rangeMarkdown(result({ agreement: { agreed: false, problems: ["silver rows: lakehouse 1, duckdb 2"], silverRows: { lakehouse: 1, duckdb: 2 }, rejected: { lakehouse: 0, duckdb: 0 } } }), "", {}, "x.svg");
+  assert.match(disagree, /\*\*no \(silver rows: lakehouse 1, duckdb 2\)\*\*/);
+});
+
+test("the SVG has a bar per measured step, Spark and DuckDB side by side, and none for a step not measured", () => {
+  const bars = (svg: string) => (svg.match(/<rect x="260" y="\d+" width="[\d.]+" height="16"/g) ?? []).length;
+  const svg = rangeSvg(result(), "year");
+  assert.equal(bars(svg), 9);
+  assert.match(svg, /silver: processing \(DuckDB\)<\/text><rect[^>]*fill="#e0a526"/);
+  assert.match(svg, />480\.0 s</);
+  assert.equal(bars(rangeSvg(result({ maintenanceSeconds: NaN }), "year")), 8);
+});
