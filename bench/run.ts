@@ -76,7 +76,7 @@ function rerender(jsonFile: string): string {
   return `${base}.md`;
 }
 
-function plan(argv: string[]): Plan & { out: string; report?: string } {
+function plan(argv: string[]): Plan & { out: string; report?: string; resume?: string } {
   const cmd = new Command("bench")
     .option("--quick", "one small day (~20,000 trips), one Spark run: under 5 minutes (the smoke test's mode)")
     .option("--scale <scale>", "day (~100,000 trips) | month | year", "day")
@@ -87,9 +87,10 @@ function plan(argv: string[]): Plan & { out: string; report?: string } {
     .option("--runs <n>", "runs of each short step (medians)")
     .option("--query-runs <n>", "runs of each dashboard query (p50/p95)")
     .option("--out <dir>", "where results go", path.join(repoRoot, "bench", "results"))
+    .option("--resume <file>", "month|year: continue the run whose <date>-<scale>.partial.json this is (its finished steps are kept)")
     .option("--report <file>", "render the .md and .svg of a saved results .json again, and stop (no stack needed)")
     .parse(argv, { from: "user" });
-  const o = cmd.opts<{ report?: string; quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
+  const o = cmd.opts<{ resume?: string; report?: string; quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
   if (o.report) return { mode: "day", day: "", rowsPerDay: 0, runs: 0, longRuns: 0, queryRuns: 0, out: o.out, report: o.report };
   if (o.quick) {
     return { mode: "quick", day: o.date ?? "2022-02-01", rowsPerDay: Number(o.rowsPerDay ?? 20_000), runs: Number(o.runs ?? 3), longRuns: 1, queryRuns: Number(o.queryRuns ?? 5), out: o.out };
@@ -97,7 +98,7 @@ function plan(argv: string[]): Plan & { out: string; report?: string } {
   if (o.scale === "month" || o.scale === "year") {
     // Ranges no test uses; the daily runs take the day before and the day after.
     const [from, to] = o.scale === "month" ? [o.from ?? "2022-05-01", o.to ?? "2022-05-30"] : [o.from ?? "2025-01-01", o.to ?? "2025-12-31"];
-    return { mode: o.scale, day: from, from, to, rowsPerDay: Number(o.rowsPerDay ?? 100_000), runs: 1, longRuns: 1, queryRuns: Number(o.queryRuns ?? 20), out: o.out };
+    return { mode: o.scale, day: from, from, to, rowsPerDay: Number(o.rowsPerDay ?? 100_000), runs: 1, longRuns: 1, queryRuns: Number(o.queryRuns ?? 20), out: o.out, resume: o.resume };
   }
   if (o.scale !== "day") throw new Error(`--scale must be day, month or year, got '${o.scale}'`);
   return { mode: "day", day: o.date ?? "2022-03-01", rowsPerDay: Number(o.rowsPerDay ?? 100_000), runs: Number(o.runs ?? 5), longRuns: 3, queryRuns: Number(o.queryRuns ?? 20), out: o.out };
@@ -123,13 +124,20 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-bench-"));
   if (p.mode === "month" || p.mode === "year") {
     fs.mkdirSync(p.out, { recursive: true });
-    const base = path.join(p.out, `${new Date(started).toISOString().slice(0, 10)}-${p.mode}`);
+    // A resumed run keeps the first run's file name, start and machine (its load at start).
+    const saved = p.resume ? (JSON.parse(fs.readFileSync(p.resume, "utf8")) as { mode: string; startedAt: string; machine: MachineInfo; partial: Partial<RangeResult> }) : undefined;
+    if (saved && saved.mode !== p.mode) throw new Error(`--resume: ${p.resume} is a ${saved.mode} run, not ${p.mode}`);
+    const startedAt = saved?.startedAt ?? new Date(started).toISOString();
+    const runMachine = saved?.machine ?? machine;
+    const base = p.resume ? p.resume.replace(/\.partial\.json$/, "") : path.join(p.out, `${startedAt.slice(0, 10)}-${p.mode}`);
     const checkpoint = (partial: object) =>
-      fs.writeFileSync(`${base}.partial.json`, JSON.stringify({ mode: p.mode, startedAt: new Date(started).toISOString(), machine, partial }, null, 2) + "\n");
+      fs.writeFileSync(`${base}.partial.json`, JSON.stringify({ mode: p.mode, startedAt, machine: runMachine, partial }, null, 2) + "\n");
+    if (saved) log.step(`resuming ${p.resume}: keeping ${Object.keys(saved.partial).filter((k) => typeof (saved.partial as Record<string, unknown>)[k] === "object").join(", ")}`);
     try {
-      const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log, checkpoint });
+      const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log, checkpoint, done: saved?.partial });
       const memory = sampler.stop();
-      writeRange(base, { mode: p.mode, startedAt: new Date(started).toISOString(), totalSeconds: (Date.now() - started) / 1000, machine, range, memory });
+      // A resumed run's wall time is not one run's: left out.
+      writeRange(base, { mode: p.mode, startedAt, totalSeconds: saved ? undefined : (Date.now() - started) / 1000, machine: runMachine, range, memory });
       fs.rmSync(`${base}.partial.json`, { force: true });
       log.step(`results: ${base}.json, .md, .svg`);
       process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));

@@ -3,6 +3,8 @@
  * the same cleaning in DuckDB on the same bronze files, and the daily run end to end before
  * and after the range is in the lakehouse (its cost must not grow with history).
  */
+import fs from "node:fs";
+import path from "node:path";
 import { runIngest } from "../../src/jobs/ingest";
 import { runGold } from "../../src/jobs/pipeline";
 import { runMaintenance, runSteps } from "../../src/cli/run";
@@ -36,6 +38,9 @@ export interface RangeResult {
   dashboard: Record<string, { p50: number; p95: number; rows: number }>;
 }
 
+/** Days DuckDB cleans per statement (a month): bounds its memory and temporary files. */
+export const DUCKDB_CHUNK_DAYS = 31;
+
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
@@ -50,10 +55,14 @@ export async function benchRange(
     from: string; to: string; rowsPerDay: number; queryRuns: number; trino: TrinoTarget; dashboard: TrinoTarget; duck: DuckBench; work: string; log: Logger;
     /** Called with the figures so far after each step: a year takes hours, and a late failure must not lose the early ones. */
     checkpoint?: (partial: Partial<RangeResult>) => void;
+    /** Figures of an earlier run of the same range (its partial results): their steps are not run again. */
+    done?: Partial<RangeResult>;
   },
 ): Promise<RangeResult> {
   const { log, trino } = opts;
-  const partial: Partial<RangeResult> = { from: opts.from, to: opts.to, rowsPerDay: opts.rowsPerDay };
+  const done = opts.done ?? {};
+  if (opts.done && (done.from !== opts.from || done.to !== opts.to)) throw new Error(`--resume: the saved run covers ${done.from} … ${done.to}, not ${opts.from} … ${opts.to}`);
+  const partial: Partial<RangeResult> = { ...done, from: opts.from, to: opts.to, rowsPerDay: opts.rowsPerDay };
   const record = (figures: Partial<RangeResult>) => {
     Object.assign(partial, figures);
     opts.checkpoint?.(partial);
@@ -66,41 +75,63 @@ export async function benchRange(
   };
 
   // The day before the range, with whatever history gold holds now.
-  const before = await daily(addDays(opts.from, -1));
+  const before = done.dailyRun?.before ?? (await daily(addDays(opts.from, -1)));
   record({ days: days.length, dailyRun: { before, after: { day: "", seconds: NaN }, goldDaysAfter: NaN } });
 
-  log.step(`ingest ${days.length} days x ${opts.rowsPerDay} trips`);
-  const [ingestSeconds, ingested] = await seconds(() => runIngest(ctx, days, { rowsPerDay: opts.rowsPerDay, force: true, log: silentLogger }));
-  const trips = ingested.ingested.filter((r) => r.dataset === "trips");
-  const records = trips.reduce((s, r) => s + r.records, 0);
-  const bytes = trips.reduce((s, r) => s + r.bytes, 0);
-  log.step(`ingest: ${records} records, ${(bytes / 1e6).toFixed(0)} MB in ${ingestSeconds.toFixed(0)}s`);
-  record({ ingest: { seconds: ingestSeconds, records, bytes, recordsPerSecond: records / ingestSeconds } });
+  if (!done.ingest) {
+    log.step(`ingest ${days.length} days x ${opts.rowsPerDay} trips`);
+    const [ingestSeconds, ingested] = await seconds(() => runIngest(ctx, days, { rowsPerDay: opts.rowsPerDay, force: true, log: silentLogger }));
+    const trips = ingested.ingested.filter((r) => r.dataset === "trips");
+    const records = trips.reduce((s, r) => s + r.records, 0);
+    const bytes = trips.reduce((s, r) => s + r.bytes, 0);
+    log.step(`ingest: ${records} records, ${(bytes / 1e6).toFixed(0)} MB in ${ingestSeconds.toFixed(0)}s`);
+    record({ ingest: { seconds: ingestSeconds, records, bytes, recordsPerSecond: records / ingestSeconds } });
+  }
 
-  log.step("silver: weather for the range (untimed), then trips for the range");
-  await runSilverTimed(ctx, [opts.from, opts.to], "weather");
-  const silver = await runSilverTimed(ctx, [opts.from, opts.to], "trips");
-  const silverRecords = silver.results.reduce((s, r) => s + r.bronze_records, 0);
-  log.step(`silver: ${silverRecords} records, wall ${silver.wallSeconds.toFixed(0)}s, processing ${silver.processingSeconds.toFixed(0)}s`);
-  record({ silver: { ...silver, records: silverRecords, recordsPerSecond: silverRecords / silver.processingSeconds } });
+  if (!done.silver) {
+    log.step("silver: weather for the range (untimed), then trips for the range");
+    await runSilverTimed(ctx, [opts.from, opts.to], "weather");
+    const run = await runSilverTimed(ctx, [opts.from, opts.to], "trips");
+    const records = run.results.reduce((s, r) => s + r.bronze_records, 0);
+    log.step(`silver: ${records} records, wall ${run.wallSeconds.toFixed(0)}s, processing ${run.processingSeconds.toFixed(0)}s`);
+    record({ silver: { ...run, records, recordsPerSecond: records / run.processingSeconds } });
+  }
+  const silver = partial.silver!;
+  const silverRecords = silver.records;
 
-  log.step("DuckDB: the same cleaning on the same bronze files");
+  // DuckDB cleans the range a month at a time (Spark: a week at a time): a year in one statement
+  // spilled more than 45 GB of temporary files and filled this machine's disk. Each chunk's
+  // bronze is downloaded (timed apart), cleaned, counted and deleted before the next.
+  log.step(`DuckDB: the same cleaning on the same bronze files, ${DUCKDB_CHUNK_DAYS} days at a time`);
   const s3 = { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest };
-  const [downloadSeconds, files] = await seconds(async () => {
-    const all: string[] = [];
-    for (const day of days) all.push(...(await downloadBronzeDay(s3, day, opts.work)).files);
-    return all;
-  });
-  const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: opts.work });
-  const [duckSeconds] = await seconds(() => opts.duck.run(silverSql));
+  let downloadSeconds = 0;
+  let duckSeconds = 0;
+  let silverD = 0;
+  let rejectedD = 0;
+  for (let k = 0; k < days.length; k += DUCKDB_CHUNK_DAYS) {
+    const chunk = days.slice(k, k + DUCKDB_CHUNK_DAYS);
+    const dir = path.join(opts.work, `chunk-${k}`);
+    const [dl, files] = await seconds(async () => {
+      const all: string[] = [];
+      for (const day of chunk) all.push(...(await downloadBronzeDay(s3, day, dir)).files);
+      return all;
+    });
+    const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: dir });
+    const [t] = await seconds(() => opts.duck.run(silverSql));
+    silverD += Number((await opts.duck.rows("select count(*) as n from silver_trips"))[0].n);
+    rejectedD += Number((await opts.duck.rows("select count(*) as n from trips_rejected"))[0].n);
+    fs.rmSync(dir, { recursive: true, force: true });
+    downloadSeconds += dl;
+    duckSeconds += t;
+    log.step(`DuckDB: ${chunk[0]} … ${chunk.at(-1)} in ${t.toFixed(1)}s (download ${dl.toFixed(1)}s)`);
+  }
+  await opts.duck.run(["drop table if exists lines", "drop table if exists checked", "drop table if exists silver_trips", "drop table if exists trips_rejected"]);
   log.step(`DuckDB: ${duckSeconds.toFixed(1)}s`);
   record({ duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds }, silverRatio: silver.processingSeconds / duckSeconds });
 
   const inRange = `between date '${opts.from}' and date '${opts.to}'`;
   const silverL = Number((await query(trino, `select count(*) from iceberg.silver.trips where pickup_date ${inRange}`)).rows[0][0]);
   const rejectedL = Number((await query(trino, `select count(*) from iceberg.silver.trips_rejected where source_date ${inRange}`)).rows[0][0]);
-  const silverD = Number((await opts.duck.rows("select count(*) as n from silver_trips"))[0].n);
-  const rejectedD = Number((await opts.duck.rows("select count(*) as n from trips_rejected"))[0].n);
   const problems = [
     ...(silverL !== silverD ? [`silver rows: lakehouse ${silverL}, duckdb ${silverD}`] : []),
     ...(rejectedL !== rejectedD ? [`rejected: lakehouse ${rejectedL}, duckdb ${rejectedD}`] : []),
@@ -131,8 +162,8 @@ export async function benchRange(
     to: opts.to,
     days: days.length,
     rowsPerDay: opts.rowsPerDay,
-    ingest: { seconds: ingestSeconds, records, bytes, recordsPerSecond: records / ingestSeconds },
-    silver: { ...silver, records: silverRecords, recordsPerSecond: silverRecords / silver.processingSeconds },
+    ingest: partial.ingest!,
+    silver,
     duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds },
     silverRatio: silver.processingSeconds / duckSeconds,
     agreement: { agreed: problems.length === 0, problems, silverRows: { lakehouse: silverL, duckdb: silverD }, rejected: { lakehouse: rejectedL, duckdb: rejectedD } },
