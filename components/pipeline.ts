@@ -14,6 +14,7 @@ import { METASTORE_CLIENT_LABEL } from "./metastore";
 import { S3_CLIENT_LABEL } from "./objectStore";
 import type { Identity } from "./policies";
 import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
+import { parseProperties } from "./trinoConfig";
 
 /**
  * The waiting init container's image: AWS CLI v2, pinned to a release seen on Docker Hub
@@ -22,6 +23,8 @@ import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
  */
 export const WAITER_IMAGE = "amazon/aws-cli:2.27.50";
 export const PROFILES_FILE = "dbt/profiles.yml";
+/** The Spark properties the local jobs start with (src/jobs/spark.ts); the image carries the file too. */
+export const SPARK_DEFAULTS_FILE = "spark/conf/spark-defaults.conf";
 /** Spark in local mode: the heap is 70% of the container, the rest for off-heap and Python. */
 export function heapOf(s: Size): string {
   return `${Math.floor((quantity(s.memory) * 0.7) / 1024 ** 2)}m`;
@@ -137,6 +140,7 @@ export class Pipeline extends pulumi.ComponentResource {
           labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
           env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
           wait: waiter("bronze", "spark", DEADLINES.silverWait),
+          sparkConf: Object.fromEntries(parseProperties(readRepoFile(SPARK_DEFAULTS_FILE))),
         }),
       },
     }, p);

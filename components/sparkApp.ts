@@ -20,6 +20,8 @@ export interface SparkAppArgs {
   labels: Record<string, string>;
   env: k8s.types.input.core.v1.EnvVar[];
   wait?: k8s.types.input.core.v1.Container;
+  /** The properties of spark/conf/spark-defaults.conf, the ones the local jobs start with. */
+  sparkConf: Record<string, string>;
 }
 
 /** Spark wants whole cores as an integer, and limits as a quantity string. */
@@ -43,6 +45,7 @@ export function sparkApplicationSpec(a: SparkAppArgs) {
     mainApplicationFile: SILVER_APP,
     arguments: ["--date", a.date, "--dataset", "all"],
     sparkVersion: a.sparkVersion,
+    sparkConf: a.sparkConf,
     restartPolicy: { type: "OnFailure", onFailureRetries: 2, onFailureRetryInterval: 300, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 60 },
     timeToLiveSeconds: 7 * 86400,
     driver: { ...pod, ...cores(a.driver), memory: a.driver.memory, serviceAccount: a.serviceAccount, ...(a.wait ? { initContainers: [a.wait] } : {}) },

@@ -21,11 +21,17 @@ export interface SparkRun {
   env?: Record<string, string>;
 }
 
+/** spark/conf/spark-defaults.conf: one file for the local jobs, the SparkApplication and the Spark image. */
+export const SPARK_DEFAULTS = path.join(repoRoot, "spark", "conf", "spark-defaults.conf");
+
 export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
   return [
     "--master", process.env.LAKEHOUSE_SPARK_MASTER ?? "local[2]",
     "--driver-memory", job.driverMemory ?? process.env.LAKEHOUSE_SPARK_DRIVER_MEMORY ?? "3g",
     "--jars", ctx.installed.sparkJars.join(","),
+    // The properties the cluster's jobs start with too; --load-spark-defaults keeps a
+    // SPARK_CONF_DIR's spark-defaults.conf (the benchmark's event log) in effect as well.
+    "--properties-file", SPARK_DEFAULTS, "--load-spark-defaults",
     "--conf", "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=" + path.join(repoRoot, "spark", "conf", "log4j2.properties"),
     path.join(repoRoot, "spark", job.script),
     ...job.args,

@@ -34,6 +34,9 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     assert.equal(spec.concurrencyPolicy, "Forbid");
     assert.deepEqual(spec.template.arguments, ["--date", "yesterday", "--dataset", "all"]);
     assert.match(spec.template.driver.initContainers[0].command[2], /--bucket bronze --key "trips\/year=/);
+    // The local jobs' spark/conf/spark-defaults.conf, property for property.
+    assert.equal(spec.template.sparkConf["spark.driver.defaultJavaOptions"], "-XX:-DontCompileHugeMethods");
+    assert.equal(spec.template.sparkConf["spark.executor.defaultJavaOptions"], "-XX:-DontCompileHugeMethods");
   });
 
   test("the excerpt of the CRD rejects a misspelt field (it is not a no-op)", async () => {
