@@ -1,0 +1,49 @@
+/**
+ * The daily run's cost must not grow with history: every dbt test on a table with a row per
+ * trip or per driver-day checks the run's days only (vars start_date, end_date). After a year
+ * of history, an unscoped trip_id uniqueness test exceeded Trino's memory per node.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import test from "node:test";
+import yaml from "js-yaml";
+
+const DBT = path.join(__dirname, "..", "..", "..", "dbt");
+const WINDOW = /^(\w+) between date '\{\{ var\('start_date'\) \}\}' and date '\{\{ var\('end_date'\) \}\}'$/;
+/** Tables that grow by a row per trip or per driver-day, and the day column of each. */
+const GROWING: Record<string, string> = { trips: "pickup_date", stg_silver__trips: "trip_date", fct_trips: "trip_date", daily_revenue_by_driver: "revenue_date" };
+
+type TestEntry = string | Record<string, { config?: { where?: string } }>;
+interface Node { name: string; data_tests?: TestEntry[]; columns?: { name: string; data_tests?: TestEntry[] }[]; tables?: Node[] }
+
+function nodes(file: string): Node[] {
+  const doc = yaml.load(fs.readFileSync(path.join(DBT, file), "utf8")) as { models?: Node[]; sources?: Node[] };
+  return [...(doc.models ?? []), ...(doc.sources ?? []).flatMap((s) => s.tables ?? [])];
+}
+
+test("every test on a growing table filters on the run's days, by that table's day column", () => {
+  const seen = new Set<string>();
+  for (const file of ["models/staging/_silver__sources.yml", "models/staging/_stg_silver__models.yml", "models/marts/_marts__models.yml"]) {
+    for (const node of nodes(file).filter((n) => n.name in GROWING)) {
+      seen.add(node.name);
+      const entries = [...(node.data_tests ?? []), ...(node.columns ?? []).flatMap((c) => c.data_tests ?? [])];
+      assert.ok(entries.length > 0, `${node.name} has tests`);
+      for (const entry of entries) {
+        assert.notEqual(typeof entry, "string", `${node.name}: test '${String(entry)}' is not scoped to the run's days`);
+        const [name, body] = Object.entries(entry as Record<string, { config?: { where?: string } }>)[0];
+        const where = body?.config?.where ?? "";
+        assert.equal(WINDOW.exec(where)?.[1], GROWING[node.name], `${node.name}: test ${name} filters with "${where}"`);
+      }
+    }
+  }
+  assert.deepEqual([...seen].sort(), Object.keys(GROWING).sort());
+});
+
+test("the reconciliation tests read the run's days of silver and gold only", () => {
+  for (const file of ["assert_daily_revenue_reconciles_with_silver.sql", "assert_revenue_trends_match_daily_revenue.sql"]) {
+    const sql = fs.readFileSync(path.join(DBT, "tests", file), "utf8");
+    const reads = (sql.match(/\{\{ (source|ref)\(/g) ?? []).length;
+    assert.equal((sql.match(/in_run_window\('\w+'\)/g) ?? []).length, reads, `${file}: every table it reads is filtered`);
+  }
+});
