@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 CATALOG = "iceberg"
+"""Spark catalog name of the Iceberg tables; the same name Trino uses, so SQL reads alike."""
+
 LOCK_HEARTBEAT_KEY = "iceberg.hive.lock-heartbeat-interval-ms"
 LOCK_HEARTBEAT_MS = 20_000
-"""Spark catalog name of the Iceberg tables; the same name Trino uses, so SQL reads alike."""
+"""How often Iceberg heartbeats its metastore commit lock (see spark_conf)."""
 
 REQUIRED_ENV = (
     "LAKEHOUSE_S3_ENDPOINT",

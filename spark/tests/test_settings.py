@@ -1,7 +1,11 @@
 """The Spark settings every job shares: built from the environment, nothing else."""
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
 import pytest
 
-from lakehouse.settings import CATALOG, MissingSettingError, spark_conf
+from lakehouse.settings import CATALOG, LOCK_HEARTBEAT_KEY, LOCK_HEARTBEAT_MS, MissingSettingError, spark_conf
 
 ENV = {
     "LAKEHOUSE_S3_ENDPOINT": "http://127.0.0.1:9000",
@@ -39,12 +43,6 @@ def test_every_missing_variable_is_named() -> None:
 def test_commit_locks_heartbeat_well_within_the_metastores_lock_timeout() -> None:
     """A live job's lock must never expire (three heartbeats per timeout), and a dead job's must
     expire soon: the two values live in two files, the Spark settings and the metastore's site."""
-    import re
-    import xml.etree.ElementTree as ET
-    from pathlib import Path
-
-    from lakehouse.settings import LOCK_HEARTBEAT_KEY, LOCK_HEARTBEAT_MS
-
     assert spark_conf(ENV)[f"spark.hadoop.{LOCK_HEARTBEAT_KEY}"] == str(LOCK_HEARTBEAT_MS)
     site = ET.parse(Path(__file__).resolve().parents[2] / "metastore" / "metastore-site.xml").getroot()
     props = {p.findtext("name"): p.findtext("value") for p in site.iter("property")}
