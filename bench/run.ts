@@ -87,7 +87,7 @@ function plan(argv: string[]): Plan & { out: string; report?: string; resume?: s
     .option("--runs <n>", "runs of each short step (medians)")
     .option("--query-runs <n>", "runs of each dashboard query (p50/p95)")
     .option("--out <dir>", "where results go", path.join(repoRoot, "bench", "results"))
-    .option("--resume <file>", "month|year: continue the run whose <date>-<scale>.partial.json this is (its finished steps are kept)")
+    .option("--resume <file>", "month|year: continue the run whose <date>-<scale>.partial.json this is (its daily run before the range, ingestion and silver are kept; the later steps run again)")
     .option("--report <file>", "render the .md and .svg of a saved results .json again, and stop (no stack needed)")
     .parse(argv, { from: "user" });
   const o = cmd.opts<{ resume?: string; report?: string; quick?: boolean; scale: string; date?: string; from?: string; to?: string; rowsPerDay?: string; runs?: string; queryRuns?: string; out: string }>();
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const base = p.resume ? p.resume.replace(/\.partial\.json$/, "") : path.join(p.out, `${startedAt.slice(0, 10)}-${p.mode}`);
     const checkpoint = (partial: object) =>
       fs.writeFileSync(`${base}.partial.json`, JSON.stringify({ mode: p.mode, startedAt, machine: runMachine, partial }, null, 2) + "\n");
-    if (saved) log.step(`resuming ${p.resume}: keeping ${Object.keys(saved.partial).filter((k) => typeof (saved.partial as Record<string, unknown>)[k] === "object").join(", ")}`);
+    if (saved) log.step(`resuming ${p.resume}: keeping ${(["ingest", "silver"] as const).filter((k) => saved.partial[k]).join(" and ") || "no step"} and the daily run before the range, if measured`);
     try {
       const range = await benchRange(ctx, { from: p.from!, to: p.to!, rowsPerDay: p.rowsPerDay, queryRuns: p.queryRuns, trino, dashboard, duck, work, log, checkpoint, done: saved?.partial });
       const memory = sampler.stop();

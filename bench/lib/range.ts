@@ -55,7 +55,7 @@ export async function benchRange(
     from: string; to: string; rowsPerDay: number; queryRuns: number; trino: TrinoTarget; dashboard: TrinoTarget; duck: DuckBench; work: string; log: Logger;
     /** Called with the figures so far after each step: a year takes hours, and a late failure must not lose the early ones. */
     checkpoint?: (partial: Partial<RangeResult>) => void;
-    /** Figures of an earlier run of the same range (its partial results): their steps are not run again. */
+    /** Figures of an earlier run of the same range (its partial results): its daily run before the range, ingestion and silver are not run again; the later steps are. */
     done?: Partial<RangeResult>;
   },
 ): Promise<RangeResult> {
@@ -127,7 +127,9 @@ export async function benchRange(
   }
   await opts.duck.run(["drop table if exists lines", "drop table if exists checked", "drop table if exists silver_trips", "drop table if exists trips_rejected"]);
   log.step(`DuckDB: ${duckSeconds.toFixed(1)}s`);
-  record({ duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds }, silverRatio: silver.processingSeconds / duckSeconds });
+  const duckdbSilver = { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds };
+  const silverRatio = silver.processingSeconds / duckSeconds;
+  record({ duckdbSilver, silverRatio });
 
   const inRange = `between date '${opts.from}' and date '${opts.to}'`;
   const silverL = Number((await query(trino, `select count(*) from iceberg.silver.trips where pickup_date ${inRange}`)).rows[0][0]);
@@ -136,6 +138,8 @@ export async function benchRange(
     ...(silverL !== silverD ? [`silver rows: lakehouse ${silverL}, duckdb ${silverD}`] : []),
     ...(rejectedL !== rejectedD ? [`rejected: lakehouse ${rejectedL}, duckdb ${rejectedD}`] : []),
   ];
+  const agreement = { agreed: problems.length === 0, problems, silverRows: { lakehouse: silverL, duckdb: silverD }, rejected: { lakehouse: rejectedL, duckdb: rejectedD } };
+  record({ agreement });
 
   log.step("gold: dbt build --full-refresh over all of silver");
   const [goldFullRefreshSeconds] = await seconds(() => runGold(ctx, [opts.from, opts.to], { fullRefresh: true, log: silentLogger }));
@@ -164,9 +168,9 @@ export async function benchRange(
     rowsPerDay: opts.rowsPerDay,
     ingest: partial.ingest!,
     silver,
-    duckdbSilver: { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds },
-    silverRatio: silver.processingSeconds / duckSeconds,
-    agreement: { agreed: problems.length === 0, problems, silverRows: { lakehouse: silverL, duckdb: silverD }, rejected: { lakehouse: rejectedL, duckdb: rejectedD } },
+    duckdbSilver,
+    silverRatio,
+    agreement,
     goldFullRefreshSeconds,
     maintenanceSeconds,
     dailyRun: { before, after: { day: after.day, seconds: after.seconds }, goldDaysAfter },
