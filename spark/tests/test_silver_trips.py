@@ -70,6 +70,13 @@ RULE_CASES = [
         ('{"trip_id": "t1", "fare": ', "unparseable_json"),
         ("", "unparseable_json"),
         ("[1, 2]", "not_a_json_object"),
+        # One JSON value per line: trailing text after a valid record is not ignored.
+        (json.dumps(trip()) + "}", "unparseable_json"),
+        (json.dumps(trip()) + json.dumps(trip(trip_id="t2")), "unparseable_json"),
+        (json.dumps(trip()) + " x", "unparseable_json"),
+        (trip(company={"name": "Flash Cab"}), "invalid_value:company"),
+        (trip(payment_type=True), "invalid_value:payment_type"),
+        (trip(taxi_id=["taxi-a"]), "invalid_value:taxi_id"),
         (trip(trip_id=None), "missing_field:trip_id"),
         (trip(taxi_id=""), "missing_field:taxi_id"),
         (trip(trip_start_timestamp=None), "missing_field:trip_start_timestamp"),
@@ -102,6 +109,14 @@ def rule_reasons(spark: SparkSession) -> dict[str, str]:
 @pytest.mark.parametrize(("raw", "reason"), RULE_CASES, ids=[reason for _, reason in RULE_CASES])
 def test_each_rule_rejects_with_its_named_reason(rule_reasons: dict[str, str], raw: str | dict, reason: str) -> None:
     assert rule_reasons[raw if isinstance(raw, str) else json.dumps(raw)] == reason
+
+
+def test_braces_inside_strings_and_trailing_spaces_are_valid_json(spark: SparkSession) -> None:
+    """Braces in text and trailing spaces are not trailing content."""
+    raws = [json.dumps(trip(company="Cab {north}")), json.dumps(trip(trip_id="t2")) + "  ", json.dumps(trip(trip_id="t3", company="}"))]
+    silver, rejected = clean_trips(lines(spark, *raws), DAY)
+    assert rejected.count() == 0
+    assert sorted(r.trip_id for r in silver.collect()) == ["t1", "t2", "t3"]
 
 
 def test_the_first_failing_rule_names_the_reason(spark: SparkSession) -> None:
