@@ -113,7 +113,8 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
   try {
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
     else await dbt(ctx, ["build", "--vars", vars], { echo: true });
-  } catch (e) {    const out = (e as { output?: string }).output ?? "";
+  } catch (e) {
+    const out = (e as { output?: string }).output ?? "";
     const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
     const hint = TRINO_UNREACHABLE.test(out)
       ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
