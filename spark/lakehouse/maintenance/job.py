@@ -71,11 +71,33 @@ def exists(spark: SparkSession, table: str) -> bool:
     return spark.sql(f"SHOW TABLES IN {CATALOG}.{schema}").where(f"tableName = '{name}'").count() == 1
 
 
+def list_unsorted_order(spark: SparkSession, table: str) -> bool:
+    """Adds the unsorted order (id 0) to the table's sort orders when it is missing; True if added.
+
+    Iceberg 1.11+ fails every z-order rewrite of a table created with a sort order ("Cannot use
+    output sort order id 0 because the table does not contain a sort order with that id",
+    apache/iceberg#17814, open): the rewrite marks its output unsorted (id 0), and a table whose
+    creator declared a sort order lists only id 1. Trino creates gold's tables so
+    (`sorted_by`). Listing id 0 changes no data and not the default order that writers use.
+    """
+    jvm = spark.sparkContext._jvm
+    iceberg_table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, f"{CATALOG}.{table}")
+    operations = iceberg_table.operations()
+    base = operations.current()
+    if base.sortOrdersById().containsKey(0):
+        return False
+    unsorted = jvm.org.apache.iceberg.SortOrder.unsorted()
+    operations.commit(base, jvm.org.apache.iceberg.TableMetadata.buildFrom(base).addSortOrder(unsorted).build())
+    return True
+
+
 def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last: int, orphan_margin_hours: int) -> TableResult:
     t0 = time.monotonic()
     full = f"{plan.table}"
     before = data_files(spark, full)
     if plan.zorder:
+        if list_unsorted_order(spark, full):
+            log(f"{full}: listed the unsorted sort order (id 0), which z-order rewrites need (apache/iceberg#17814)")
         order = ",".join(plan.zorder)
         rewrite = spark.sql(
             f"CALL {CATALOG}.system.rewrite_data_files(table => '{full}', strategy => 'sort', "

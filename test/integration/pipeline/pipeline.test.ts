@@ -177,12 +177,17 @@ describe("gold", () => {
     assert.equal(out.stats?.processedRows, Number(ofDay), "rows read = rows of that day only");
   });
 
-  test("maintenance compacts the files of a table written in several commits", { timeout: 600_000 }, async () => {
-    const count = async () => Number((await one(`select count(*) from iceberg.gold."revenue_trends$files"`))[0]);
-    const before = await count();
-    assert.ok(before >= 2, `revenue_trends has ${before} files before maintenance`);
+  test("maintenance compacts the files of a table written in several commits, and z-orders gold's", { timeout: 600_000 }, async () => {
+    const count = async (table: string) => Number((await one(`select count(*) from iceberg.gold."${table}$files"`))[0]);
+    const trends = await count("revenue_trends");
+    const byDriver = await count("daily_revenue_by_driver");
+    assert.ok(trends >= 2, `revenue_trends has ${trends} files before maintenance`);
+    // Both days are in one month partition. Trino created the table with a sort order, which
+    // z-order rewrites refuse unless maintenance works around apache/iceberg#17814.
+    assert.ok(byDriver >= 2, `daily_revenue_by_driver has ${byDriver} files before maintenance`);
     await sparkSubmit(stack.ctx, { script: "lakehouse/maintenance/job.py", args: ["--layer", "gold"], identity: "maintenance" });
-    assert.ok((await count()) < before);
+    assert.ok((await count("revenue_trends")) < trends);
+    assert.ok((await count("daily_revenue_by_driver")) < byDriver);
   });
 });
 
