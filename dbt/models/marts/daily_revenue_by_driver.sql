@@ -1,7 +1,7 @@
 {#- Partitioned by month, not day: a day holds only ~2,000 driver rows, so day partitions
-    made a year 366 tiny files, and "top drivers" over the whole history paid a split per file
-    with no partial aggregation (each file has every driver once): 1.5 s p50 over a year, against
-    0.33 s with month partitions (bench/results/2026-11-29-year.md). A one-day run still writes
+    made a tiny file per day (368 for the year's benchmark), and "top drivers" over the whole
+    history paid a split per file with no partial aggregation (each file has every driver once):
+    1.3-1.5 s p50 over a year, against 0.33 s with month partitions (bench/results/2026-11-29-year.md). A one-day run still writes
     its own file, which date filters skip by its column statistics. -#}
 {{
     config(
