@@ -24,6 +24,14 @@ export function resolveDays(opts: DayOptions): string[] {
   throw new Error("which days? give --date YYYY-MM-DD, or --from YYYY-MM-DD --to YYYY-MM-DD");
 }
 
+/** The days `lakehouse run <step>` works on; a full refresh of gold takes none (it rebuilds every day of silver). */
+export function resolveRunDays(step: string, opts: DayOptions & { fullRefresh?: boolean }): string[] {
+  if (!opts.fullRefresh) return resolveDays(opts);
+  if (step !== "gold") throw new Error(`--full-refresh rebuilds gold only: run 'lakehouse run gold --full-refresh' (not '${step}')`);
+  if (opts.date || opts.from || opts.to) throw new Error("a full refresh rebuilds gold from every day of silver: leave out --date/--from/--to");
+  return [];
+}
+
 async function requireStack(log: Logger): Promise<StackContext> {
   const ctx = await stackContext(log, false);
   if (!ctx) throw new Error("the local stack is not set up here: run 'lakehouse local up' first");
@@ -69,11 +77,11 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .option("--force", "redo days that are already complete (a single step always redoes its days)")
     .option("--rows-per-day <n>", "synthetic trips per day (ingest; real NYC volume is ~100000)", (v) => Number(v))
     .addOption(new Option("--source <source>", "where trips come from (ingest)").default("synthetic"))
-    .option("--full-refresh", "gold: rebuild every gold table from all of silver")
+    .option("--full-refresh", "gold: rebuild every gold table from all of silver (no --date: every day), a month window at a time")
     .addOption(new Option("--layer <layer>", "maintain: which layer's tables").choices(["silver", "gold", "all"]).default("all"))
     .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean; layer: string }) => {
       if (step === "maintain") return runMaintenance(await requireStack(log), opts.layer, log);
-      const days = resolveDays(opts);
+      const days = resolveRunDays(step, opts);
       await runSteps(await requireStack(log), step, days, { ...opts, log });
     });
 

@@ -78,12 +78,13 @@ export function refreshWindows(days: string[], maxDays = 31): [string, string][]
 }
 
 /**
- * Rebuilds every gold table from all of silver: the first window with --full-refresh, then the
- * others incrementally in date order (what the daily runs would have built), then every test
- * once over the whole of gold. One statement over every day would keep a Parquet writer open per
- * day partition in Trino (over 1 GB per node past ~100 days, and Trino's limit of 100 open
- * partitions per writer); and gold's reconciliation tests compare every silver day, so they can
- * only pass once the last window is in.
+ * Rebuilds every gold table from all of silver, a window of up to a month at a time: the first
+ * window with --full-refresh, then the others incrementally in date order (what the daily runs
+ * would have built). Each window is one `dbt build`: its models, then their tests over the
+ * window's days, as a daily run does. One statement over every day would keep a Parquet writer
+ * open per day partition in Trino (over 1 GB per node past ~100 days, and Trino's limit of 100
+ * open partitions per writer), and trip-level tests over a year at once (36 M trip ids) exceed
+ * Trino's memory per node. A window's failing test stops the rebuild there, naming the window.
  */
 async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
   const days = (await query(trinoTarget(ctx, "pipeline"), "select distinct cast(pickup_date as varchar) from iceberg.silver.trips order by 1")).rows.map((r) => String(r[0]));
@@ -93,28 +94,33 @@ async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
   log.step(`gold: full refresh from all of silver (${days.length} days, ${windows.length} window(s) of up to a month)`);
   for (const [i, [start, end]] of windows.entries()) {
     log.step(`gold: window ${i + 1}/${windows.length}: ${start} .. ${end}${i === 0 ? " (--full-refresh)" : ""}`);
-    await dbt(ctx, ["run", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...(i === 0 ? ["--full-refresh"] : [])], { echo: true });
-  }
-  // The tests check a window at a time too: trip-level tests over a year at once (36 M trip ids)
-  // exceed Trino's memory per node.
-  for (const [i, [start, end]] of windows.entries()) {
-    log.step(`gold: tests ${i + 1}/${windows.length}: ${start} .. ${end}`);
-    await dbt(ctx, ["test", "--vars", `{start_date: "${start}", end_date: "${end}"}`], { echo: true });
+    try {
+      await dbt(ctx, ["build", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...(i === 0 ? ["--full-refresh"] : [])], { echo: true });
+    } catch (e) {
+      const left = windows.length - i - 1;
+      // runGold's error names where the rebuild stopped.
+      throw Object.assign(e as Error, {
+        window: `full refresh window ${i + 1}/${windows.length}, ${start} .. ${end}` +
+          (left ? `; the ${left} later window(s) were not built: run the full refresh again` : ""),
+      });
+    }
   }
 }
 
+/** `dbt build` for the days (incremental), or with `fullRefresh` every gold table rebuilt from all of silver (days unused). */
 export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
   if (!opts.fullRefresh) await requireSilverMarkers(ctx, days);
   // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
   // and trip over each other's temporary tables and target/ directory: one at a time.
   const release = acquireJobLock(ctx.paths, "gold", "two dbt builds at once would interleave their deletes and inserts of the same days");
-  const vars = `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`;
-  if (!opts.fullRefresh) opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
   try {
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
-    else await dbt(ctx, ["build", "--vars", vars], { echo: true });
+    else {
+      opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
+      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`], { echo: true });
+    }
   } catch (e) {
-    const out = (e as { output?: string }).output ?? "";
+    const { output: out = "", window } = e as { output?: string; window?: string };
     const errors = out.split("\n").filter((l) => /ERROR|FAIL|Error/.test(l)).slice(-15).join("\n");
     const hint = TRINO_UNREACHABLE.test(out)
       ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
@@ -123,7 +129,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
         ? "\nA reconciliation test failed: some day's gold no longer matches silver (e.g. a build that stopped midway)." +
           "\nThe failing rows name the day (dbt output above, or .lakehouse/dbt/target/run_results.json); rebuild it with 'lakehouse run gold --date <day>'."
         : "";
-    throw new Error(`gold (dbt build) failed:\n${errors || (e as Error).message}${hint}`);
+    throw new Error(`gold (dbt build${window ? `, ${window}` : ""}) failed:\n${errors || (e as Error).message}${hint}`);
   } finally {
     release();
   }

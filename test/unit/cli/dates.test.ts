@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { resolveDays } from "../../../src/cli/run";
+import { resolveDays, resolveRunDays } from "../../../src/cli/run";
 import { daysBetween, logicalDate, parseDay } from "../../../src/lib/dates";
 
 test("a day must be a real calendar date", () => {
@@ -24,4 +24,12 @@ test("--date and --from/--to exclude each other, and a range needs both ends", (
   assert.throws(() => resolveDays({ date: "2024-03-05", from: "2024-03-01" }), /either --date or --from\/--to/);
   assert.throws(() => resolveDays({ from: "2024-03-01" }), /--from and --to go together/);
   assert.throws(() => resolveDays({}), /which days\?/);
+});
+
+test("a full refresh of gold takes no days, and only gold has one", () => {
+  assert.deepEqual(resolveRunDays("gold", { fullRefresh: true }), []);
+  assert.throws(() => resolveRunDays("gold", { fullRefresh: true, date: "2024-03-05" }), /leave out --date/);
+  assert.throws(() => resolveRunDays("all", { fullRefresh: true }), /rebuilds gold only/);
+  assert.deepEqual(resolveRunDays("silver", { date: "2024-03-05" }), ["2024-03-05"]);
+  assert.throws(() => resolveRunDays("gold", {}), /which days\?/);
 });

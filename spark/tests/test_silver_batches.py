@@ -1,0 +1,25 @@
+"""How a range of days is cut into batches: by each dataset's records a day, unless --batch-days."""
+from datetime import date, timedelta
+
+from lakehouse.silver.job import TRIPS, WEATHER, parse_args, plan_batches
+
+YEAR = [date(2025, 1, 1) + timedelta(days=i) for i in range(365)]
+
+
+def test_a_year_of_trips_runs_in_weekly_batches() -> None:
+    batches = plan_batches(TRIPS, YEAR, parse_args(["--from", "2025-01-01", "--to", "2025-12-31"]).batch_days)
+    assert [len(b) for b in batches] == [7] * 52 + [1]
+    assert [d for b in batches for d in b] == YEAR
+
+
+def test_a_year_of_weather_is_one_batch() -> None:
+    # One record a day: weekly batches paid 53 batches' fixed costs for 365 records.
+    assert plan_batches(WEATHER, YEAR, None) == [YEAR]
+    leap_year = [date(2024, 1, 1) + timedelta(days=i) for i in range(366)]
+    assert plan_batches(WEATHER, leap_year, None) == [leap_year]
+
+
+def test_batch_days_sets_the_size_of_every_dataset() -> None:
+    request = parse_args(["--from", "2025-01-01", "--to", "2025-01-10", "--batch-days", "3"])
+    for spec in (TRIPS, WEATHER):
+        assert [len(b) for b in plan_batches(spec, request.days, request.batch_days)] == [3, 3, 3, 1]
