@@ -27,6 +27,8 @@ export interface RangeResult {
   rowsPerDay: number;
   ingest: { seconds: number; records: number; bytes: number; recordsPerSecond: number };
   silver: SilverRun & { records: number; recordsPerSecond: number };
+  /** The weather job's spark-submit wall for the range (absent in results from before it was timed). */
+  silverWeatherSeconds?: number;
   duckdbSilver: { seconds: number; recordsPerSecond: number; downloadSeconds: number };
   /** Spark's processing (no JVM launch, session or shutdown) over DuckDB's time, same files. */
   silverRatio: number;
@@ -89,12 +91,13 @@ export async function benchRange(
   }
 
   if (!done.silver) {
-    log.step("silver: weather for the range (untimed), then trips for the range");
-    await runSilverTimed(ctx, [opts.from, opts.to], "weather");
+    log.step("silver: weather for the range, then trips for the range");
+    const weather = await runSilverTimed(ctx, [opts.from, opts.to], "weather");
+    log.step(`silver: weather, wall ${weather.wallSeconds.toFixed(0)}s`);
     const run = await runSilverTimed(ctx, [opts.from, opts.to], "trips");
     const records = run.results.reduce((s, r) => s + r.bronze_records, 0);
     log.step(`silver: ${records} records, wall ${run.wallSeconds.toFixed(0)}s, processing ${run.processingSeconds.toFixed(0)}s`);
-    record({ silver: { ...run, records, recordsPerSecond: records / run.processingSeconds } });
+    record({ silver: { ...run, records, recordsPerSecond: records / run.processingSeconds }, silverWeatherSeconds: weather.wallSeconds });
   }
   const silver = partial.silver!;
   const silverRecords = silver.records;
@@ -168,6 +171,7 @@ export async function benchRange(
     rowsPerDay: opts.rowsPerDay,
     ingest: partial.ingest!,
     silver,
+    silverWeatherSeconds: partial.silverWeatherSeconds,
     duckdbSilver,
     silverRatio,
     agreement,
@@ -182,6 +186,7 @@ export async function benchRange(
 export function rangeSvg(r: RangeResult, mode: string): string {
   return svgBars(`Seconds per step, ${r.days} days (${r.from} … ${r.to}), ${r.silver.records.toLocaleString("en-US")} trips (${mode})`, [
     { label: "ingestion of the range", seconds: r.ingest.seconds, engine: "lakehouse" },
+    { label: "silver: weather (spark-submit wall)", seconds: r.silverWeatherSeconds ?? NaN, engine: "lakehouse" },
     { label: "silver: JVM launch + session", seconds: r.silver.launchSeconds + r.silver.sessionSeconds, engine: "overhead" },
     { label: "silver: processing (Spark)", seconds: r.silver.processingSeconds, engine: "lakehouse" },
     { label: "silver: processing (DuckDB)", seconds: r.duckdbSilver.seconds, engine: "duckdb" },
@@ -191,6 +196,38 @@ export function rangeSvg(r: RangeResult, mode: string): string {
     { label: "daily run, before the range", seconds: r.dailyRun.before.seconds, engine: "lakehouse" },
     { label: "daily run, after the range", seconds: r.dailyRun.after.seconds, engine: "lakehouse" },
   ]);
+}
+
+/** Issue 8's targets, each judged from the run's own figures (pure). */
+export function rangeTargets(r: RangeResult): { target: string; figure: string; met: boolean | undefined }[] {
+  const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+  const backfill = r.silverWeatherSeconds === undefined ? NaN : r.silverWeatherSeconds + r.silver.wallSeconds + r.goldFullRefreshSeconds;
+  const worstP95 = Math.max(...Object.values(r.dashboard).map((q) => q.p95));
+  const judged = (ok: boolean, figures: number[]) => (figures.every(Number.isFinite) ? ok : undefined);
+  return [
+    {
+      target: "the daily run end to end under 2 min, not growing with history",
+      figure: `${f(r.dailyRun.before.seconds)} s before the range, ${f(r.dailyRun.after.seconds)} s after it`,
+      met: judged(r.dailyRun.before.seconds < 120 && r.dailyRun.after.seconds < 120, [r.dailyRun.before.seconds, r.dailyRun.after.seconds]),
+    },
+    {
+      target: `the backfill through silver and gold under 30 min (the target is for a year; this range is ${r.days} days)`,
+      figure: Number.isFinite(backfill)
+        ? `${f(backfill / 60)} min: silver weather ${f(r.silverWeatherSeconds!, 0)} s + silver trips ${f(r.silver.wallSeconds, 0)} s + gold full refresh ${f(r.goldFullRefreshSeconds, 0)} s (wall)`
+        : "weather's silver was not timed in this run",
+      met: judged(backfill < 1800, [backfill]),
+    },
+    {
+      target: "bronze → silver processing within 2x DuckDB's (the target is for a month)",
+      figure: `${f(r.silverRatio)}x (${f(r.silver.processingSeconds, 0)} s against ${f(r.duckdbSilver.seconds, 0)} s)`,
+      met: judged(r.silverRatio <= 2, [r.silverRatio]),
+    },
+    {
+      target: "each dashboard query under 1 s p95",
+      figure: `worst p95 ${f(worstP95, 3)} s over ${r.dailyRun.goldDaysAfter} days of gold`,
+      met: judged(worstP95 < 1, [worstP95]),
+    },
+  ];
 }
 
 export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<string, MemoryPeak>, chartFile: string): string {
@@ -206,12 +243,19 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "| step | lakehouse | DuckDB | ratio | notes |",
     "|---|---:|---:|---:|---|",
     `| ingestion of the range | ${f(r.ingest.seconds, 0)} s, ${i(r.ingest.recordsPerSecond)} rec/s | | | ${i(r.ingest.records)} records, ${f(r.ingest.bytes / 1e6, 0)} MB gzipped; generation included |`,
-    `| silver backfill: spark-submit wall | ${f(r.silver.wallSeconds, 0)} s | | | one Spark session, batches of a week |`,
+    ...(r.silverWeatherSeconds === undefined ? [] : [`| silver backfill, weather: spark-submit wall | ${f(r.silverWeatherSeconds, 0)} s | | | one Spark session, one batch per year of days |`]),
+    `| silver backfill, trips: spark-submit wall | ${f(r.silver.wallSeconds, 0)} s | | | one Spark session, batches of a week |`,
     `| silver backfill: processing | ${f(r.silver.processingSeconds, 0)} s, ${i(r.silver.recordsPerSecond)} rec/s | ${f(r.duckdbSilver.seconds, 0)} s, ${i(r.duckdbSilver.recordsPerSecond)} rec/s | **${f(r.silverRatio)}x** | Spark: without JVM launch (${f(r.silver.launchSeconds)} s), session (${f(r.silver.sessionSeconds)} s), shutdown; Iceberg commits ${f(r.silver.commitSeconds)} s included |`,
     `| gold: dbt build --full-refresh | ${f(r.goldFullRefreshSeconds, 0)} s | | | all of silver |`,
     `| maintenance (all layers) | ${f(r.maintenanceSeconds, 0)} s | | | compaction, z-order, expiry, orphans |`,
     `| daily run end to end, before the range | ${f(r.dailyRun.before.seconds)} s | | | ${r.dailyRun.before.day}: ingest → silver → gold, separate processes |`,
     `| daily run end to end, after the range | ${f(r.dailyRun.after.seconds)} s | | | ${r.dailyRun.after.day}, gold then holds ${r.dailyRun.goldDaysAfter} days |`,
+    "",
+    "Against the targets (issue 8), on this run's figures:",
+    "",
+    "| target | this run | met |",
+    "|---|---|---|",
+    ...rangeTargets(r).map((t) => `| ${t.target} | ${t.figure} | ${t.met === undefined ? "not measured" : t.met ? "**yes**" : "**no**"} |`),
     "",
     `Dashboard queries (Revenue Trends) over ${r.dailyRun.goldDaysAfter} days of gold:`,
     "",
