@@ -178,8 +178,8 @@ def up_to_date(spark: SparkSession, dataset: str, day: date, manifest: dict) -> 
 
 def read_manifests(spark: SparkSession, dataset: str, days: list[date]) -> dict[date, dict]:
     manifests, missing = {}, []
-    for day in days:
-        text = storage.read_text(spark, f"{bronze_partition(dataset, day)}/{MANIFEST}")
+    texts = storage.concurrently(lambda day: storage.read_text(spark, f"{bronze_partition(dataset, day)}/{MANIFEST}"), days)
+    for day, text in zip(days, texts):
         if text is None:
             missing.append(day)
         else:
@@ -197,14 +197,14 @@ def check_objects(spark: SparkSession, dataset: str, manifests: dict[date, dict]
     """Every object a manifest commits exists with the size the manifest declares: one status
     call per object catches a deleted or truncated object before any Spark job reads it."""
     problems = []
-    for day, manifest in sorted(manifests.items()):
-        partition = bronze_partition(dataset, day)
-        for name, committed in committed_objects(manifest):
-            size = storage.size(spark, f"{partition}/{name}")
-            if size is None:
-                problems.append(f"{partition}: {name} is listed in its manifest but is not in the store")
-            elif committed is not None and size != committed:
-                problems.append(f"{partition}: {name} is {size} bytes but its manifest committed {committed} (damaged after the commit)")
+    objects = [(bronze_partition(dataset, day), name, committed)
+               for day, manifest in sorted(manifests.items()) for name, committed in committed_objects(manifest)]
+    sizes = storage.concurrently(lambda o: storage.size(spark, f"{o[0]}/{o[1]}"), objects)
+    for (partition, name, committed), size in zip(objects, sizes):
+        if size is None:
+            problems.append(f"{partition}: {name} is listed in its manifest but is not in the store")
+        elif committed is not None and size != committed:
+            problems.append(f"{partition}: {name} is {size} bytes but its manifest committed {committed} (damaged after the commit)")
     if problems:
         raise DamagedBronzeError(f"bronze {dataset} objects differ from their manifests; nothing written. "
                                  "Re-ingest the day(s) (lakehouse run ingest --date <day>):\n  " + "\n  ".join(problems))
@@ -324,11 +324,16 @@ def run_batch(spark: SparkSession, spec: DatasetSpec, contract: Contract, manife
         "bronze_records long, silver_rows long, rejected long, duplicates_removed long, contract_version int",
     )
     runs.writeTo(RUNS).append()
-    for r in results:
+
+    def write_marker(r: DayResult) -> None:
         day = date.fromisoformat(r.source_date)
         storage.write_text(spark, silver_marker(spec.name, day),
                            json.dumps({**asdict(r), "run_id": run_id, "completed_at": finished.isoformat(),
                                        "bronze_manifest_sha256": manifest_digest(manifests[day])}))
+
+    # Each marker is written after every commit of the batch; their order among days does not matter.
+    storage.concurrently(write_marker, results)
+    for r in results:
         log(f"{spec.name} {r.source_date}: bronze {r.bronze_records} = silver {r.silver_rows} + rejected {r.rejected} + duplicates {r.duplicates_removed}")
     return results
 
@@ -343,7 +348,8 @@ def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force:
     name = spec.name
     contract = load_contract(name)
     manifests = read_manifests(spark, name, days)
-    pending = [d for d in days if force or not up_to_date(spark, name, d, manifests[d])]
+    complete = [False] * len(days) if force else storage.concurrently(lambda d: up_to_date(spark, name, d, manifests[d]), days)
+    pending = [d for d, done in zip(days, complete) if not done]
     skipped = sorted(set(days) - set(pending))
     if skipped:
         log(f"{name}: {len(skipped)} day(s) already complete for their bronze partition (marker present), skipped "
