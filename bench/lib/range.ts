@@ -198,9 +198,11 @@ export function rangeSvg(r: RangeResult, mode: string): string {
   ]);
 }
 
+/** A figure with `d` decimals, thousands separated. */
+const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
 /** Issue 8's targets, each judged from the run's own figures (pure). */
 export function rangeTargets(r: RangeResult): { target: string; figure: string; met: boolean | undefined }[] {
-  const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
   const backfill = r.silverWeatherSeconds === undefined ? NaN : r.silverWeatherSeconds + r.silver.wallSeconds + r.goldFullRefreshSeconds;
   const worstP95 = Math.max(...Object.values(r.dashboard).map((q) => q.p95));
   const judged = (ok: boolean, figures: number[]) => (figures.every(Number.isFinite) ? ok : undefined);
@@ -231,7 +233,6 @@ export function rangeTargets(r: RangeResult): { target: string; figure: string; 
 }
 
 export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<string, MemoryPeak>, chartFile: string): string {
-  const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
   const i = (n: number) => Math.round(n).toLocaleString("en-US");
   const lines = [
     `# Benchmark: ${r.days} days (${r.from} … ${r.to}) at ~${i(r.rowsPerDay)} trips a day`,
