@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { consoleLogger } from "../src/lib/log";
-import { installPython } from "../src/local/install";
+import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
 
@@ -74,8 +74,10 @@ const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, fa
 async function unit(): Promise<Counts> {
   log.step("unit tests (no services)");
   await installPython(stackPaths(), log);
+  // The pytest session loads the silver job's JVM functions; built (or found) once here.
+  const functionsJar = await buildSparkFunctions(stackPaths(), log);
   const node = await nodeTests(findTests(path.join(repoRoot, "test", "unit")), 2);
-  return add(node, await pytest("not integration"));
+  return add(node, await pytest("not integration", { ...process.env, LAKEHOUSE_SPARK_FUNCTIONS_JAR: functionsJar }));
 }
 
 async function integration(): Promise<Counts> {

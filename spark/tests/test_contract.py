@@ -38,21 +38,30 @@ def test_the_violation_message_names_dataset_partition_and_fields() -> None:
 def test_fields_of_a_shape_are_read_at_the_top_level_only() -> None:
     from lakehouse.silver.contract import fields_of_shape
 
-    shape = "OBJECT<a: STRING, arr: ARRAY<BIGINT>, b: DECIMAL(3,1), `c d,:>`: VOID, n: OBJECT<`x>,y`: BOOLEAN, z: STRING>, `q``q`: DOUBLE, t: BOOLEAN>"
+    shape = '{"a":"string","arr":"array","b":"number","c d,:}\\"":"null","n":"object","t":"boolean"}'
     assert fields_of_shape(shape) == [
-        ("a", "string"), ("arr", "array"), ("b", "number"), ("c d,:>", "null"), ("n", "object"), ("q`q", "number"), ("t", "boolean"),
+        ("a", "string"), ("arr", "array"), ("b", "number"), ('c d,:}"', "null"), ("n", "object"), ("t", "boolean"),
     ]
-    assert fields_of_shape("OBJECT<>") == []
+    assert fields_of_shape("{}") == []
+
+
+def test_a_shape_with_an_unknown_type_is_an_error_not_a_field() -> None:
+    import pytest
+
+    from lakehouse.silver.contract import fields_of_shape
+
+    with pytest.raises(ValueError, match="unknown JSON type 'STRING'"):
+        fields_of_shape('{"a":"STRING"}')
 
 
 def test_a_profile_sums_records_per_field_and_type_over_shapes() -> None:
     from lakehouse.silver.contract import profile_from_shapes
 
     profile = profile_from_shapes([
-        ("OBJECT<fare: STRING, trip_id: STRING>", 90),
-        ("OBJECT<fare: DECIMAL(4,2), trip_id: STRING>", 7),
-        ("OBJECT<trip_id: STRING>", 2),
-        ("ARRAY<BIGINT>", 5),  # not an object: no fields
+        ('{"fare":"string","trip_id":"string"}', 90),
+        ('{"trip_id":"string","fare":"number"}', 7),  # the same fields in another order
+        ('{"trip_id":"string"}', 2),
+        ("array", 5),  # not an object: no fields
         (None, 1),  # unparseable
     ])
     assert profile == {"fare": {"string": 90, "number": 7}, "trip_id": {"string": 99}}

@@ -120,6 +120,29 @@ async function mavenClasspath(paths: StackPaths, name: string, log: Logger): Pro
   return jars;
 }
 
+/**
+ * Builds the silver job's JVM functions (spark/functions/, see JsonShape.java) against the
+ * Spark jars of the Python environment; cached by the hash of their sources.
+ */
+export async function buildSparkFunctions(paths: StackPaths, log: Logger): Promise<string> {
+  const dir = path.join(repoRoot, "spark", "functions");
+  const sources = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && (e.name.endsWith(".java") || e.name === "build.sh"))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  const digest = sha256(sources.map((f) => `${path.relative(dir, f)}\n${fs.readFileSync(f, "utf8")}`).join("\n"));
+  const jar = path.join(paths.cache, "spark-functions", `lakehouse-spark-functions-${digest.slice(0, 16)}.jar`);
+  if (fs.existsSync(jar)) return jar;
+  log.step("building the silver job's JVM functions (spark/functions, javac)");
+  const lib = path.join(paths.venv, "lib");
+  const python = fs.existsSync(lib) ? fs.readdirSync(lib).find((d) => d.startsWith("python")) : undefined;
+  const sparkJars = path.join(lib, python ?? "python3", "site-packages", "pyspark", "jars");
+  if (!fs.existsSync(sparkJars)) throw new Error(`no PySpark jars at ${sparkJars}: the Python environment (.venv) is not installed`);
+  await run("bash", [path.join(dir, "build.sh"), sparkJars, jar], { logFile: path.join(paths.cache, "install-spark-functions.log") });
+  return jar;
+}
+
 export async function installPython(paths: StackPaths, log: Logger): Promise<string> {
   const lock = path.join(repoRoot, "uv.lock");
   const want = sha256(fs.readFileSync(lock) + fs.readFileSync(path.join(repoRoot, "pyproject.toml"), "utf8"));
@@ -179,6 +202,6 @@ export async function install(paths: StackPaths, log: Logger): Promise<Installed
   const trinoHome = await installTrino(paths, log);
   const metastoreHome = await installMetastore(paths, log);
   const metastoreClasspath = await mavenClasspath(paths, "metastore", log);
-  const sparkJars = await mavenClasspath(paths, "spark", log);
+  const sparkJars = [...(await mavenClasspath(paths, "spark", log)), await buildSparkFunctions(paths, log)];
   return { minio, mc, trinoHome, metastoreHome, metastoreClasspath, sparkJars, postgresBin, python };
 }

@@ -57,62 +57,22 @@ def load_contract(dataset: str, directory: Path = CONTRACTS_DIR) -> Contract:
     )
 
 
-def json_type(variant_type: str) -> str:
-    """The JSON type of a value from its schema_of_variant type (number covers ints and decimals)."""
-    if variant_type == "STRING":
-        return "string"
-    if variant_type == "BOOLEAN":
-        return "boolean"
-    if variant_type == "VOID":
-        return "null"
-    if variant_type.startswith("OBJECT<"):
-        return "object"
-    if variant_type.startswith("ARRAY<"):
-        return "array"
-    return "number"
+JSON_TYPES = ("string", "number", "boolean", "null", "object", "array")
 
 
 def fields_of_shape(shape: str) -> list[tuple[str, str]]:
-    """[(field, JSON type)] of a record's top level, from its schema_of_variant shape (pure).
+    """[(field, JSON type)] of a record's top level, from its shape as JsonShape writes it (pure).
 
-    `OBJECT<a: STRING, `b c`: OBJECT<x: BIGINT>>` → [("a", "string"), ("b c", "object")].
-    Names with characters other than letters, digits and _ are quoted in backticks (a backtick
-    doubled); nested types are skipped by bracket depth, honouring quoted names inside them.
+    `{"a":"string","b c":"object"}` → [("a", "string"), ("b c", "object")]. A shape is JSON
+    itself (names escaped as JSON strings), so it is read with the JSON parser.
     """
-    if not shape.startswith("OBJECT<") or not shape.endswith(">"):
+    if not shape.startswith("{"):
         raise ValueError(f"not an object shape: {shape[:80]}")
-    body, fields, i = shape[len("OBJECT<"):-1], [], 0
-    while i < len(body):
-        if body[i] == "`":
-            name, i = _quoted(body, i)
-        else:
-            end = body.index(":", i)
-            name, i = body[i:end], end
-        i += 2  # ": "
-        start, depth = i, 0
-        while i < len(body) and not (depth == 0 and body[i] == ","):
-            if body[i] == "`":
-                _, i = _quoted(body, i)
-                continue
-            depth += body[i] in "<("
-            depth -= body[i] in ">)"
-            i += 1
-        fields.append((name, json_type(body[start:i])))
-        i += 2  # ", "
+    fields = json.loads(shape, object_pairs_hook=list)
+    unknown = [t for _, t in fields if t not in JSON_TYPES]
+    if unknown:
+        raise ValueError(f"unknown JSON type {unknown[0]!r} in shape {shape[:80]}")
     return fields
-
-
-def _quoted(text: str, i: int) -> tuple[str, int]:
-    """A backtick-quoted name starting at text[i]: (name, index after the closing backtick)."""
-    out, i = [], i + 1
-    while True:
-        j = text.index("`", i)
-        out.append(text[i:j])
-        if text.startswith("``", j):
-            out.append("`")
-            i = j + 2
-        else:
-            return "".join(out), j + 1
 
 
 def profile_from_shapes(shape_counts: Iterable[tuple[str | None, int]]) -> dict[str, dict[str, int]]:
@@ -125,7 +85,7 @@ def profile_from_shapes(shape_counts: Iterable[tuple[str | None, int]]) -> dict[
     """
     profile: dict[str, dict[str, int]] = {}
     for shape, records in shape_counts:
-        if shape is None or not shape.startswith("OBJECT<"):
+        if shape is None or not shape.startswith("{"):
             continue
         for field, field_type in fields_of_shape(shape):
             by_type = profile.setdefault(field, {})

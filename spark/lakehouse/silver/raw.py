@@ -1,35 +1,39 @@
 """Raw bronze lines as JSON: the parse every dataset shares."""
 from __future__ import annotations
 
+import json
+
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+# spark/functions/src/lakehouse/spark/JsonShape.java, on the classpath of every Spark job (the
+# local stack's --jars, the image's /opt/spark/jars, the unit tests' session). `reflect` calls
+# a static method from SQL, so the job needs no UDF registration. It gives '' for a line that is
+# not one JSON value (reflect would turn a Java null into the text 'null'): NULL here.
+JSON_SHAPE = "nullif(reflect('lakehouse.spark.JsonShape', 'of', raw_line), '')"
+UNUSUAL_TYPES = ("object", "array", "boolean")
+
 
 def parse_lines(lines: DataFrame) -> DataFrame:
-    """Adds `v`, the line parsed as JSON (VARIANT, NULL when the line is not valid JSON),
-    `shape`, its fields and their types (`OBJECT<fare: STRING, tips: DOUBLE, …>`, as
-    schema_of_variant writes it; NULL when unparseable), and `has_unusual_types`: the shape
-    holds an array, a boolean or a nested object somewhere.
+    """Adds `shape`, the line's top-level fields and their JSON types as JsonShape writes them
+    (`{"fare":"string","tips":"number",…}` for an object, a bare type name for another value,
+    NULL unless the line is exactly one JSON value), and `has_unusual_types`: some field holds
+    an object, an array or a boolean.
 
-    The shape serves three times from one walk of the record: the rule that a record must be a
-    JSON object, the pre-check of `not_text`, and the partition's contract check
-    (lakehouse.silver.contract). `has_unusual_types` is its own column so that it is computed
-    once per record: written inside each field's check it ran once per text field, and a
-    Flight Recorder profile found a quarter of the job's CPU in those scans of the shape.
+    One streaming parse gives the shape, which serves three times: the rules that a record is
+    one JSON value and an object, the pre-check of `not_text`, and the partition's contract
+    check (lakehouse.silver.contract). It replaced three parses of each line (try_parse_json,
+    schema_of_variant, json_array_length), a third of the job's CPU time. `has_unusual_types`
+    is its own column so that it is computed once per record, not once per text field.
     """
     shape = F.col("shape")
-    return (
-        lines.withColumn("v", F.expr("try_parse_json(raw_line)"))
-        .withColumn("shape", F.expr("schema_of_variant(v)"))
-        # A nested object is a field typed `name: OBJECT<` (or an array's element, caught by
-        # ARRAY<). contains() tests a first byte before comparing; substr and locate walk the
-        # string a character at a time, several times slower on every record.
-        .withColumn("has_unusual_types", shape.contains("ARRAY<") | shape.contains("BOOLEAN") | shape.contains(": OBJECT<"))
-    )
+    # A type sits after `":`, which inside a JSON-escaped name would read `\":` instead.
+    unusual = [shape.contains(f':"{t}"') for t in UNUSUAL_TYPES]
+    return lines.withColumn("shape", F.expr(JSON_SHAPE)).withColumn("has_unusual_types", unusual[0] | unusual[1] | unusual[2])
 
 
 def is_json_object() -> Column:
-    return F.col("shape").startswith("OBJECT<")
+    return F.col("shape").startswith("{")
 
 
 def line_checks() -> list[tuple[Column, str]]:
@@ -39,10 +43,9 @@ def line_checks() -> list[tuple[Column, str]]:
         # JSON text is UTF-8 (RFC 8259 §8.1); other bytes would be read as U+FFFD and the record
         # would enter silver with altered text.
         (~F.expr("is_valid_utf8(raw_line)"), "invalid_utf8"),
-        # try_parse_json stops after the first JSON value of the line, so '{…}}' would pass and
-        # '{…}{…}' would lose its second record: '[' line ']' must be an array of exactly one.
-        (F.col("v").isNull() | ~F.coalesce(F.expr("json_array_length(concat('[', raw_line, ']'))") == 1, F.lit(False)),
-         "unparseable_json"),
+        # Malformed, empty, a key twice, or a second value after the first ('{…}}', '{…}{…}',
+        # which would lose a record): JsonShape gives no shape.
+        (F.col("shape").isNull(), "unparseable_json"),
         (~is_json_object(), "not_a_json_object"),
     ]
 
@@ -51,7 +54,11 @@ def not_text(field: str) -> Column:
     """True when a field that holds text arrives as an object, an array or a boolean (its JSON
     text would otherwise be taken as the value). Numbers are text a source may send unquoted.
 
-    Most records have none of these types anywhere, which one scan of the shape shows, so the
-    field itself is looked up only in the rare record that has them."""
-    field_type = F.expr(f"schema_of_variant(try_variant_get(v, '$.{field}'))")
-    return F.when(F.col("has_unusual_types"), field_type.rlike("^(OBJECT|ARRAY|BOOLEAN)")).otherwise(F.lit(False))
+    Most records have none of these types anywhere, which `has_unusual_types` shows, so the
+    field itself is looked up only in the rare record that has them. In the shape a field is
+    `"<JSON-escaped name>":"<type>"` after `{` or `,`; inside an escaped name every quote
+    follows a backslash, so `,"fare":` (or `{"fare":` at the start) is this field and no other."""
+    entries = [f'{json.dumps(field, ensure_ascii=False)}:"{t}"' for t in UNUSUAL_TYPES]
+    shape = F.col("shape")
+    typed = [shape.contains("," + e) | shape.startswith("{" + e) for e in entries]
+    return F.when(F.col("has_unusual_types"), typed[0] | typed[1] | typed[2]).otherwise(F.lit(False))
