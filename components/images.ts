@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "./files";
 /** Each image, its Dockerfile (relative to the project root, which is the build context) and what it must contain. */
 export const IMAGE_SPECS = {
   ingest: { dockerfile: "src/ingest/Dockerfile", contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`)" },
-  spark: { dockerfile: "spark/Dockerfile", contract: "FROM spark 4.1.x, the Docker Official Image (uid 185, Python 3.10); spark/lakehouse at /opt/lakehouse/spark/lakehouse; Iceberg + hadoop-aws jars in /opt/spark/jars; silver/job.py and maintenance/job.py runnable as scripts" },
+  spark: { dockerfile: "spark/Dockerfile", contract: "FROM spark 4.1.x, the Docker Official Image (uid 185, Python 3.10); spark/lakehouse at /opt/lakehouse/spark/lakehouse; Iceberg + hadoop-aws jars and the silver job's functions (spark/functions) in /opt/spark/jars; silver/job.py and maintenance/job.py runnable as scripts" },
   dbt: { dockerfile: "dbt/Dockerfile", contract: "dbt-core + dbt-trino; the project dbt/ at /app/dbt; `dbt` on PATH" },
   superset: { dockerfile: "superset/Dockerfile", contract: "Superset 6.1 + trino driver; `superset` on PATH; CMD serves gunicorn on :8088; a writable SUPERSET_HOME for uid 1000" },
   metastore: { dockerfile: "metastore/Dockerfile", contract: "FROM apache/hive:3.1.3 + PostgreSQL JDBC + hadoop-aws jars (deps/metastore) on the classpath" },

@@ -245,7 +245,7 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "|---|---:|---:|---:|---|",
     `| ingestion of the range | ${f(r.ingest.seconds, 0)} s, ${i(r.ingest.recordsPerSecond)} rec/s | | | ${i(r.ingest.records)} records, ${f(r.ingest.bytes / 1e6, 0)} MB gzipped; generation included |`,
     ...(r.silverWeatherSeconds === undefined ? [] : [`| silver backfill, weather: spark-submit wall | ${f(r.silverWeatherSeconds, 0)} s | | | one Spark session, one batch per year of days |`]),
-    `| silver backfill, trips: spark-submit wall | ${f(r.silver.wallSeconds, 0)} s | | | one Spark session, batches of a week |`,
+    `| silver backfill, trips: spark-submit wall | ${f(r.silver.wallSeconds, 0)} s | | | one Spark session, batches of 15 days |`,
     `| silver backfill: processing | ${f(r.silver.processingSeconds, 0)} s, ${i(r.silver.recordsPerSecond)} rec/s | ${f(r.duckdbSilver.seconds, 0)} s, ${i(r.duckdbSilver.recordsPerSecond)} rec/s | **${f(r.silverRatio)}x** | Spark: without JVM launch (${f(r.silver.launchSeconds)} s), session (${f(r.silver.sessionSeconds)} s), shutdown; Iceberg commits ${f(r.silver.commitSeconds)} s included |`,
     `| gold: dbt build --full-refresh | ${f(r.goldFullRefreshSeconds, 0)} s | | | all of silver |`,
     `| maintenance (all layers) | ${f(r.maintenanceSeconds, 0)} s | | | compaction, z-order, expiry, orphans |`,

@@ -6,9 +6,9 @@ from lakehouse.silver.job import TRIPS, WEATHER, parse_args, plan_batches
 YEAR = [date(2025, 1, 1) + timedelta(days=i) for i in range(365)]
 
 
-def test_a_year_of_trips_runs_in_weekly_batches() -> None:
+def test_a_year_of_trips_runs_in_batches_of_15_days() -> None:
     batches = plan_batches(TRIPS, YEAR, parse_args(["--from", "2025-01-01", "--to", "2025-12-31"]).batch_days)
-    assert [len(b) for b in batches] == [7] * 52 + [1]
+    assert [len(b) for b in batches] == [15] * 24 + [5]
     assert [d for b in batches for d in b] == YEAR
 
 
