@@ -19,7 +19,7 @@ import { services, stackContext } from "../src/local/stack";
 import { benchRange, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";
-import { DuckBench, downloadBronzeDay, renderSql } from "./lib/duckdb";
+import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "./lib/duckdb";
 import { machineInfo, type MachineInfo } from "./lib/machine";
 import { MemorySampler, servicePids, type MemoryPeak } from "./lib/memory";
 import { DASHBOARD_QUERIES, goldDay, ingestDay, timeQuery, trinoGoldAggregation, type GoldRun, type IngestRun } from "./lib/pipeline";
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const { files } = await downloadBronzeDay({ endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest }, p.day, work);
     const downloadSeconds = (Date.now() - t0) / 1000;
-    const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: work });
+    const silverSql = silverTripsSql(files, work);
     const goldSql = renderSql("gold_daily_revenue_by_driver.sql", { out: work });
     const duckSilver = await timed(p.runs, () => duck.run(silverSql), 1);
     const duckGold = await timed(p.runs, () => duck.run(goldSql), 1);

@@ -1,7 +1,8 @@
 -- Bronze -> silver for trips in DuckDB: the same rules as spark/lakehouse/silver/trips.py,
 -- checked in the same order (the first failing check names the reason), on the same bronze
 -- part files (downloaded from the object store; DuckDB's httpfs would need a download).
--- Placeholders: {{files}} (a list of local part-*.json.gz paths), {{out}} (output directory).
+-- Placeholders: {{files}} (a list of local part-*.json.gz paths), {{out}} (output directory),
+-- {{contract}} (spark/contracts/trips.json's fields as a list of {field, type} structs).
 
 -- Every raw line with its file and position: rowid keeps read order (insertion order is
 -- preserved), which is what "the version sent last wins" needs.
@@ -15,6 +16,77 @@ from read_csv(
     columns = {'raw_line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '', header = false,
     auto_detect = false, compression = 'gzip', filename = true, strict_mode = false, null_padding = false
 );
+
+-- The schema contract check of silver (spark/lakehouse/silver/contract.py), made the way silver
+-- makes it: one shape per record (its fields and their JSON types), counted per day and shape;
+-- the few distinct shapes are unfolded into fields and judged by the contract's rules (a field
+-- added, a field missing, or most of a field's non-null values of another type).
+create or replace table shapes as
+select source_date, json_structure(raw_line) as shape, count(*) as records
+from lines
+where json_valid(raw_line) and json_type(raw_line) = 'OBJECT'
+group by all;
+
+create or replace table contract_violations as
+with
+
+contract as (
+    select unnest({{contract}}, recursive := true)
+),
+
+fields as (
+    select source_date, records, shape, unnest(json_keys(shape)) as field
+    from shapes
+),
+
+typed as (
+    select
+        source_date,
+        field,
+        records,
+        -- json_structure names a value's type (VARCHAR, BIGINT, DOUBLE, BOOLEAN, NULL, …) or
+        -- nests an object or an array.
+        case
+            when json_type(shape, '$."' || field || '"') = 'OBJECT' then 'object'
+            when json_type(shape, '$."' || field || '"') = 'ARRAY' then 'array'
+            when json_extract_string(shape, '$."' || field || '"') = 'VARCHAR' then 'string'
+            when json_extract_string(shape, '$."' || field || '"') = 'BOOLEAN' then 'boolean'
+            when json_extract_string(shape, '$."' || field || '"') = 'NULL' then 'null'
+            else 'number'
+        end as json_type
+    from fields
+),
+
+profile as (
+    select source_date, field, json_type, sum(records) as records
+    from typed
+    group by all
+),
+
+dominant as (
+    select source_date, field, arg_max(json_type, records) as json_type, max(records) as records, sum(records) as total
+    from profile
+    where json_type <> 'null'
+    group by all
+),
+
+final as (
+    select distinct source_date, field, 'added' as kind
+    from profile
+    where field not in (select field from contract)
+    union all
+    select days.source_date, contract.field, 'missing' as kind
+    from (select distinct source_date from profile) as days
+    cross join contract
+    where not exists (select 1 from profile where profile.source_date = days.source_date and profile.field = contract.field)
+    union all
+    select dominant.source_date, dominant.field, 'retyped' as kind
+    from dominant
+    inner join contract on contract.field = dominant.field
+    where dominant.json_type <> contract.type and dominant.records * 2 > dominant.total
+)
+
+select * from final;
 
 create or replace table checked as
 with

@@ -47,6 +47,18 @@ export function renderSql(name: string, vars: Record<string, string>): string[] 
   return sqlStatements(sql);
 }
 
+/** bench/duckdb/silver_trips.sql for these part files, with the contract silver checks them against. */
+export function silverTripsSql(files: string[], out: string): string[] {
+  const contract = JSON.parse(fs.readFileSync(path.join(repoRoot, "spark", "contracts", "trips.json"), "utf8")) as { fields: Record<string, string> };
+  const fields = Object.entries(contract.fields).map(([field, type]) => `{'field': '${field}', 'type': '${type}'}`);
+  return renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out, contract: `[${fields.join(", ")}]` });
+}
+
+/** What DuckDB's contract check found (silver_trips.sql's contract_violations): the lakehouse's run passed its own. */
+export async function contractViolations(duck: DuckBench): Promise<string[]> {
+  return (await duck.rows("select source_date, field, kind from contract_violations order by all")).map((r) => `${r.source_date} ${r.field}: ${r.kind}`);
+}
+
 export class DuckBench {
   private constructor(
     readonly conn: DuckDBConnection,

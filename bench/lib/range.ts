@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import { objectStoreEndpoint } from "../../src/local/services/objectstore";
 import type { StackContext } from "../../src/local/services/types";
-import { DuckBench, downloadBronzeDay, renderSql } from "./duckdb";
+import { DuckBench, contractViolations, downloadBronzeDay, silverTripsSql } from "./duckdb";
 import type { MemoryPeak } from "./memory";
 import { DASHBOARD_QUERIES, timeQuery } from "./pipeline";
 import { memoryTable, svgBars } from "./report";
@@ -111,6 +111,7 @@ export async function benchRange(
   let duckSeconds = 0;
   let silverD = 0;
   let rejectedD = 0;
+  const violations: string[] = [];
   for (let k = 0; k < days.length; k += DUCKDB_CHUNK_DAYS) {
     const chunk = days.slice(k, k + DUCKDB_CHUNK_DAYS);
     const dir = path.join(opts.work, `chunk-${k}`);
@@ -119,8 +120,8 @@ export async function benchRange(
       for (const day of chunk) all.push(...(await downloadBronzeDay(s3, day, dir)).files);
       return all;
     });
-    const silverSql = renderSql("silver_trips.sql", { files: `[${files.map((f) => `'${f}'`).join(", ")}]`, out: dir });
-    const [t] = await seconds(() => opts.duck.run(silverSql));
+    const [t] = await seconds(() => opts.duck.run(silverTripsSql(files, dir)));
+    violations.push(...(await contractViolations(opts.duck)));
     silverD += Number((await opts.duck.rows("select count(*) as n from silver_trips"))[0].n);
     rejectedD += Number((await opts.duck.rows("select count(*) as n from trips_rejected"))[0].n);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -128,7 +129,7 @@ export async function benchRange(
     duckSeconds += t;
     log.step(`DuckDB: ${chunk[0]} … ${chunk.at(-1)} in ${t.toFixed(1)}s (download ${dl.toFixed(1)}s)`);
   }
-  await opts.duck.run(["drop table if exists lines", "drop table if exists checked", "drop table if exists silver_trips", "drop table if exists trips_rejected"]);
+  await opts.duck.run(["lines", "shapes", "contract_violations", "checked", "silver_trips", "trips_rejected"].map((t) => `drop table if exists ${t}`));
   log.step(`DuckDB: ${duckSeconds.toFixed(1)}s`);
   const duckdbSilver = { seconds: duckSeconds, recordsPerSecond: silverRecords / duckSeconds, downloadSeconds };
   const silverRatio = silver.processingSeconds / duckSeconds;
@@ -140,6 +141,8 @@ export async function benchRange(
   const problems = [
     ...(silverL !== silverD ? [`silver rows: lakehouse ${silverL}, duckdb ${silverD}`] : []),
     ...(rejectedL !== rejectedD ? [`rejected: lakehouse ${rejectedL}, duckdb ${rejectedD}`] : []),
+    // Silver committed every day, so its contract check passed: DuckDB's must too.
+    ...(violations.length ? [`DuckDB's contract check fails where silver's passed: ${violations.slice(0, 5).join("; ")}`] : []),
   ];
   const agreement = { agreed: problems.length === 0, problems, silverRows: { lakehouse: silverL, duckdb: silverD }, rejected: { lakehouse: rejectedL, duckdb: rejectedD } };
   record({ agreement });
