@@ -23,7 +23,7 @@ def parse_lines(lines: DataFrame) -> DataFrame:
     One streaming parse gives the shape, which serves three times: the rules that a record is
     one JSON value and an object, the pre-check of `not_text`, and the partition's contract
     check (lakehouse.silver.contract). It replaced three parses of each line (try_parse_json,
-    schema_of_variant, json_array_length), a third of the job's CPU time. `has_unusual_types`
+    schema_of_variant, json_array_length), a third of the staging pass. `has_unusual_types`
     is its own column so that it is computed once per record, not once per text field.
     """
     shape = F.col("shape")
