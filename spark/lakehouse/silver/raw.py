@@ -27,7 +27,7 @@ def parse_lines(lines: DataFrame) -> DataFrame:
     is its own column so that it is computed once per record, not once per text field.
     """
     shape = F.col("shape")
-    # A type sits after `":`, which inside a JSON-escaped name would read `\":` instead.
+    # `:"object"` is always a type: inside a JSON-escaped name a quote follows a backslash.
     unusual = [shape.contains(f':"{t}"') for t in UNUSUAL_TYPES]
     return lines.withColumn("shape", F.expr(JSON_SHAPE)).withColumn("has_unusual_types", unusual[0] | unusual[1] | unusual[2])
 
