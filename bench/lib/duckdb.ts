@@ -59,6 +59,11 @@ export async function contractViolations(duck: DuckBench): Promise<string[]> {
   return (await duck.rows("select source_date, field, kind from contract_violations order by all")).map((r) => `${r.source_date} ${r.field}: ${r.kind}`);
 }
 
+/** The disagreement to report when DuckDB's contract check failed: silver committed, so its own check passed. */
+export function contractProblems(violations: string[]): string[] {
+  return violations.length ? [`DuckDB's contract check fails where silver's passed: ${violations.slice(0, 5).join("; ")}`] : [];
+}
+
 export class DuckBench {
   private constructor(
     readonly conn: DuckDBConnection,
