@@ -15,13 +15,15 @@ import java.io.IOException;
  *
  * <p>Why a function of our own: Spark has no single expression for this. The job used to parse
  * each line three times for it (try_parse_json, schema_of_variant over the VARIANT, and
- * json_array_length to refuse trailing content), which was a third of its CPU time.
+ * json_array_length to refuse trailing content), a third of its staging pass.
  *
  * <p>Returns:
  * <ul>
  *   <li>for an object, its fields in the line's order as a JSON object of type names, e.g.
  *       {@code {"fare":"string","tips":"number","extra":"object"}}. A name is JSON-escaped, so
- *       {@code "fare":"object"} can only be the field fare holding an object;
+ *       every quote inside it follows a backslash: {@code "fare":"object"} right after
+ *       {@code {} or {@code ,} can only be the field fare holding an object (anywhere else it
+ *       may be the end of a name such as {@code a"fare});
  *   <li>for any other value, its type name alone: {@code array}, {@code string}, {@code number},
  *       {@code boolean} or {@code null};
  *   <li>the empty string when the line is not exactly one JSON value: empty, malformed, a key
