@@ -1,6 +1,7 @@
 /** The `lakehouse` command line: the local stack, the pipeline's jobs and queries. */
 import { Command } from "commander";
 import { consoleLogger } from "../lib/log";
+import { registerClusterCommands } from "./cluster";
 import { registerDashboardCommands } from "./dashboards";
 import { registerDemoCommand } from "./demo";
 import { registerLocalCommands } from "./local";
@@ -21,6 +22,7 @@ registerValidateCommand(program, log);
 registerQueryCommand(program, log);
 registerDashboardCommands(program, log);
 registerDemoCommand(program, log);
+registerClusterCommands(program, log);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -1,0 +1,44 @@
+/** `lakehouse cluster …`: a real one-node Kubernetes on this machine, for when there is no Docker (and so no kind). */
+import type { Command } from "commander";
+import type { Logger } from "../lib/log";
+import { clusterDown, clusterStatus, clusterUp } from "../cluster/cluster";
+import { renderTable } from "./table";
+
+export function registerClusterCommands(program: Command, log: Logger): void {
+  const cluster = program
+    .command("cluster")
+    .description("a one-node Kubernetes built from the registries (etcd, control plane, containerd, kubelet, kube-proxy, CoreDNS, local volumes); needs root")
+    .addHelpText(
+      "after",
+      "\nWith Docker, use kind instead (scripts/kind-create.sh). The first 'up' builds Kubernetes, CoreDNS and the\n" +
+        "volume provisioner from the Go module proxy (~40 min on 2 cores, cached in ~/.cache/lakehouse/cluster).\n" +
+        "State (etcd, certificates, volumes, logs) lives in .lakehouse/cluster; the kubeconfig is .lakehouse/cluster/kubeconfig.",
+    );
+
+  cluster
+    .command("up")
+    .description("build what is missing, start every component in order, wait for the node to be Ready (idempotent)")
+    .action(async () => {
+      const ctx = await clusterUp(log, { pulumi: false });
+      process.stdout.write(`export KUBECONFIG=${ctx.layout.adminKubeconfig}\n`);
+    });
+
+  cluster
+    .command("down")
+    .description("stop every component and remove its pods' processes, mounts, network namespaces, bridge and iptables rules")
+    .option("--purge", "also delete the cluster's state (etcd, volumes, certificates): the next 'up' starts a new cluster")
+    .action((opts: { purge?: boolean }) => clusterDown(log, { purge: !!opts.purge }));
+
+  cluster
+    .command("status")
+    .description("each component: process state, health, log file")
+    .option("--json", "machine-readable output")
+    .action(async (opts: { json?: boolean }) => {
+      const { components, kubeconfig } = await clusterStatus(log);
+      if (opts.json) return void process.stdout.write(JSON.stringify({ kubeconfig, components }, null, 2) + "\n");
+      if (components.length === 0) return void process.stdout.write("No cluster is running here: run 'lakehouse cluster up'.\n");
+      process.stdout.write(renderTable(["component", "process", "health", "log"], components.map((c) => [c.name, c.process, c.healthy ? "healthy" : "DOWN", c.log])) + "\n");
+      process.stdout.write(`\nkubeconfig: ${kubeconfig}\n`);
+      if (components.some((c) => !c.healthy)) process.exitCode = 3;
+    });
+}

@@ -1,0 +1,321 @@
+/**
+ * `lakehouse cluster up|down|status`: a real one-node Kubernetes on this machine, without
+ * Docker: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd with runc,
+ * kubelet, kube-proxy (iptables), CoreDNS and the local-path provisioner, each a process under
+ * supervisord (the local stack's process manager), started in order and health-checked. The
+ * admin kubeconfig is written to <state>/kubeconfig.
+ */
+import fs from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import { run } from "../lib/exec";
+import type { Logger } from "../lib/log";
+import { httpProbe, waitFor, type Probe } from "../local/health";
+import { repoRoot, stackPaths, type StackPaths } from "../local/paths";
+import { installPython } from "../local/install";
+import { Supervisor, type Program } from "../local/supervisor";
+import * as cfg from "./config";
+import { BASE_ALIAS, BASE_IMAGE, ensureBaseImage, ensurePauseImage, loadImages } from "./images";
+import { ensureToolchain, type Toolchain } from "./toolchain";
+
+export interface ClusterContext {
+  layout: cfg.ClusterLayout;
+  net: cfg.ClusterNetwork;
+  tools: Toolchain;
+  log: Logger;
+}
+
+/** The cluster's state lives beside the local stack's, in <LAKEHOUSE_HOME>/cluster. */
+export function clusterState(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(stackPaths(env).state, "cluster");
+}
+
+/** The supervisor's view of the cluster's directories (its own supervisord, socket and logs). */
+function supervisorPaths(layout: cfg.ClusterLayout): StackPaths {
+  return { ...stackPaths(), state: layout.state, run: layout.run, logs: layout.logs, conf: layout.conf };
+}
+
+/** The host's primary IPv4 address (the source address of its default route). */
+export async function primaryIp(): Promise<string> {
+  const out = await run("ip", ["-4", "route", "get", "1.1.1.1"]);
+  const m = /\bsrc (\d+\.\d+\.\d+\.\d+)/.exec(out);
+  if (!m) throw new Error(`cannot tell this host's primary address from 'ip route get': ${out.trim()}`);
+  return m[1];
+}
+
+function env(ctx: ClusterContext): string {
+  const file = path.join(ctx.layout.conf, "env");
+  const PATH = [ctx.tools.kubeBin, ctx.tools.cniBinDir, process.env.PATH].join(":");
+  fs.writeFileSync(file, `PATH='${PATH}'\nKUBECONFIG='${ctx.layout.adminKubeconfig}'\n`, { mode: 0o600 });
+  return file;
+}
+
+interface Component {
+  name: string;
+  program: Program;
+  /** Its own health endpoint; without one, healthy = supervisord keeps it RUNNING. */
+  health?: Probe;
+  startTimeoutMs: number;
+}
+
+/** Probes an HTTPS endpoint of the control plane with the admin's client certificate. */
+function apiProbe(ctx: ClusterContext, pathname: string, port = ctx.net.apiServerPort): Probe {
+  const pki = (f: string) => fs.readFileSync(path.join(ctx.layout.pki, f));
+  return () =>
+    new Promise((resolve) => {
+      let ca: Buffer, cert: Buffer, key: Buffer;
+      try {
+        [ca, cert, key] = [pki("ca.crt"), fs.readFileSync(path.join(ctx.layout.pki, "admin-client.crt")), fs.readFileSync(path.join(ctx.layout.pki, "admin-client.key"))];
+      } catch {
+        return resolve(false);
+      }
+      const req = https.get({ host: "127.0.0.1", port, path: pathname, ca, cert, key, timeout: 2000, rejectUnauthorized: port === ctx.net.apiServerPort }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("error", () => resolve(false));
+      req.on("timeout", () => req.destroy());
+    });
+}
+
+export function components(ctx: ClusterContext): Component[] {
+  const { layout, net, tools } = ctx;
+  const envFile = path.join(layout.conf, "env");
+  const bin = (c: string) => path.join(tools.kubeBin, c);
+  const program = (name: string, argv: string[], stopWaitSecs = 30): Program => ({
+    name,
+    command: argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "),
+    envFile,
+    cwd: layout.state,
+    stopWaitSecs,
+  });
+  return [
+    { name: "etcd", program: program("etcd", ["etcd", ...cfg.etcdArgs(net, layout)]), health: httpProbe(`http://127.0.0.1:${net.etcdClientPort}/health`, (b) => b.includes('"true"')), startTimeoutMs: 60_000 },
+    { name: "kube-apiserver", program: program("kube-apiserver", [bin("kube-apiserver"), ...cfg.apiServerArgs(net, layout)]), health: apiProbe(ctx, "/readyz"), startTimeoutMs: 120_000 },
+    { name: "kube-controller-manager", program: program("kube-controller-manager", [bin("kube-controller-manager"), ...cfg.controllerManagerArgs(net, layout)]), health: apiProbe(ctx, "/healthz", 10257), startTimeoutMs: 60_000 },
+    { name: "kube-scheduler", program: program("kube-scheduler", [bin("kube-scheduler"), ...cfg.schedulerArgs(layout)]), health: apiProbe(ctx, "/healthz", 10259), startTimeoutMs: 60_000 },
+    {
+      name: "containerd",
+      program: program("containerd", ["containerd", "--config", path.join(layout.conf, "containerd.toml")]),
+      health: () => run("ctr", ["--address", layout.containerdSocket, "version"]).then(() => true, () => false),
+      startTimeoutMs: 30_000,
+    },
+    { name: "kubelet", program: program("kubelet", [bin("kubelet"), ...cfg.kubeletArgs(net, layout)], 60), health: httpProbe("http://127.0.0.1:10248/healthz"), startTimeoutMs: 60_000 },
+    { name: "kube-proxy", program: program("kube-proxy", [bin("kube-proxy"), `--config=${path.join(layout.conf, "kube-proxy.yaml")}`]), health: httpProbe("http://127.0.0.1:10256/healthz"), startTimeoutMs: 60_000 },
+    { name: "coredns", program: program("coredns", [tools.coredns, "-conf", path.join(layout.conf, "Corefile")]), health: httpProbe("http://127.0.0.1:8182/ready"), startTimeoutMs: 60_000 },
+    {
+      name: "local-path-provisioner",
+      program: program("local-path-provisioner", [tools.localPathProvisioner, "--debug", "start",
+        "--kubeconfig", path.join(layout.kubeconfigs, "local-path-provisioner.conf"), "--namespace", "local-path-storage",
+        "--service-account-name", "local-path-provisioner", "--configmap-name", "local-path-config", "--helper-image", BASE_ALIAS,
+        "--config", path.join(layout.conf, "local-path-config.json")]),
+      startTimeoutMs: 30_000,
+    },
+  ];
+}
+
+/** kubectl with the cluster's admin kubeconfig. */
+export function kubectl(ctx: { layout: cfg.ClusterLayout; tools: Toolchain }, args: string[], input?: string): Promise<string> {
+  return run(path.join(ctx.tools.kubeBin, "kubectl"), ["--kubeconfig", ctx.layout.adminKubeconfig, ...args], { input });
+}
+
+/** Certificates and kubeconfigs, made once per install by kubeadm's own phases (never copied between installs). */
+async function ensurePki(ctx: ClusterContext): Promise<void> {
+  const { layout, net, tools } = ctx;
+  const kubeadm = path.join(tools.kubeBin, "kubeadm");
+  const config = path.join(layout.conf, "kubeadm.yaml");
+  fs.writeFileSync(config, cfg.kubeadmConfig(net, layout, tools.kubernetesVersion));
+  const logFile = path.join(layout.logs, "kubeadm.log");
+  // Idempotent: kubeadm keeps certificates and kubeconfigs that exist and still match.
+  await run(kubeadm, ["init", "phase", "certs", "all", "--config", config], { logFile });
+  for (const phase of ["admin", "controller-manager", "scheduler", "kubelet"]) {
+    await run(kubeadm, ["init", "phase", "kubeconfig", phase, "--config", config, "--kubeconfig-dir", layout.kubeconfigs], { logFile });
+  }
+  // The host-run add-ons get a user each (RBAC in cluster/manifests/bootstrap.yaml); kube-proxy's is the
+  // user Kubernetes' default system:node-proxier binding names.
+  const users: Record<string, { user: string; org?: string }> = {
+    "kube-proxy": { user: "system:kube-proxy" },
+    coredns: { user: "lakehouse:coredns" },
+    "local-path-provisioner": { user: "lakehouse:local-path-provisioner" },
+    "admin-client": { user: "lakehouse:admin", org: "system:masters" },
+  };
+  for (const [name, u] of Object.entries(users)) {
+    const file = path.join(layout.kubeconfigs, `${name}.conf`);
+    if (fs.existsSync(file)) continue;
+    const out = await run(kubeadm, ["kubeconfig", "user", "--config", config, "--client-name", u.user, ...(u.org ? ["--org", u.org] : []), "--validity-period", "8760h"], { logFile });
+    fs.writeFileSync(file, out, { mode: 0o600 });
+  }
+  // The health probes use the admin's key pair directly.
+  const admin = await import("js-yaml").then((y) => y.load(fs.readFileSync(path.join(layout.kubeconfigs, "admin-client.conf"), "utf8")) as any);
+  const u = admin.users[0].user;
+  fs.writeFileSync(path.join(layout.pki, "admin-client.crt"), Buffer.from(u["client-certificate-data"], "base64"));
+  fs.writeFileSync(path.join(layout.pki, "admin-client.key"), Buffer.from(u["client-key-data"], "base64"), { mode: 0o600 });
+  fs.copyFileSync(path.join(layout.kubeconfigs, "admin.conf"), layout.adminKubeconfig);
+}
+
+/** The host settings pods need: forwarding, and bridged traffic through iptables (Services). */
+async function hostNetworking(): Promise<void> {
+  await run("modprobe", ["br_netfilter"]).catch(() => undefined);
+  fs.writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
+  const bridged = "/proc/sys/net/bridge/bridge-nf-call-iptables";
+  if (!fs.existsSync(bridged)) throw new Error(`${bridged} is missing: the kernel needs br_netfilter for Service traffic between pods`);
+  fs.writeFileSync(bridged, "1");
+}
+
+async function writeConfigs(ctx: ClusterContext): Promise<void> {
+  const { layout, net, tools } = ctx;
+  for (const dir of [layout.conf, layout.logs, layout.run, layout.cniConf, layout.kubeconfigs, layout.pki, layout.volumes, layout.podLogs]) fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(layout.conf, "containerd.toml"), cfg.containerdConfig(layout, tools.cniBinDir));
+  const defaultSpec = JSON.parse(await run("ctr", ["oci", "spec"]));
+  fs.writeFileSync(path.join(layout.conf, "base-runtime-spec.json"), JSON.stringify(cfg.baseRuntimeSpec(defaultSpec, Number(await run("sh", ["-c", "ulimit -Hn"]))), null, 2));
+  fs.writeFileSync(path.join(layout.cniConf, "10-lakehouse.conflist"), cfg.cniConfList(net));
+  fs.writeFileSync(path.join(layout.conf, "kubelet.yaml"), cfg.kubeletConfig(net, layout));
+  fs.writeFileSync(path.join(layout.conf, "kube-proxy.yaml"), cfg.kubeProxyConfig(net, layout));
+  fs.writeFileSync(path.join(layout.conf, "Corefile"), cfg.corefile(net, layout));
+  fs.writeFileSync(path.join(layout.conf, "local-path-config.json"), JSON.stringify({ nodePathMap: [{ node: "DEFAULT_PATH_FOR_NON_LISTED_NODES", paths: [layout.volumes] }] }));
+  env(ctx);
+}
+
+function tail(file: string, lines = 25): string {
+  if (!fs.existsSync(file)) return "(no log yet)";
+  return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+function healthOf(supervisor: Supervisor, c: Component): Probe {
+  return c.health ?? (async () => (await supervisor.states()).get(c.name)?.state === "RUNNING");
+}
+
+async function start(ctx: ClusterContext, supervisor: Supervisor, c: Component): Promise<void> {
+  const health = healthOf(supervisor, c);
+  const state = (await supervisor.states()).get(c.name)?.state;
+  if (state === "RUNNING" && (await health())) return ctx.log.step(`${c.name}: already running`);
+  ctx.log.step(`${c.name}: starting`);
+  await supervisor.start(c.name);
+  try {
+    await waitFor(health, { timeoutMs: c.startTimeoutMs, intervalMs: 500 });
+  } catch (e) {
+    const now = (await supervisor.states()).get(c.name);
+    const log = supervisor.logFile(c.name);
+    throw new Error(`${c.name} failed its health check (${(e as Error).message}; process ${now?.state ?? "unknown"} ${now?.detail ?? ""}).\nLog: ${log}\n--- last lines ---\n${tail(log)}`);
+  }
+}
+
+const toolchainRecord = (layout: cfg.ClusterLayout) => path.join(layout.run, "toolchain.json");
+
+/** Builds or finds the toolchain; `installMissing: false` only reads what the last `up` recorded. */
+export async function clusterContext(log: Logger, opts: { pulumi?: boolean; installMissing?: boolean } = {}): Promise<ClusterContext | undefined> {
+  const layout = cfg.clusterLayout(clusterState());
+  let tools: Toolchain;
+  if (opts.installMissing === false) {
+    if (!fs.existsSync(toolchainRecord(layout))) return undefined;
+    tools = JSON.parse(fs.readFileSync(toolchainRecord(layout), "utf8")) as Toolchain;
+  } else {
+    if (process.getuid?.() !== 0) throw new Error("the cluster runs containerd, kubelet and kube-proxy, which need root; run as root");
+    tools = await ensureToolchain(log, opts);
+    fs.mkdirSync(layout.run, { recursive: true });
+    fs.writeFileSync(toolchainRecord(layout), JSON.stringify(tools, null, 2));
+  }
+  const net = { ...cfg.DEFAULT_NETWORK, nodeIp: await primaryIp() };
+  return { layout, net, tools, log };
+}
+
+/** Brings the cluster up (idempotent) and returns once the node is Ready and DNS answers. */
+export async function clusterUp(log: Logger, opts: { pulumi?: boolean } = {}): Promise<ClusterContext> {
+  const started = Date.now();
+  await installPython(stackPaths(), log); // supervisord lives in the project's Python environment
+  const ctx = (await clusterContext(log, opts))!;
+  await writeConfigs(ctx);
+  await ensurePki(ctx);
+  await hostNetworking();
+  await ensureBaseImage(log);
+  await ensurePauseImage(ctx.tools.pause);
+  const supervisor = new Supervisor(supervisorPaths(ctx.layout));
+  const all = components(ctx);
+  await supervisor.ensureRunning(all.map((c) => c.program));
+  for (const c of all) {
+    if (c.name === "kubelet") {
+      // Before kubelet: the sandbox and helper images must be in containerd, and the cluster's own objects applied.
+      await loadImages(ctx.layout.containerdSocket, [cfg.PAUSE_IMAGE, BASE_ALIAS, BASE_IMAGE], path.join(ctx.layout.run, "images-loaded.json"), log);
+      const template = fs.readFileSync(path.join(repoRoot, "cluster", "manifests", "bootstrap.yaml"), "utf8");
+      await kubectl(ctx, ["apply", "--server-side", "--field-manager=lakehouse-cluster", "-f", "-"], cfg.renderBootstrap(template, ctx.net, { helperImage: BASE_ALIAS, volumes: ctx.layout.volumes }));
+    }
+    await start(ctx, supervisor, c);
+  }
+  log.step("waiting for the node to be Ready");
+  await kubectl(ctx, ["wait", "--for=condition=Ready", `node/${ctx.net.nodeName}`, "--timeout=120s"]).catch(async (e: Error) => {
+    throw new Error(`node ${ctx.net.nodeName} is not Ready: ${e.message}\n--- kubelet log ---\n${tail(supervisor.logFile("kubelet"))}`);
+  });
+  log.step(`cluster ready in ${((Date.now() - started) / 1000).toFixed(0)} s: export KUBECONFIG=${ctx.layout.adminKubeconfig}`);
+  return ctx;
+}
+
+/** Deletes the nat rules that jump to CNI-* chains, then the chains (rules are re-read through a shell for their quoting). */
+async function removeCniChains(): Promise<void> {
+  for (const chain of ["POSTROUTING", "PREROUTING", "OUTPUT"]) {
+    const rules = await run("iptables", ["-t", "nat", "-S", chain]).catch(() => "");
+    for (const rule of rules.split("\n").filter((l) => /^-A \S+ .*-j CNI-/.test(l))) await run("sh", ["-c", `iptables -t nat ${rule.replace(/^-A/, "-D")}`]).catch(() => undefined);
+  }
+  const chains = (await run("iptables", ["-t", "nat", "-S"]).catch(() => "")).split("\n").map((l) => /^-N (CNI-\S+)/.exec(l)?.[1]).filter(Boolean) as string[];
+  for (const c of chains) await run("iptables", ["-t", "nat", "-F", c]).catch(() => undefined);
+  for (const c of chains) await run("iptables", ["-t", "nat", "-X", c]).catch(() => undefined);
+}
+
+/** Every mount under the state directory, deepest first (kubelet's volumes, containerd's snapshots and shm). */
+function mountsUnder(dir: string): string[] {
+  const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]?.replace(/\\040/g, " ")).filter(Boolean) as string[];
+  return mounts.filter((m) => m === dir || m.startsWith(dir + path.sep)).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Stops everything and leaves no process, mount, bridge, network namespace or iptables rule of
+ * the cluster behind. Data (etcd, volumes, certificates) stays for the next `up` unless `purge`.
+ */
+export async function clusterDown(log: Logger, opts: { purge?: boolean } = {}): Promise<void> {
+  const layout = cfg.clusterLayout(clusterState());
+  if (!fs.existsSync(layout.state)) return log.step("no cluster here");
+  const supervisor = new Supervisor(supervisorPaths(layout));
+  if (await supervisor.isRunning()) {
+    log.step("stopping the cluster's processes");
+    // Pods first: kubelet is stopped while containerd still runs, then every container is killed.
+    await supervisor.ctl(["stop", "local-path-provisioner", "coredns", "kube-proxy", "kubelet", "kube-scheduler", "kube-controller-manager", "kube-apiserver"]).catch(() => undefined);
+    await run("ctr", ["--address", layout.containerdSocket, "--namespace", "k8s.io", "tasks", "list", "--quiet"]).then(async (ids) => {
+      for (const id of ids.split("\n").filter(Boolean)) await run("ctr", ["--address", layout.containerdSocket, "--namespace", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id]).catch(() => undefined);
+    }, () => undefined);
+    await supervisor.shutdown();
+  }
+  // containerd-shim processes outlive containerd by design; the cluster's are ours to stop.
+  await run("pkill", ["-KILL", "-f", `containerd-shim-runc-v2 -namespace k8s.io -id [0-9a-f]+ -address ${layout.containerdSocket}`]).catch(() => undefined);
+  const ctx = await clusterContext(log, { installMissing: false });
+  // kube-proxy's KUBE-* chains.
+  if (ctx) await run(path.join(ctx.tools.kubeBin, "kube-proxy"), ["--cleanup"]).catch(() => undefined);
+  for (const m of mountsUnder(layout.state)) await run("umount", ["-l", m]).catch(() => undefined);
+  // What the CNI plugins leave when pods are killed rather than deleted: network namespaces, the
+  // bridge, IP allocations, and the bridge and portmap plugins' nat chains (CNI-*).
+  if (fs.existsSync("/var/run/netns")) for (const ns of fs.readdirSync("/var/run/netns").filter((n) => n.startsWith("cni-"))) await run("ip", ["netns", "delete", ns]).catch(() => undefined);
+  await run("ip", ["link", "delete", cfg.DEFAULT_NETWORK.bridge]).catch(() => undefined);
+  fs.rmSync(path.join("/var/lib/cni/networks", "lakehouse"), { recursive: true, force: true });
+  await removeCniChains();
+  if (opts.purge) {
+    fs.rmSync(layout.state, { recursive: true, force: true });
+    log.step(`removed ${layout.state}`);
+  }
+  log.step("cluster stopped");
+}
+
+export interface ComponentStatus {
+  name: string;
+  process: string;
+  healthy: boolean;
+  log: string;
+}
+
+export async function clusterStatus(log: Logger): Promise<{ components: ComponentStatus[]; kubeconfig: string }> {
+  const layout = cfg.clusterLayout(clusterState());
+  const supervisor = new Supervisor(supervisorPaths(layout));
+  if (!fs.existsSync(layout.conf) || !(await supervisor.isRunning())) return { components: [], kubeconfig: layout.adminKubeconfig };
+  const ctx = await clusterContext(log, { installMissing: false });
+  if (!ctx) return { components: [], kubeconfig: layout.adminKubeconfig };
+  const states = await supervisor.states();
+  const rows = await Promise.all(components(ctx).map(async (c) => ({ name: c.name, process: states.get(c.name)?.state ?? "STOPPED", healthy: await healthOf(supervisor, c)(), log: supervisor.logFile(c.name) })));
+  return { components: rows, kubeconfig: layout.adminKubeconfig };
+}

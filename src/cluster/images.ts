@@ -1,0 +1,142 @@
+/**
+ * Container images without a Docker engine or a registry: the Debian base is made with
+ * debootstrap from Debian's own mirror and stands in for `debian:bookworm-slim`; the pause
+ * image is a static pause binary built here; Dockerfiles are built with podman (Debian's) and
+ * the result is loaded into the cluster's containerd directly. Elsewhere, Docker builds the same
+ * Dockerfiles unchanged.
+ *
+ * podman's image store lives in the per-user cache (the base image takes ~90 s to make and
+ * every Dockerfile starts from it), so a fresh clone on a warm machine reuses it.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { run } from "../lib/exec";
+import type { Logger } from "../lib/log";
+import { PAUSE_IMAGE } from "./config";
+import { cacheRoot } from "./toolchain";
+
+/** How the base image is made; its digest names the cached root file system. */
+export const BASE_RECIPE = {
+  suite: "bookworm",
+  variant: "minbase",
+  mirror: "http://deb.debian.org/debian",
+  // ca-certificates: every image talks TLS (Trino, S3 over https); the rest of -slim's set is in minbase.
+  include: ["ca-certificates"],
+} as const;
+
+/** The names the base answers to: Dockerfiles say `FROM debian:bookworm-slim`. */
+export const BASE_IMAGE = "docker.io/library/debian:bookworm-slim";
+export const BASE_ALIAS = "localhost/lakehouse/debian:bookworm";
+
+export interface ImageBuild {
+  /** Full reference, e.g. localhost/lakehouse/ingest:dev. */
+  tag: string;
+  dockerfile: string;
+  context: string;
+  buildArgs?: Record<string, string>;
+}
+
+function podmanStore(): { root: string; runroot: string } {
+  const cache = cacheRoot();
+  return { root: path.join(cache, "containers", "storage"), runroot: path.join(cache, "containers", "run") };
+}
+
+/** podman with this VM's settings: no systemd (cgroupfs, file events), runc (crun fails here), the cache's store. */
+export function podmanArgs(args: string[]): string[] {
+  const store = podmanStore();
+  return ["--root", store.root, "--runroot", store.runroot, "--storage-driver", "overlay", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "runc", ...args];
+}
+
+const podman = (args: string[], logFile?: string) => run("podman", podmanArgs(args), { logFile });
+
+async function podmanHas(ref: string): Promise<boolean> {
+  return podman(["image", "exists", ref]).then(() => true, () => false);
+}
+
+const recipeDigest = () => crypto.createHash("sha256").update(JSON.stringify(BASE_RECIPE)).digest("hex").slice(0, 12);
+
+/** The Debian base image in podman's store (made once with debootstrap). */
+export async function ensureBaseImage(log: Logger): Promise<void> {
+  const id = `lakehouse.io/base-recipe=${recipeDigest()}`;
+  if (await podmanHas(BASE_ALIAS)) {
+    const labels = await podman(["image", "inspect", "--format", "{{json .Labels}}", BASE_ALIAS]);
+    if (labels.includes(recipeDigest())) {
+      if (!(await podmanHas(BASE_IMAGE))) await podman(["tag", BASE_ALIAS, BASE_IMAGE]);
+      return;
+    }
+  }
+  const logFile = path.join(cacheRoot(), "logs", "debootstrap.log");
+  log.step(`making the Debian ${BASE_RECIPE.suite} base image with debootstrap (once, ~2 min; log: ${logFile})`);
+  const root = fs.mkdtempSync(path.join(cacheRoot(), "rootfs-"));
+  try {
+    await run("debootstrap", [`--variant=${BASE_RECIPE.variant}`, `--include=${BASE_RECIPE.include.join(",")}`, BASE_RECIPE.suite, root, BASE_RECIPE.mirror], { logFile });
+    // What the official slim image also leaves out: apt's downloaded lists and packages.
+    for (const dir of ["var/lib/apt/lists", "var/cache/apt/archives"]) {
+      for (const f of fs.readdirSync(path.join(root, dir))) if (f !== "partial" && f !== "lock") fs.rmSync(path.join(root, dir, f), { recursive: true, force: true });
+    }
+    const tar = path.join(root + ".tar");
+    await run("tar", ["--numeric-owner", "-C", root, "-cf", tar, "."]);
+    await podman(["import", "--change", 'CMD ["bash"]', "--change", `LABEL ${id}`, tar, BASE_ALIAS], logFile);
+    fs.rmSync(tar, { force: true });
+    await podman(["tag", BASE_ALIAS, BASE_IMAGE]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The sandbox image: the static pause binary alone. */
+export async function ensurePauseImage(pauseBinary: string): Promise<void> {
+  if (await podmanHas(PAUSE_IMAGE)) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-pause-"));
+  try {
+    fs.copyFileSync(pauseBinary, path.join(dir, "pause"));
+    fs.chmodSync(path.join(dir, "pause"), 0o755);
+    const tar = path.join(dir, "pause.tar");
+    await run("tar", ["--numeric-owner", "--owner=0", "--group=0", "-C", dir, "-cf", tar, "pause"]);
+    await podman(["import", "--change", 'ENTRYPOINT ["/pause"]', "--change", "USER 65535:65535", tar, PAUSE_IMAGE]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Builds a Dockerfile with podman against the local store only (nothing is pulled). */
+export async function buildImage(build: ImageBuild, log: Logger): Promise<void> {
+  const logFile = path.join(cacheRoot(), "logs", `build-image-${build.tag.replace(/[^a-z0-9.-]+/gi, "_")}.log`);
+  log.step(`building image ${build.tag} (${path.relative(process.cwd(), build.dockerfile) || build.dockerfile}; log: ${logFile})`);
+  const args = Object.entries(build.buildArgs ?? {}).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  // Host networking: a RUN step reaches the registries (apt, npm, PyPI, Maven) as the host does.
+  // The VM's nofile limit is 20000 and root cannot raise it (no CAP_SYS_RESOURCE).
+  await podman(["build", "--pull=never", "--network", "host", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096",
+    "--layers", "-f", build.dockerfile, "-t", build.tag, ...args, build.context], logFile);
+}
+
+/** ctr against the cluster's containerd, in the namespace the CRI uses. */
+export function ctr(socket: string, args: string[]): Promise<string> {
+  return run("ctr", ["--address", socket, "--namespace", "k8s.io", ...args]);
+}
+
+/**
+ * Copies images from podman's store into the cluster's containerd, unless the image id loaded
+ * last time (recorded in `loadedFile`) is still the one podman has.
+ */
+export async function loadImages(socket: string, refs: string[], loadedFile: string, log: Logger): Promise<void> {
+  const loaded: Record<string, string> = fs.existsSync(loadedFile) ? JSON.parse(fs.readFileSync(loadedFile, "utf8")) : {};
+  const inContainerd = await ctr(socket, ["images", "list", "--quiet"]);
+  for (const ref of refs) {
+    const id = (await podman(["image", "inspect", "--format", "{{.Id}}", ref])).trim();
+    if (loaded[ref] === id && inContainerd.split("\n").includes(ref)) continue;
+    log.step(`loading ${ref} into the cluster's containerd`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-image-"));
+    try {
+      const archive = path.join(dir, "image.tar");
+      await podman(["save", "--format", "docker-archive", "-o", archive, ref]);
+      await ctr(socket, ["images", "import", archive]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    loaded[ref] = id;
+    fs.writeFileSync(loadedFile, JSON.stringify(loaded, null, 2));
+  }
+}
