@@ -6,6 +6,10 @@
  * integration: installs what is missing, brings the local stack up (or reuses a running
  *   one), runs test/integration and pytest's `integration` tests, then stops the stack if
  *   it started it (LAKEHOUSE_KEEP_STACK=1 keeps it).
+ * cluster: builds what is missing (Kubernetes, the Pulumi CLI and its kubernetes provider, from
+ *   the Go module proxy; cached), brings the one-node cluster up (or reuses a running one), runs
+ *   test/cluster, then stops the cluster if it started it (LAKEHOUSE_KEEP_CLUSTER=1 keeps it).
+ *   `all` runs it after the integration tests, once the local stack is down.
  * Ends with one line "total: N passed, N failed, N skipped" and a non-zero exit on failure.
  */
 import { spawn } from "node:child_process";
@@ -15,6 +19,7 @@ import { consoleLogger } from "../src/lib/log";
 import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
+import { clusterDown, clusterStatus, clusterUp } from "../src/cluster/cluster";
 
 interface Counts {
   passed: number;
@@ -98,12 +103,27 @@ async function integration(): Promise<Counts> {
   }
 }
 
+async function cluster(): Promise<Counts> {
+  const before = await clusterStatus(log);
+  const alreadyUp = before.components.length > 0 && before.components.every((c) => c.healthy);
+  log.step(alreadyUp ? "cluster tests on the running cluster" : "bringing the one-node cluster up for the cluster tests");
+  await clusterUp(log, { pulumi: true });
+  try {
+    return await nodeTests(findTests(path.join(repoRoot, "test", "cluster")), 1, { ...process.env, LAKEHOUSE_CLUSTER_READY: "1" });
+  } finally {
+    if (!alreadyUp && process.env.LAKEHOUSE_KEEP_CLUSTER !== "1") await clusterDown(log);
+  }
+}
+
+const MODES = ["unit", "integration", "cluster", "all"];
+
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? "all";
-  if (!["unit", "integration", "all"].includes(mode)) throw new Error(`unknown test mode '${mode}' (unit | integration | all)`);
+  if (!MODES.includes(mode)) throw new Error(`unknown test mode '${mode}' (${MODES.join(" | ")})`);
   let total: Counts = { passed: 0, failed: 0, skipped: 0 };
-  if (mode !== "integration") total = add(total, await unit());
-  if (mode !== "unit") total = add(total, await integration());
+  if (mode === "unit" || mode === "all") total = add(total, await unit());
+  if (mode === "integration" || mode === "all") total = add(total, await integration());
+  if (mode === "cluster" || mode === "all") total = add(total, await cluster());
   process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import { consoleLogger } from "../lib/log";
 import { registerClusterCommands } from "./cluster";
 import { registerDashboardCommands } from "./dashboards";
 import { registerDemoCommand } from "./demo";
+import { registerDeployCommands } from "./deploy";
 import { registerLocalCommands } from "./local";
 import { registerQueryCommand } from "./query";
 import { registerRunCommands } from "./run";
@@ -23,6 +24,7 @@ registerQueryCommand(program, log);
 registerDashboardCommands(program, log);
 registerDemoCommand(program, log);
 registerClusterCommands(program, log);
+registerDeployCommands(program, log);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -225,6 +225,20 @@ export async function installDebianPackages(log: Logger): Promise<void> {
   await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
 }
 
+/** The Pulumi CLI and the kubernetes provider plugin in one directory (the engine finds plugins on PATH as pulumi-resource-<name>). */
+export async function ensurePulumi(log: Logger): Promise<{ bin: string; version: string; providerVersion: string }> {
+  const cache = cacheRoot();
+  fs.mkdirSync(path.join(cache, "logs"), { recursive: true });
+  const pulumi = await buildPulumi(cache, log);
+  const provider = await buildKubernetesProvider(cache, log);
+  const link = path.join(pulumi.bin, "pulumi-resource-kubernetes");
+  if (!fs.existsSync(link) || fs.readlinkSync(link) !== provider.plugin) {
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(provider.plugin, link);
+  }
+  return { bin: pulumi.bin, version: pulumi.version, providerVersion: provider.version };
+}
+
 /** Builds or finds everything; what the cluster tier needs only (the engine tests add Pulumi). */
 export async function ensureToolchain(log: Logger, opts: { pulumi?: boolean } = {}): Promise<Toolchain> {
   const cache = cacheRoot();
@@ -234,22 +248,13 @@ export async function ensureToolchain(log: Logger, opts: { pulumi?: boolean } = 
   const pause = await buildPause(cache, k8s.version, log);
   const coredns = await goInstall(cache, log, "coredns");
   const localPathProvisioner = await goInstall(cache, log, "local-path-provisioner");
-  let pulumi = { bin: "", version: "" };
-  let provider = { plugin: "", version: "" };
-  if (opts.pulumi !== false) {
-    pulumi = await buildPulumi(cache, log);
-    provider = await buildKubernetesProvider(cache, log);
-    // The engine finds plugins on PATH as pulumi-resource-<name>; one directory holds both.
-    const link = path.join(pulumi.bin, "pulumi-resource-kubernetes");
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(provider.plugin, link);
-  }
+  const pulumi = opts.pulumi === false ? { bin: "", version: "", providerVersion: "" } : await ensurePulumi(log);
   return {
     kubeBin: k8s.bin,
     kubernetesVersion: k8s.version,
     pulumiBin: pulumi.bin,
     pulumiVersion: pulumi.version,
-    kubernetesProviderVersion: provider.version,
+    kubernetesProviderVersion: pulumi.providerVersion,
     coredns,
     localPathProvisioner,
     pause,

@@ -1,0 +1,137 @@
+/**
+ * `lakehouse deploy …`: the Pulumi program run by the real engine through the Automation API,
+ * for users who have no Pulumi CLI (it is built from the Go module proxy when missing) or want
+ * the stack's secrets generated for them. With the Pulumi CLI, `pulumi up` in the repository does
+ * the same once `lakehouse deploy init` has set the secrets (docs/deploy.md).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import type { Stack } from "@pulumi/pulumi/automation";
+import type { Logger } from "../lib/log";
+import { clusterState } from "../cluster/cluster";
+import { ensurePulumi } from "../cluster/toolchain";
+import { deployDir, ensureSecrets, openStack } from "../deploy/workspace";
+
+interface DeployOptions {
+  stack: string;
+  kubeconfig?: string;
+  set?: string[];
+  verbose?: boolean;
+}
+
+function parseSets(sets: string[] = []): Record<string, string> {
+  return Object.fromEntries(sets.map((kv) => {
+    const i = kv.indexOf("=");
+    if (i <= 0) throw new Error(`--set takes key=value (got "${kv}")`);
+    const key = kv.slice(0, i);
+    return [key.includes(":") ? key : `lakehouse:${key}`, kv.slice(i + 1)];
+  }));
+}
+
+/** The kubeconfig: --kubeconfig, "local" for this machine's `lakehouse cluster`, else KUBECONFIG/~/.kube/config. */
+function kubeconfigFor(opt?: string): string | undefined {
+  if (opt === "local") {
+    const file = path.join(clusterState(), "kubeconfig");
+    if (!fs.existsSync(file)) throw new Error(`no local cluster kubeconfig at ${file}: run 'lakehouse cluster up' first`);
+    return file;
+  }
+  return opt ? path.resolve(opt) : undefined;
+}
+
+async function stackFor(opts: DeployOptions, log: Logger): Promise<Stack> {
+  const pulumi = await ensurePulumi(log);
+  return openStack({ stack: opts.stack, pulumiBin: pulumi.bin, kubeconfig: kubeconfigFor(opts.kubeconfig), overrides: parseSets(opts.set) }, log);
+}
+
+/** The engine's output goes to a log file; the terminal gets one line per finished resource. */
+function progress(log: Logger, opts: DeployOptions, operation: string) {
+  const logFile = path.join(deployDir(), `${opts.stack}-${operation}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.createWriteStream(logFile, { flags: "w" });
+  log.step(`${operation} of stack ${opts.stack} (engine output: ${logFile})`);
+  return {
+    logFile,
+    onOutput: (s: string) => {
+      out.write(s);
+      if (opts.verbose) process.stderr.write(s);
+    },
+    onEvent: (e: any) => {
+      const done = e.resOutputsEvent?.metadata;
+      if (done && done.op !== "same" && done.type !== "pulumi:pulumi:Stack") log.info(`  ${done.op} ${done.type} ${done.urn.split("::").pop()}`);
+      const failed = e.diagnosticEvent;
+      if (failed?.severity === "error" && !opts.verbose) log.info(`  error: ${failed.message.trim()}`);
+    },
+    close: () => out.end(),
+  };
+}
+
+export function registerDeployCommands(program: Command, log: Logger): void {
+  const deploy = program
+    .command("deploy")
+    .description("run the Pulumi program (index.ts) with the real engine, no Pulumi CLI install needed")
+    .addHelpText(
+      "after",
+      "\nThe stack's settings come from Pulumi.<stack>.yaml; --set overrides one (e.g. --set trinoWorkers=2).\n" +
+        "Generated secrets (passwords, keys, Trino's certificate) are made once and kept encrypted in the stack's\n" +
+        "config under .lakehouse/deploy (passphrase: PULUMI_CONFIG_PASSPHRASE, else .lakehouse/deploy/passphrase).\n" +
+        "--kubeconfig local targets this machine's 'lakehouse cluster'.",
+    );
+  const common = (c: Command) =>
+    c
+      .option("-s, --stack <name>", "stack (Pulumi.<name>.yaml)", "dev")
+      .option("--kubeconfig <file|local>", "the cluster to deploy to (default: KUBECONFIG, as kubectl)")
+      .option("--set <key=value...>", "override a stack setting for this workspace")
+      .option("-v, --verbose", "print the engine's own output too");
+
+  common(deploy.command("init").description("generate the stack's missing secrets (never rotates one that exists)")).action(async (opts: DeployOptions) => {
+    const stack = await stackFor(opts, log);
+    const made = await ensureSecrets(stack, log);
+    log.step(made.length ? `set ${made.length} secret(s): ${made.join(", ")}` : "every secret was already set");
+  });
+
+  common(deploy.command("preview").description("show what 'up' would change (server-side dry run against the cluster)")).action(async (opts: DeployOptions) => {
+    const stack = await stackFor(opts, log);
+    const p = progress(log, opts, "preview");
+    try {
+      const result = await stack.preview({ onOutput: p.onOutput, onEvent: p.onEvent, diff: false });
+      log.step(`changes: ${JSON.stringify(result.changeSummary)}`);
+    } finally {
+      p.close();
+    }
+  });
+
+  common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action(async (opts: DeployOptions) => {
+    const stack = await stackFor(opts, log);
+    const p = progress(log, opts, "up");
+    try {
+      const result = await stack.up({ onOutput: p.onOutput, onEvent: p.onEvent });
+      log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
+      for (const [k, v] of Object.entries(result.outputs)) if (!v.secret) process.stdout.write(`${k}: ${typeof v.value === "string" ? v.value : JSON.stringify(v.value)}\n`);
+    } catch (e) {
+      throw new Error(`pulumi up of stack ${opts.stack} failed; the engine's output is in ${p.logFile}\n${(e as Error).message.split("\n").slice(-15).join("\n")}`);
+    } finally {
+      p.close();
+    }
+  });
+
+  common(deploy.command("destroy").description("delete every resource of the stack")).action(async (opts: DeployOptions) => {
+    const stack = await stackFor(opts, log);
+    const p = progress(log, opts, "destroy");
+    try {
+      const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent });
+      log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
+    } finally {
+      p.close();
+    }
+  });
+
+  common(deploy.command("outputs").description("the stack's outputs (secrets with --show-secrets)"))
+    .option("--show-secrets", "print secret outputs too")
+    .action(async (opts: DeployOptions & { showSecrets?: boolean }) => {
+      const stack = await stackFor(opts, log);
+      const outputs = await stack.outputs();
+      const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret && !opts.showSecrets ? "[secret]" : v.value]));
+      process.stdout.write(JSON.stringify(shown, null, 2) + "\n");
+    });
+}
