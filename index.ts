@@ -8,46 +8,53 @@ import { Dashboards } from "./components/dashboards";
 import { Images } from "./components/images";
 import { Metastore } from "./components/metastore";
 import { Namespace } from "./components/namespace";
-import { ObjectStore } from "./components/objectStore";
+import { MINIO_ROOT_USER, ObjectStore } from "./components/objectStore";
 import { Pipeline } from "./components/pipeline";
 import { QueryEngine } from "./components/queryEngine";
 import { SparkOperator } from "./components/sparkOperator";
+import { configName, readStackSecrets, TRINO_NAME } from "./components/stackSecrets";
 
 const raw = new pulumi.Config("lakehouse");
 const cfg = readConfig((k) => raw.get(k));
 const stack = pulumi.getStack();
 const size = SIZES[cfg.size];
-const adminCidrs = (raw.get("objectStoreAdminCidrs") ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+// Generated once by `lakehouse deploy init`, kept encrypted in the stack's config; one error names any missing.
+const secrets = readStackSecrets((key) => raw.getSecret(configName(key)), stack);
 
 const ns = new Namespace("lakehouse", { name: cfg.namespace, instance: stack });
 const nsOpts = { dependsOn: [ns] };
 const images = new Images("images", { registry: cfg.images.registry, tag: cfg.images.tag, build: cfg.images.build });
 const store = new ObjectStore("minio", {
-  namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: cfg.objectStore.minioImage, endpoint: cfg.objectStore.endpoint,
-  region: cfg.objectStore.region, storageClass: cfg.storageClass, storageSize: cfg.objectStore.storageSize, size: size.minio,
-  nodePort: cfg.exposeNodePorts, adminApi: cfg.objectStore.adminApi, adminCidrs,
-  admin: cfg.objectStore.mode === "external" ? { user: raw.requireSecret("s3AdminUser"), password: raw.requireSecret("s3AdminPassword") } : undefined,
+  namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: cfg.objectStore.minioImage, mcImage: cfg.objectStore.mcImage,
+  endpoint: cfg.objectStore.endpoint, region: cfg.objectStore.region, storageClass: cfg.storageClass, storageSize: cfg.objectStore.storageSize,
+  size: size.minio, jobSize: size.initJob, identityKeys: secrets.s3SecretKeys,
+  admin: cfg.objectStore.mode === "external"
+    ? { user: raw.requireSecret("s3AdminUser"), password: raw.requireSecret("s3AdminPassword") }
+    : { user: MINIO_ROOT_USER, password: secrets.minioRootPassword },
 }, nsOpts);
 const s3 = (identity: "metastore" | "trino") => ({ endpoint: store.endpoint, region: store.region, secretName: store.secretNames[identity] });
 const metastore = new Metastore("hive-metastore", {
   namespace: cfg.namespace, instance: stack, image: cfg.metastore.image ?? images.refs.metastore, version: cfg.images.tag, size: size.metastore,
-  postgres: { image: cfg.postgres.image, storageClass: cfg.storageClass, storageSize: cfg.postgres.storageSize, size: size.postgres }, s3: s3("metastore"),
+  postgres: { image: cfg.postgres.image, storageClass: cfg.storageClass, storageSize: cfg.postgres.storageSize, size: size.postgres, passwords: secrets.postgresPasswords },
+  s3: s3("metastore"), dependsOn: [store.provisioned],
 }, nsOpts);
-const trino = new QueryEngine("trino", {
+const trino = new QueryEngine(TRINO_NAME, {
   namespace: cfg.namespace, instance: stack, image: cfg.trino.image, workers: cfg.trino.workers, nodePort: cfg.exposeNodePorts,
-  coordinatorSize: size.trinoCoordinator, workerSize: size.trinoWorker, jobSize: size.initJob, s3: s3("trino"), metastoreUri: metastore.uri, dependsOn: [metastore],
+  coordinatorSize: size.trinoCoordinator, workerSize: size.trinoWorker, jobSize: size.initJob, s3: s3("trino"), metastoreUri: metastore.uri,
+  secrets: secrets.trino, dependsOn: [metastore, store.provisioned],
 }, nsOpts);
 const spark = new SparkOperator("spark-operator", { operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack, chartVersion: cfg.spark.operatorChartVersion }, nsOpts);
 const trinoRef = { host: trino.host, port: trino.port, usersSecretName: trino.usersSecretName, caConfigMapName: trino.caConfigMapName };
 const dashboards = new Dashboards("superset", {
   namespace: cfg.namespace, instance: stack, image: images.refs.superset, cliImage: images.refs.ingest, version: cfg.images.tag, size: size.superset, jobSize: size.initJob,
-  nodePort: cfg.exposeNodePorts, postgres: { host: metastore.postgresHost, password: metastore.supersetDbPassword }, trino: trinoRef, dependsOn: [metastore, trino],
+  nodePort: cfg.exposeNodePorts, postgres: { host: metastore.postgresHost, password: metastore.supersetDbPassword }, trino: trinoRef,
+  secrets: secrets.superset, dependsOn: [metastore, trino],
 }, nsOpts);
 const pipeline = new Pipeline("lakehouse", {
   namespace: cfg.namespace, instance: stack, images: images.refs, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
   datasets: cfg.datasets, ingestSource: cfg.ingestSource, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
-  metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino],
+  metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino, store.provisioned],
 }, nsOpts);
 
 export const namespace = cfg.namespace;

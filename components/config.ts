@@ -1,6 +1,7 @@
 /**
  * Every knob of the program, read once with typed defaults and validated up front.
  * Pulumi.yaml declares the same keys with the same defaults (a test keeps them equal).
+ * Generated secrets are not knobs: see ./stackSecrets.ts.
  */
 
 /**
@@ -55,7 +56,7 @@ export interface LakehouseConfig {
   namespace: string;
   storageClass: string;
   size: "small" | "large";
-  objectStore: { mode: "minio" | "external"; minioImage: string; storageSize: string; endpoint?: string; region: string; adminApi: string };
+  objectStore: { mode: "minio" | "external"; minioImage: string; mcImage: string; storageSize: string; endpoint?: string; region: string };
   postgres: { image: string; storageSize: string };
   metastore: { image?: string };
   trino: { image: string; workers: number };
@@ -78,9 +79,11 @@ export const DEFAULTS: Record<string, string> = {
   // MinIO: the last multi-arch community release; upstream stopped publishing images (2025-10) and
   // Docker Hub dropped minio/minio (2026-09), quay.io still serves it (onyx-dot-app/onyx#14689). Configurable.
   minioImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+  // The provisioning Job's image: the MinIO server image ships mc (/usr/bin/mc, its Dockerfile.release
+  // at RELEASE.2025-09-07T16-13-09Z copies it beside minio), so one pull serves both.
+  mcImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
   minioStorageSize: "20Gi",
   s3Region: "us-east-1",
-  minioAdminApi: "localhost:30900",
   // PostgreSQL 17, newest patch found published (docker-library/official-images#21472); 17.8 was a
   // security release. Held on 17: postgres:18 images keep PGDATA elsewhere (/var/lib/postgresql/18/docker).
   postgresImage: "postgres:17.10",
@@ -153,7 +156,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     namespace: s("namespace"),
     storageClass: s("storageClass"),
     size: oneOf("size", ["small", "large"] as const),
-    objectStore: { mode, minioImage: s("minioImage"), storageSize: qty("minioStorageSize"), endpoint, region: s("s3Region"), adminApi: s("minioAdminApi") },
+    objectStore: { mode, minioImage: s("minioImage"), mcImage: s("mcImage"), storageSize: qty("minioStorageSize"), endpoint, region: s("s3Region") },
     postgres: { image: s("postgresImage"), storageSize: qty("postgresStorageSize") },
     metastore: { image: get("metastoreImage") || undefined },
     trino: { image: s("trinoImage"), workers: int("trinoWorkers", 0) },
@@ -165,7 +168,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     datasets,
     ingestSource: s("ingestSource"),
   };
-  for (const image of [cfg.objectStore.minioImage, cfg.postgres.image, cfg.trino.image]) {
+  for (const image of [cfg.objectStore.minioImage, cfg.objectStore.mcImage, cfg.postgres.image, cfg.trino.image]) {
     if (!/:[\w][\w.-]*$|@sha256:[0-9a-f]{64}$/.test(image)) errors.push(`image "${image}" must be pinned with a tag or digest`);
     if (/:latest$/.test(image)) errors.push(`image "${image}" must not use the latest tag`);
   }

@@ -7,7 +7,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { Size } from "./config";
 import { readRepoFile } from "./files";
 import { httpProbe, plainEnv, podSecurity, resources, restricted } from "./k8s";
@@ -35,6 +34,8 @@ export interface DashboardsArgs {
   nodePort: boolean;
   postgres: { host: pulumi.Input<string>; password: pulumi.Input<string> };
   trino: { host: string; port: number; usersSecretName: string; caConfigMapName: string };
+  /** SECRET_KEY and the admin's password (stack secrets supersetSecretKey, supersetAdminPassword). */
+  secrets: { secretKey: pulumi.Input<string>; adminPassword: pulumi.Input<string> };
   dependsOn?: pulumi.Resource[];
 }
 
@@ -52,15 +53,13 @@ export class Dashboards extends pulumi.ComponentResource {
     const ns = a.namespace;
     const l = labels({ name: "superset", instance: a.instance, component: "dashboards", version: a.version });
     const sel = selectorLabels({ name: "superset", instance: a.instance });
-    const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 64, special: false }, p);
-    const admin = new random.RandomPassword(`${name}-admin`, { length: 20, special: false }, p);
-    this.adminPassword = admin.result;
+    this.adminPassword = pulumi.output(a.secrets.adminPassword);
     const secret = new k8s.core.v1.Secret(name, {
       metadata: { name, namespace: ns, labels: l },
       stringData: {
-        SUPERSET_SECRET_KEY: secretKey.result,
+        SUPERSET_SECRET_KEY: a.secrets.secretKey,
         SUPERSET_DATABASE_URI: pulumi.all([a.postgres.host, a.postgres.password]).apply(([h, pw]) => databaseUri(h, pw)),
-        ADMIN_PASSWORD: admin.result,
+        ADMIN_PASSWORD: a.secrets.adminPassword,
       },
     }, p);
     const conf = new k8s.core.v1.ConfigMap(`${name}-config`, {

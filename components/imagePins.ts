@@ -46,6 +46,7 @@ export function imagePins(root: string = PROJECT_ROOT): ImagePin[] {
   const kind = fs.readFileSync(path.join(root, "scripts/kind-create.sh"), "utf8");
   const pins: ImagePin[] = [
     { ref: DEFAULTS.minioImage, source: "components/config.ts minioImage (Pulumi.yaml)" },
+    { ref: DEFAULTS.mcImage, source: "components/config.ts mcImage (Pulumi.yaml)" },
     { ref: DEFAULTS.postgresImage, source: "components/config.ts postgresImage (Pulumi.yaml)" },
     { ref: DEFAULTS.trinoImage, source: "components/config.ts trinoImage (Pulumi.yaml)" },
     { ref: WAITER_IMAGE, source: "components/pipeline.ts WAITER_IMAGE" },

@@ -29,9 +29,12 @@ export interface MetastoreArgs {
   image: pulumi.Input<string>;
   /** Version label of the image (its tag). */
   version: string;
+  /** PostgreSQL, passwords included. */
   postgres: Omit<PostgresArgs, "namespace" | "instance">;
   size: Size;
   s3: { endpoint: pulumi.Input<string>; region: string; secretName: string };
+  /** Resources that must be ready first (the object store's provisioning Job: its identity and buckets). */
+  dependsOn?: pulumi.Resource[];
 }
 
 export class Metastore extends pulumi.ComponentResource {
@@ -47,7 +50,7 @@ export class Metastore extends pulumi.ComponentResource {
     const pg = postgres(`${name}-postgres`, { ...args.postgres, namespace: args.namespace, instance: args.instance }, this);
     this.postgresHost = pg.host;
     this.postgresSecretName = pg.secretName;
-    this.supersetDbPassword = pg.passwords.superset;
+    this.supersetDbPassword = pulumi.output(pg.passwords.superset);
     const l = labels({ name: "hive-metastore", instance: args.instance, component: "catalog", version: args.version });
     const sel = selectorLabels({ name: "hive-metastore", instance: args.instance });
     const conf = new k8s.core.v1.ConfigMap(`${name}-conf`, {
@@ -90,7 +93,7 @@ export class Metastore extends pulumi.ComponentResource {
           },
         },
       },
-    }, { parent: this, dependsOn: [pg.statefulSet] });
+    }, { parent: this, dependsOn: [pg.statefulSet, ...(args.dependsOn ?? [])] });
     const svc = new k8s.core.v1.Service(name, {
       metadata: { name, namespace: args.namespace, labels: l },
       spec: { selector: sel, ports: [{ name: "thrift", port: 9083, targetPort: "thrift" }] },

@@ -1,29 +1,37 @@
 /**
- * The object store's parts as plain functions: MinIO's StatefulSet and ingress rule, the
- * buckets with their versioning and lifecycle, and one user + policy + credentials Secret per
- * job identity (policies/<identity>.json). The ObjectStore component composes them.
+ * The object store's Kubernetes parts as plain functions: MinIO's StatefulSet and its ingress
+ * rule, the identities' Secret names and the buckets' lifecycle rules. The buckets, users and
+ * policies themselves are made by the provisioning Job (./s3Provision.ts); ObjectStore composes.
  */
-import * as k8s from "@pulumi/kubernetes";
-import * as minio from "@pulumi/minio";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type * as k8s from "@pulumi/kubernetes";
 import type { Size } from "./config";
-import { httpProbe, podSecurity, resources, restricted, tcpProbe } from "./k8s";
-import { labels, selectorLabels } from "./labels";
-import { BUCKETS, type Identity, loadPolicy } from "./policies";
+import { httpProbe, podSecurity, resources, restricted, secretEnv, tcpProbe } from "./k8s";
+import { selectorLabels } from "./labels";
+import type { Identity } from "./policies";
 
 /** Pods with this label may reach the object store (NetworkPolicy). */
 export const S3_CLIENT_LABEL = { "lakehouse.io/s3-client": "true" };
 export const MINIO_UID = 1000;
 export const MINIO_ROOT_USER = "lakehouse-root";
+export const S3_PORT = 9000;
 
 /** The S3 identity Secret's name: envFrom it to get LAKEHOUSE_S3_ACCESS_KEY / _SECRET_KEY. */
 export function s3SecretName(store: string, identity: Identity): string {
   return `${store}-s3-${identity}`;
 }
 
+export interface LifecycleRule {
+  id: string;
+  /** Days after which a version that stopped being current is deleted. */
+  noncurrentVersionExpirationDays?: number;
+  /** Days after which a current object expires. */
+  expirationDays?: number;
+  /** Key prefix the rule applies to (every key when absent). */
+  prefix?: string;
+}
+
 /** Bronze keeps old versions of a re-ingested day for 30 days; no layer keeps stale uploads. */
-export function lifecycleRules(bucket: string): { id: string; noncurrentVersionExpirationDays?: number; expiration?: string; filter?: string }[] {
+export function lifecycleRules(bucket: string): LifecycleRule[] {
   return bucket === "bronze" ? [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 30 }] : [];
 }
 
@@ -31,8 +39,8 @@ export interface MinioPodArgs {
   name: string;
   instance: string;
   image: string;
-  /** Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD. */
-  rootSecretName: pulumi.Input<string>;
+  /** Secret with the root login under S3_ADMIN_USER / S3_ADMIN_PASSWORD (the provisioning Job's admin login too). */
+  adminSecretName: string;
   size: Size;
   storageClass: string;
   storageSize: string;
@@ -52,13 +60,15 @@ export function minioStatefulSetSpec(a: MinioPodArgs): k8s.types.input.apps.v1.S
         containers: [{
           name: "minio",
           image: a.image,
-          args: ["server", "/data", "--address", ":9000", "--console-address", ":9001"],
-          envFrom: [{ secretRef: { name: a.rootSecretName } }],
-          env: [{ name: "MINIO_UPDATE", value: "off" }, { name: "MINIO_CALLHOME_ENABLE", value: "off" }],
-          ports: [{ name: "s3", containerPort: 9000 }, { name: "console", containerPort: 9001 }],
+          args: ["server", "/data", "--address", `:${S3_PORT}`, "--console-address", ":9001"],
+          env: [
+            ...secretEnv(a.adminSecretName, { MINIO_ROOT_USER: "S3_ADMIN_USER", MINIO_ROOT_PASSWORD: "S3_ADMIN_PASSWORD" }),
+            { name: "MINIO_UPDATE", value: "off" }, { name: "MINIO_CALLHOME_ENABLE", value: "off" },
+          ],
+          ports: [{ name: "s3", containerPort: S3_PORT }, { name: "console", containerPort: 9001 }],
           readinessProbe: httpProbe("/minio/health/ready", "s3", "HTTP", 5),
           livenessProbe: httpProbe("/minio/health/live", "s3", "HTTP", 20),
-          startupProbe: tcpProbe(9000, 5),
+          startupProbe: tcpProbe(S3_PORT, 5),
           resources: resources(a.size),
           securityContext: restricted(MINIO_UID, true),
           volumeMounts: [{ name: "data", mountPath: "/data" }],
@@ -72,46 +82,15 @@ export function minioStatefulSetSpec(a: MinioPodArgs): k8s.types.input.apps.v1.S
   };
 }
 
-/** Only S3 clients (and the CIDRs of whoever runs Pulumi, through the NodePort) reach the S3 port. */
-export function minioIngressSpec(instance: string, adminCidrs: string[]): k8s.types.input.networking.v1.NetworkPolicySpec {
+/**
+ * Only S3 clients reach the S3 port, the provisioning Job among them (it is one: the admin API
+ * shares the port). Nothing outside the cluster does: Pulumi no longer talks to MinIO.
+ */
+export function minioIngressSpec(instance: string): k8s.types.input.networking.v1.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: selectorLabels({ name: "minio", instance }) },
     policyTypes: ["Ingress"],
-    ingress: [{
-      from: [{ podSelector: { matchLabels: S3_CLIENT_LABEL } }, ...adminCidrs.map((cidr) => ({ ipBlock: { cidr } }))],
-      ports: [{ port: 9000, protocol: "TCP" }],
-    }],
+    ingress: [{ from: [{ podSelector: { matchLabels: S3_CLIENT_LABEL } }], ports: [{ port: S3_PORT, protocol: "TCP" }] }],
   };
 }
 
-/** The medallion buckets through the admin provider; bronze versioned, with its lifecycle. */
-export function createBuckets(name: string, opts: pulumi.CustomResourceOptions): void {
-  for (const bucket of BUCKETS) {
-    const b = new minio.S3Bucket(`${name}-${bucket}`, { bucket, acl: "private" }, opts);
-    if (bucket === "bronze") new minio.S3BucketVersioning(`${name}-${bucket}-versioning`, { bucket: b.bucket, versioningConfiguration: { status: "Enabled" } }, opts);
-    const rules = lifecycleRules(bucket);
-    if (rules.length) new minio.IlmPolicy(`${name}-${bucket}-lifecycle`, { bucket: b.bucket, rules }, opts);
-  }
-}
-
-/**
- * One job identity: the policy from policies/<identity>.json, a user `lakehouse-<identity>`
- * with a generated key, and the Secret its workload reads the keys from. Returns the Secret's name.
- */
-export function createIdentity(
-  name: string,
-  identity: Identity,
-  where: { namespace: pulumi.Input<string>; instance: string },
-  opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
-): string {
-  const policy = new minio.IamPolicy(`${name}-${identity}`, { name: `lakehouse-${identity}`, policy: JSON.stringify(loadPolicy(identity)) }, opts);
-  const key = new random.RandomPassword(`${name}-${identity}-key`, { length: 40, special: false }, { parent: opts.parent });
-  const user = new minio.IamUser(`${name}-${identity}`, { name: `lakehouse-${identity}`, secret: key.result }, opts);
-  new minio.IamUserPolicyAttachment(`${name}-${identity}`, { userName: user.name, policyName: policy.name }, opts);
-  const secretName = s3SecretName(name, identity);
-  new k8s.core.v1.Secret(secretName, {
-    metadata: { name: secretName, namespace: where.namespace, labels: labels({ name: `s3-${identity}`, instance: where.instance, component: "object-store" }) },
-    stringData: { LAKEHOUSE_S3_ACCESS_KEY: user.name, LAKEHOUSE_S3_SECRET_KEY: key.result },
-  }, { parent: opts.parent, dependsOn: [user] });
-  return secretName;
-}

@@ -1,42 +1,51 @@
 /**
- * ObjectStore: MinIO in the cluster (or an external S3 endpoint with a MinIO admin API),
- * the medallion buckets, and one user + least-privilege policy per job identity, applied
- * from policies/<identity>.json through the @pulumi/minio provider.
+ * ObjectStore: MinIO in the cluster (or an external S3 endpoint with a MinIO-compatible admin
+ * API), the medallion buckets, and one user + least-privilege policy per job identity from
+ * policies/<identity>.json, made by a provisioning Job that runs mc in the cluster
+ * (./s3Provision.ts). One path for both modes; only the server itself differs.
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { Size } from "./config";
 import { imageVersion, labels, selectorLabels } from "./labels";
-import { createBuckets, createIdentity, MINIO_ROOT_USER, minioIngressSpec, minioStatefulSetSpec } from "./minio";
+import { MINIO_UID, minioIngressSpec, minioStatefulSetSpec, S3_CLIENT_LABEL, S3_PORT, s3SecretName } from "./minio";
 import { BUCKETS, IDENTITIES, type Identity } from "./policies";
+import { DIGEST_ANNOTATION, provisionDigest, provisionFiles, provisionJobSpec, s3UserName } from "./s3Provision";
 
-export { lifecycleRules, MINIO_UID, S3_CLIENT_LABEL, s3SecretName } from "./minio";
+export { lifecycleRules, MINIO_ROOT_USER, MINIO_UID, S3_CLIENT_LABEL, s3SecretName } from "./minio";
 
 export interface ObjectStoreArgs {
-  /** Namespace of MinIO and of the per-identity credential Secrets. */
-  namespace: pulumi.Input<string>;
+  /** Namespace of MinIO, the provisioning Job and the per-identity credential Secrets. */
+  namespace: string;
   /** app.kubernetes.io/instance (the stack name). */
   instance: string;
-  /** "minio": run MinIO here. "external": use `endpoint` (no StatefulSet); needs `admin`. */
+  /** "minio": run MinIO here. "external": use `endpoint` (no StatefulSet). */
   mode: "minio" | "external";
-  /** MinIO image (mode minio); configurable because upstream stopped publishing images. */
+  /** MinIO server image (mode minio); configurable because upstream stopped publishing images. */
   image: string;
+  /** Image of the provisioning Job: needs /bin/sh and mc (the MinIO server image has /usr/bin/mc). */
+  mcImage: string;
   /** S3 endpoint of an external store (mode external only; forbidden with minio). */
   endpoint?: string;
   region: string;
   storageClass: string;
   storageSize: string;
+  /** MinIO's resources. */
   size: Size;
-  /** Expose the S3 API on NodePort 30900 so Pulumi's MinIO provider reaches it from the host (kind). */
-  nodePort: boolean;
-  /** host:port where the provider reaches the admin API (default for kind: localhost:30900). */
-  adminApi: string;
-  /** Admin credentials of an external store (mode external only; generated for minio). */
-  admin?: { user: pulumi.Input<string>; password: pulumi.Input<string> };
-  /** CIDRs besides S3 clients allowed to reach MinIO (the host running Pulumi, through the NodePort). */
-  adminCidrs: string[];
+  /** The provisioning Job's resources. */
+  jobSize: Size;
+  /** The admin login: MinIO's root user (mode minio; stack secret minioRootPassword) or the external store's admin (s3AdminUser/s3AdminPassword). */
+  admin: { user: pulumi.Input<string>; password: pulumi.Input<string> };
+  /** Each identity's secret key (stack secrets s3SecretKey_<identity>); its access key is lakehouse-<identity>. */
+  identityKeys: Record<Identity, pulumi.Input<string>>;
+}
+
+/** Fails fast on args that contradict each other, naming the fields. */
+export function checkObjectStoreArgs(a: Pick<ObjectStoreArgs, "mode" | "endpoint" | "identityKeys">): void {
+  if (a.mode === "external" && !a.endpoint) throw new Error("ObjectStore: mode external needs endpoint");
+  if (a.mode === "minio" && a.endpoint) throw new Error("ObjectStore: endpoint is for mode external only (mode minio serves its own)");
+  const missing = IDENTITIES.filter((i) => a.identityKeys[i] === undefined);
+  if (missing.length) throw new Error(`ObjectStore: identityKeys lacks ${missing.join(", ")}`);
 }
 
 export class ObjectStore extends pulumi.ComponentResource {
@@ -45,57 +54,63 @@ export class ObjectStore extends pulumi.ComponentResource {
   readonly region: string;
   readonly buckets = BUCKETS;
   readonly secretNames: Record<Identity, string>;
-  readonly rootPassword?: pulumi.Output<string>;
+  /** The provisioning Job: complete (Pulumi waits for it) once buckets, users and policies exist. Depend on it. */
+  readonly provisioned: k8s.batch.v1.Job;
 
   constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lakehouse:storage:ObjectStore", name, {}, opts);
-    if (args.mode === "external" && (!args.endpoint || !args.admin)) throw new Error("ObjectStore: mode external needs endpoint and admin");
-    if (args.mode === "minio" && (args.endpoint || args.admin)) throw new Error("ObjectStore: endpoint/admin are for mode external only");
+    checkObjectStoreArgs(args);
     const p = { parent: this };
+    const ns = args.namespace;
     this.region = args.region;
-    let provider: minio.Provider;
-    const ready: pulumi.Resource[] = [];
+    const l = labels({ name: "minio", instance: args.instance, component: "object-store", version: imageVersion(args.image) });
+    const adminSecretName = `${name}-admin`;
+    const adminSecret = new k8s.core.v1.Secret(adminSecretName, {
+      metadata: { name: adminSecretName, namespace: ns, labels: l },
+      stringData: { S3_ADMIN_USER: args.admin.user, S3_ADMIN_PASSWORD: args.admin.password },
+    }, p);
+    const server: pulumi.Resource[] = [];
     if (args.mode === "minio") {
-      const l = labels({ name: "minio", instance: args.instance, component: "object-store", version: imageVersion(args.image) });
-      const root = new random.RandomPassword(`${name}-root`, { length: 40, special: false }, p);
-      this.rootPassword = root.result;
-      const rootSecret = new k8s.core.v1.Secret(`${name}-root`, {
-        metadata: { name: `${name}-root`, namespace: args.namespace, labels: l },
-        stringData: { MINIO_ROOT_USER, MINIO_ROOT_PASSWORD: root.result },
-      }, p);
       const svc = new k8s.core.v1.Service(name, {
-        metadata: { name, namespace: args.namespace, labels: l },
-        spec: {
-          type: args.nodePort ? "NodePort" : "ClusterIP",
-          selector: selectorLabels({ name: "minio", instance: args.instance }),
-          ports: [{ name: "s3", port: 9000, targetPort: "s3", ...(args.nodePort ? { nodePort: 30900 } : {}) }],
-        },
+        metadata: { name, namespace: ns, labels: l },
+        spec: { selector: selectorLabels({ name: "minio", instance: args.instance }), ports: [{ name: "s3", port: S3_PORT, targetPort: "s3" }] },
       }, p);
       const sts = new k8s.apps.v1.StatefulSet(name, {
-        metadata: { name, namespace: args.namespace, labels: l },
+        metadata: { name, namespace: ns, labels: l },
         spec: minioStatefulSetSpec({
-          name, instance: args.instance, image: args.image, rootSecretName: rootSecret.metadata.name, size: args.size,
+          name, instance: args.instance, image: args.image, adminSecretName, size: args.size,
           storageClass: args.storageClass, storageSize: args.storageSize, labels: l,
         }),
-      }, p);
-      new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, {
-        metadata: { name: `${name}-ingress`, namespace: args.namespace, labels: l },
-        spec: minioIngressSpec(args.instance, args.adminCidrs),
-      }, p);
-      ready.push(sts, svc);
-      this.endpoint = pulumi.interpolate`http://${svc.metadata.name}.${args.namespace}.svc:9000`;
-      provider = new minio.Provider(`${name}-admin`, { minioServer: args.adminApi, minioUser: MINIO_ROOT_USER, minioPassword: root.result, minioRegion: args.region, minioSsl: false }, p);
+      }, { parent: this, dependsOn: [adminSecret] });
+      new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, { metadata: { name: `${name}-ingress`, namespace: ns, labels: l }, spec: minioIngressSpec(args.instance) }, p);
+      server.push(sts, svc);
+      this.endpoint = pulumi.interpolate`http://${svc.metadata.name}.${ns}.svc:${S3_PORT}`;
     } else {
       this.endpoint = pulumi.output(args.endpoint!);
-      provider = new minio.Provider(`${name}-admin`, {
-        minioServer: new URL(args.endpoint!).host, minioSsl: args.endpoint!.startsWith("https:"),
-        minioUser: args.admin!.user, minioPassword: args.admin!.password, minioRegion: args.region,
-      }, p);
     }
-    // Buckets, users and policies go through MinIO's admin API, once the server is ready.
-    const mp = { parent: this, provider, dependsOn: ready };
-    createBuckets(name, mp);
-    this.secretNames = Object.fromEntries(IDENTITIES.map((identity) => [identity, createIdentity(name, identity, args, mp)])) as Record<Identity, string>;
-    this.registerOutputs({ endpoint: this.endpoint, secretNames: this.secretNames, rootPassword: this.rootPassword });
+    const identitySecrets = IDENTITIES.map((identity) => {
+      const secretName = s3SecretName(name, identity);
+      return new k8s.core.v1.Secret(secretName, {
+        metadata: { name: secretName, namespace: ns, labels: labels({ name: `s3-${identity}`, instance: args.instance, component: "object-store" }) },
+        stringData: { LAKEHOUSE_S3_ACCESS_KEY: s3UserName(identity), LAKEHOUSE_S3_SECRET_KEY: args.identityKeys[identity] },
+      }, p);
+    });
+    this.secretNames = Object.fromEntries(IDENTITIES.map((i) => [i, s3SecretName(name, i)])) as Record<Identity, string>;
+
+    // A changed policy, script, endpoint or key changes the digest, so `pulumi up` replaces the Job
+    // and it runs again; equal inputs leave it alone. Plain text: credentials enter only hashed.
+    const files = provisionFiles();
+    const digest = pulumi.unsecret(pulumi.all([this.endpoint, args.admin.user, args.admin.password, ...IDENTITIES.map((i) => args.identityKeys[i])])
+      .apply((inputs) => provisionDigest(files, [args.region, ...inputs])));
+    const jobLabels = labels({ name: "minio-provision", instance: args.instance, component: "object-store", version: imageVersion(args.mcImage) });
+    const cm = new k8s.core.v1.ConfigMap(`${name}-provision`, { metadata: { name: `${name}-provision`, namespace: ns, labels: jobLabels }, data: files }, p);
+    this.provisioned = new k8s.batch.v1.Job(`${name}-provision`, {
+      metadata: { name: `${name}-provision`, namespace: ns, labels: jobLabels, annotations: { [DIGEST_ANNOTATION]: digest } },
+      spec: provisionJobSpec({
+        image: args.mcImage, uid: MINIO_UID, configMapName: cm.metadata.name, endpoint: this.endpoint, region: args.region,
+        adminSecretName, identitySecretNames: this.secretNames, digest, size: args.jobSize, labels: { ...jobLabels, ...S3_CLIENT_LABEL },
+      }),
+    }, { parent: this, dependsOn: [...server, adminSecret, cm, ...identitySecrets] });
+    this.registerOutputs({ endpoint: this.endpoint, secretNames: this.secretNames });
   }
 }

@@ -45,8 +45,14 @@ export function validatePolicy(identity: string, doc: unknown): PolicyDocument {
 }
 
 export function loadPolicy(identity: Identity, root: string = PROJECT_ROOT): PolicyDocument {
-  const rel = path.join("policies", `${identity}.json`);
-  return validatePolicy(identity, JSON.parse(readRepoFile(rel, root)));
+  return validatePolicy(identity, JSON.parse(policyText(identity, root)));
+}
+
+/** policies/<identity>.json as committed (what the store gets, byte for byte), once it validates. */
+export function policyText(identity: Identity, root: string = PROJECT_ROOT): string {
+  const text = readRepoFile(path.join("policies", `${identity}.json`), root);
+  validatePolicy(identity, JSON.parse(text));
+  return text;
 }
 
 function matches(pattern: string, value: string): boolean {

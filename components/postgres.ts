@@ -4,7 +4,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { Size } from "./config";
 import { execProbe, podSecurity, resources, restricted, secretEnv } from "./k8s";
 import { imageVersion, labels, selectorLabels } from "./labels";
@@ -13,6 +12,7 @@ export const POSTGRES_UID = 999;
 export const POSTGRES_CLIENT_LABEL = { "lakehouse.io/postgres-client": "true" };
 /** One database and role per client; the role's password is in the Secret under <db>-password. */
 export const DATABASES = ["metastore", "superset"] as const;
+export type Database = (typeof DATABASES)[number];
 
 /** Idempotent only in the sense Postgres gives it: it runs once, on an empty data directory. */
 export function initScript(dbs: readonly string[]): string {
@@ -28,13 +28,15 @@ export interface PostgresArgs {
   storageClass: string;
   storageSize: string;
   size: Size;
+  /** The superuser's and each database role's password (stack secrets postgresPassword_<role>). */
+  passwords: Record<"superuser" | Database, pulumi.Input<string>>;
 }
 
 export interface Postgres {
   host: pulumi.Output<string>;
   /** Secret holding <db>-password for each of DATABASES. */
   secretName: string;
-  passwords: Record<(typeof DATABASES)[number], pulumi.Output<string>>;
+  passwords: Record<Database, pulumi.Input<string>>;
   statefulSet: k8s.apps.v1.StatefulSet;
 }
 
@@ -42,11 +44,12 @@ export function postgres(name: string, a: PostgresArgs, parent: pulumi.Resource)
   const p = { parent };
   const l = labels({ name: "postgres", instance: a.instance, component: "metadata-db", version: imageVersion(a.image) });
   const sel = selectorLabels({ name: "postgres", instance: a.instance });
-  const pw = (id: string) => new random.RandomPassword(`${name}-${id}`, { length: 32, special: false }, p).result;
-  const passwords = { metastore: pw("metastore"), superset: pw("superset") };
+  const missing = (["superuser", ...DATABASES] as const).filter((r) => a.passwords[r] === undefined);
+  if (missing.length) throw new Error(`postgres: passwords lacks ${missing.join(", ")}`);
+  const passwords = { metastore: a.passwords.metastore, superset: a.passwords.superset };
   const secret = new k8s.core.v1.Secret(name, {
     metadata: { name, namespace: a.namespace, labels: l },
-    stringData: { "superuser-password": pw("superuser"), "metastore-password": passwords.metastore, "superset-password": passwords.superset },
+    stringData: { "superuser-password": a.passwords.superuser, "metastore-password": passwords.metastore, "superset-password": passwords.superset },
   }, p);
   const init = new k8s.core.v1.ConfigMap(`${name}-init`, {
     metadata: { name: `${name}-init`, namespace: a.namespace, labels: l },

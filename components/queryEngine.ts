@@ -5,13 +5,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import type { Size } from "./config";
 import { configMapData, readRepoFile, readRepoFiles } from "./files";
 import { imageVersion, labels, selectorLabels } from "./labels";
 import { METASTORE_CLIENT_LABEL } from "./metastore";
 import { S3_CLIENT_LABEL } from "./objectStore";
+import { trinoSecretProblems } from "./stackSecrets";
 import * as tc from "./trinoConfig";
 import { HTTP_PORT, HTTPS_PORT, internalPolicySpec, schemasJobSpec, TRINO_NODE_LABEL, trinoEnv, trinoPodSpec } from "./trinoPods";
 
@@ -28,7 +27,18 @@ export interface QueryEngineArgs {
   nodePort: boolean;
   s3: { endpoint: pulumi.Input<string>; region: string; secretName: string };
   metastoreUri: pulumi.Input<string>;
-  /** Resources that must be ready first (the metastore). */
+  /**
+   * Stack secrets: each user's password and its bcrypt hash, the internal shared secret, and the
+   * TLS key and self-signed certificate for <name>.<namespace>.svc (checked before use).
+   */
+  secrets: {
+    passwords: Record<tc.TrinoUser, pulumi.Input<string>>;
+    passwordHashes: Record<tc.TrinoUser, pulumi.Input<string>>;
+    internalSecret: pulumi.Input<string>;
+    tlsKey: pulumi.Input<string>;
+    tlsCert: pulumi.Input<string>;
+  };
+  /** Resources that must be ready first (the metastore, the object store's provisioning Job). */
   dependsOn?: pulumi.Resource[];
 }
 
@@ -49,32 +59,32 @@ export class QueryEngine extends pulumi.ComponentResource {
     this.host = `${name}.${ns}.svc`;
     const base = (role: string) => labels({ name: "trino", instance: a.instance, component: `query-${role}`, version: imageVersion(a.image) });
     const sel = (role: string) => ({ ...selectorLabels({ name: `trino-${role}`, instance: a.instance }) });
-    const pw = Object.fromEntries(tc.TRINO_USERS.map((u) => [u, new random.RandomPassword(`${name}-${u}`, { length: 24, special: false }, p)])) as Record<tc.TrinoUser, random.RandomPassword>;
-    this.adminPassword = pw.admin.result;
-    const shared = new random.RandomPassword(`${name}-internal`, { length: 64, special: false }, p);
-    const key = new tls.PrivateKey(`${name}-tls`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, p);
-    const cert = new tls.SelfSignedCert(`${name}-tls`, {
-      privateKeyPem: key.privateKeyPem,
-      subject: { commonName: this.host, organization: "lakehouse" },
-      dnsNames: [name, `${name}.${ns}`, this.host, `${this.host}.cluster.local`, "localhost"],
-      validityPeriodHours: 24 * 365, earlyRenewalHours: 24 * 30,
-      allowedUses: ["key_encipherment", "digital_signature", "server_auth"],
-    }, p);
+    const sec = a.secrets;
+    this.adminPassword = pulumi.output(sec.passwords.admin);
+    // The certificate and hashes were made by `lakehouse deploy init`: check they still fit this
+    // deployment (the namespace may have changed since) before Trino gets them.
+    const passwordDb = pulumi.all([sec.tlsKey, sec.tlsCert, pulumi.all(sec.passwords), pulumi.all(sec.passwordHashes)]).apply(([tlsKey, tlsCert, passwords, passwordHashes]) => {
+      const problems = trinoSecretProblems({ tlsKey, tlsCert, passwords, passwordHashes }, this.host);
+      for (const w of problems.warnings) pulumi.log.warn(w, this);
+      if (problems.errors.length) throw new Error(`QueryEngine ${name}: the stack's Trino secrets do not fit:\n  - ${problems.errors.join("\n  - ")}`);
+      return tc.passwordFile(passwordHashes);
+    });
     this.usersSecretName = `${name}-users`;
     new k8s.core.v1.Secret(this.usersSecretName, {
       metadata: { name: this.usersSecretName, namespace: ns, labels: base("coordinator") },
-      stringData: Object.fromEntries(tc.TRINO_USERS.map((u) => [`${u}-password`, pw[u].result])),
+      stringData: Object.fromEntries(tc.TRINO_USERS.map((u) => [`${u}-password`, sec.passwords[u]])),
     }, p);
     new k8s.core.v1.Secret(`${name}-server`, {
       metadata: { name: `${name}-server`, namespace: ns, labels: base("coordinator") },
       stringData: {
-        "password.db": pulumi.all(tc.TRINO_USERS.map((u) => pw[u].bcryptHash)).apply((h) => tc.passwordFile(Object.fromEntries(tc.TRINO_USERS.map((u, i) => [u, h[i]])))),
-        "keystore.pem": pulumi.interpolate`${key.privateKeyPem}${cert.certPem}`,
-        "internal-shared-secret": shared.result,
+        "password.db": passwordDb,
+        "keystore.pem": pulumi.interpolate`${sec.tlsKey}${sec.tlsCert}`,
+        "internal-shared-secret": sec.internalSecret,
       },
     }, p);
     this.caConfigMapName = `${name}-ca`;
-    new k8s.core.v1.ConfigMap(this.caConfigMapName, { metadata: { name: this.caConfigMapName, namespace: ns, labels: base("coordinator") }, data: { "cert.pem": cert.certPem } }, p);
+    // The certificate is public: the ConfigMap holds it in plain text for the clients to trust.
+    new k8s.core.v1.ConfigMap(this.caConfigMapName, { metadata: { name: this.caConfigMapName, namespace: ns, labels: base("coordinator") }, data: { "cert.pem": pulumi.unsecret(pulumi.output(sec.tlsCert)) } }, p);
     const files = readRepoFiles(Object.values(tc.COORDINATOR_FILES));
     const cm = (id: string, data: Record<string, string>) => new k8s.core.v1.ConfigMap(`${name}-${id}`, { metadata: { name: `${name}-${id}`, namespace: ns, labels: base(id) }, data }, p);
     cm("catalog", configMapData(readRepoFiles(tc.CATALOG_FILES)));

@@ -15,6 +15,8 @@ import { assetFiles, assetsDigest, assetsVolume, bundleTrinoUser } from "../../.
 import { COORDINATOR_FILES, etcData, jvmConfig, parseProperties, passwordFile, workerConfig } from "../../../components/trinoConfig";
 import { internalPolicySpec, schemasJobSpec, trinoEnv, trinoPodSpec } from "../../../components/trinoPods";
 import { lifecycleRules, minioIngressSpec, minioStatefulSetSpec, s3SecretName } from "../../../components/minio";
+import { checkObjectStoreArgs } from "../../../components/objectStore";
+import { IDENTITIES, type Identity } from "../../../components/policies";
 import { execFileSync } from "node:child_process";
 
 test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
@@ -156,14 +158,28 @@ test("Trino pods: discovery over the internal Service, secrets projected under /
   assert.equal(job.template.spec.restartPolicy, "OnFailure");
 });
 
-test("MinIO: read-only root, PVC of the class asked for; only S3 clients and the admin CIDRs reach port 9000; identity Secret names", () => {
-  const sts = minioStatefulSetSpec({ name: "minio", instance: "dev", image: "m:1", rootSecretName: "minio-root", size: { cpu: "1", cpuLimit: "1", memory: "1Gi" }, storageClass: "fast", storageSize: "5Gi", labels: {} }) as any;
+test("MinIO: read-only root, PVC of the class asked for, root login from the admin Secret; only S3 clients reach port 9000; identity Secret names", () => {
+  const sts = minioStatefulSetSpec({ name: "minio", instance: "dev", image: "m:1", adminSecretName: "minio-admin", size: { cpu: "1", cpuLimit: "1", memory: "1Gi" }, storageClass: "fast", storageSize: "5Gi", labels: {} }) as any;
   assert.equal(sts.template.spec.containers[0].securityContext.readOnlyRootFilesystem, true);
   assert.equal(sts.volumeClaimTemplates[0].spec.storageClassName, "fast");
-  assert.deepEqual(sts.template.spec.containers[0].envFrom, [{ secretRef: { name: "minio-root" } }]);
-  const np = minioIngressSpec("dev", ["10.0.0.0/8"]) as any;
-  assert.deepEqual(np.ingress[0].from, [{ podSelector: { matchLabels: { "lakehouse.io/s3-client": "true" } } }, { ipBlock: { cidr: "10.0.0.0/8" } }]);
-  assert.equal((minioIngressSpec("dev", []) as any).ingress[0].from.length, 1);
+  assert.deepEqual(sts.template.spec.containers[0].env.slice(0, 2), [
+    { name: "MINIO_ROOT_USER", valueFrom: { secretKeyRef: { name: "minio-admin", key: "S3_ADMIN_USER" } } },
+    { name: "MINIO_ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: "minio-admin", key: "S3_ADMIN_PASSWORD" } } },
+  ]);
+  const np = minioIngressSpec("dev") as any;
+  assert.deepEqual(np.ingress, [{ from: [{ podSelector: { matchLabels: { "lakehouse.io/s3-client": "true" } } }], ports: [{ port: 9000, protocol: "TCP" }] }]);
+  assert.ok(!JSON.stringify(np).includes("ipBlock"), "nothing outside the cluster: Pulumi no longer talks to MinIO");
   assert.equal(s3SecretName("minio", "spark"), "minio-s3-spark");
   assert.deepEqual(lifecycleRules("silver"), []);
+  assert.deepEqual(lifecycleRules("bronze"), [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 30 }]);
 });
+
+test("ObjectStore args: an external store needs its endpoint, MinIO has its own; every identity needs a key", () => {
+  const keys = Object.fromEntries(IDENTITIES.map((i) => [i, "k"])) as Record<Identity, string>;
+  assert.throws(() => checkObjectStoreArgs({ mode: "external", identityKeys: keys }), /mode external needs endpoint/);
+  assert.throws(() => checkObjectStoreArgs({ mode: "minio", endpoint: "http://s3:9000", identityKeys: keys }), /endpoint is for mode external only/);
+  const { spark: _, ...lacking } = keys;
+  assert.throws(() => checkObjectStoreArgs({ mode: "minio", identityKeys: lacking as Record<Identity, string> }), /identityKeys lacks spark/);
+  assert.doesNotThrow(() => checkObjectStoreArgs({ mode: "external", endpoint: "https://s3.example", identityKeys: keys }));
+});
+

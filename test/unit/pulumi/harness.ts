@@ -1,12 +1,14 @@
 /**
- * Runs the Pulumi program under mocks for one stack (config from Pulumi.<stack>.yaml) and
- * captures every resource's inputs. Each test file runs in its own process (node --test),
- * so one file = one stack.
+ * Runs the Pulumi program under mocks for one stack (config from Pulumi.<stack>.yaml, the stack
+ * secrets from generateStackSecrets, as `lakehouse deploy init` makes them) and captures every
+ * resource's inputs. Each test file runs in its own process (node --test), so one file = one stack.
+ * Only the kubernetes provider (and docker-build, off here) has a mock state: the program uses no other.
  */
 import fs from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import yaml from "js-yaml";
+import { generateStackSecrets } from "../../../components/stackSecrets";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 
@@ -35,28 +37,33 @@ function secretKeys(obj: unknown, prefix = ""): string[] {
 
 function fakeState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { ...inputs, result: `pw-${name}`, bcryptHash: `$2a$10$hash-of-${name}` };
-    case "tls:index/privateKey:PrivateKey":
-      // Not PEM-shaped on purpose: nothing that looks like a key belongs in the repository.
-      return { ...inputs, privateKeyPem: "mock-private-key-of-" + name };
-    case "tls:index/selfSignedCert:SelfSignedCert":
-      return { ...inputs, certPem: "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" };
     case "docker-build:index:Image":
       return { ...inputs, ref: `${inputs.tags[0]}@sha256:${"0".repeat(64)}`, digest: `sha256:${"0".repeat(64)}` };
-    case "minio:index/iamUser:IamUser":
-      return { ...inputs, name: inputs.name ?? name };
     default:
       return inputs;
   }
 }
 
-/** Loads index.ts for `stack` with `overrides` on top of its stack file; resolves when registrations settle. */
-export async function runStack(stack: string, overrides: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<{ resources: Captured[]; outputs: Record<string, any> }> {
+let generated: Record<string, string> | undefined;
+/** The stack secrets of the tests' stacks (namespace lakehouse), generated once per process. */
+export function stackSecretValues(): Record<string, string> {
+  generated ??= generateStackSecrets({ namespace: "lakehouse" }, new Set());
+  return generated;
+}
+
+/**
+ * Loads index.ts for `stack` with `overrides` on top of its stack file, `secrets` and the stack
+ * secrets (less `withoutStackSecrets`) as secret config; resolves when registrations settle.
+ */
+export async function runStack(
+  stack: string, overrides: Record<string, string> = {}, secrets: Record<string, string> = {}, withoutStackSecrets: readonly string[] = [],
+): Promise<{ resources: Captured[]; outputs: Record<string, any> }> {
   const resources: Captured[] = [];
   const full = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.includes(":") ? k : `lakehouse:${k}`, v]));
-  const config: Record<string, string> = { ...stackConfig(stack), ...full(overrides), ...full(secrets) };
-  pulumi.runtime.setAllConfig(config, Object.keys(full(secrets)));
+  const stackSecrets = Object.fromEntries(Object.entries(stackSecretValues()).filter(([k]) => !withoutStackSecrets.includes(k)));
+  const allSecrets = { ...stackSecrets, ...full(secrets) };
+  const config: Record<string, string> = { ...stackConfig(stack), ...full(overrides), ...allSecrets };
+  pulumi.runtime.setAllConfig(config, Object.keys(allSecrets));
   const deps = new Map<string, string[]>();
   pulumi.runtime.setMocks({
     newResource: (args) => {

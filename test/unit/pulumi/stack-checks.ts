@@ -25,6 +25,14 @@ export function unwrap(v: any): any {
   return v;
 }
 
+/** `v` with every secret-wrapped value removed: what would stand in plain text. */
+export function withoutSecrets(v: any): any {
+  if (isSecretValue(v)) return "[secret]";
+  if (Array.isArray(v)) return v.map(withoutSecrets);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutSecrets(x)]));
+  return v;
+}
+
 export const k8sObjects = (rs: Captured[]) => rs.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh") && r.type !== "pulumi:providers:kubernetes");
 
 /** "kubernetes:apps/v1:Deployment" -> "kubernetes-models/apps/v1/Deployment" ("core/v1" -> "v1"). */

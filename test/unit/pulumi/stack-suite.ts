@@ -3,9 +3,15 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
-import { byType, type Captured, ROOT, runStack, urnEndsWith } from "./harness";
+import bcrypt from "bcryptjs";
+import { byType, type Captured, ROOT, runStack, stackSecretValues, urnEndsWith } from "./harness";
+import { DEFAULTS } from "../../../components/config";
 import { quantity } from "../../../components/k8s";
+import { BUCKETS, IDENTITIES } from "../../../components/policies";
+import * as prov from "../../../components/s3Provision";
+import { STACK_SECRETS } from "../../../components/stackSecrets";
 import * as imp from "../../../components/supersetImport";
+import { passwordFile, TRINO_USERS } from "../../../components/trinoConfig";
 import * as c from "./stack-checks";
 
 const GiB = 1024 ** 3;
@@ -55,13 +61,45 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     }
   });
 
-  test("Secrets: every value is a Pulumi secret; passwords are generated, never literal", () => {
+  test("Secrets: every value is a Pulumi secret; passwords are the stack's generated secrets, never literal", () => {
     const secretObjs = byType(rs, "kubernetes:core/v1:Secret");
     assert.ok(secretObjs.length >= 9);
     for (const s of secretObjs) assert.ok(c.isSecretValue(s.inputs.stringData), `${s.name}.stringData is not secret`);
     for (const k of ["supersetAdminPassword", "trinoAdminPassword"]) assert.equal(outputs[k].secret, true, `${k} output`);
-    const pwInputs = byType(rs, "random:index/randomPassword:RandomPassword").map((r) => r.inputs.length);
-    assert.ok(pwInputs.every((n) => n >= 20));
+    for (const s of STACK_SECRETS) if (s.how.kind === "password") assert.ok(s.how.length >= 20, `${s.key} length ${s.how.length}`);
+    // No stack secret stands in plain text in any input (the certificate is public: trino-ca holds it for clients).
+    const values = Object.entries(stackSecretValues()).filter(([k]) => k !== "lakehouse:trinoTlsCert");
+    for (const r of rs) {
+      const plain = JSON.stringify(c.withoutSecrets(r.inputs));
+      for (const [k, v] of values) assert.ok(!plain.includes(v), `${r.type} ${r.name} holds ${k} outside a secret`);
+    }
+    // Each value arrives where it is read.
+    const sv = stackSecretValues();
+    const data = (name: string) => c.unwrap(one("kubernetes:core/v1:Secret", name).inputs.stringData);
+    for (const i of IDENTITIES) assert.deepEqual(data(`minio-s3-${i}`), { LAKEHOUSE_S3_ACCESS_KEY: `lakehouse-${i}`, LAKEHOUSE_S3_SECRET_KEY: sv[`lakehouse:s3SecretKey_${i}`] });
+    assert.deepEqual(data("hive-metastore-postgres"), Object.fromEntries(["superuser", "metastore", "superset"].map((r) => [`${r}-password`, sv[`lakehouse:postgresPassword_${r}`]])));
+    assert.deepEqual(data("trino-users"), Object.fromEntries(TRINO_USERS.map((u) => [`${u}-password`, sv[`lakehouse:trinoPassword_${u}`]])));
+    const server = data("trino-server");
+    assert.equal(server["keystore.pem"], `${sv["lakehouse:trinoTlsKey"]}${sv["lakehouse:trinoTlsCert"]}`);
+    assert.equal(server["internal-shared-secret"], sv["lakehouse:trinoInternalSecret"]);
+    assert.equal(server["password.db"], passwordFile(Object.fromEntries(TRINO_USERS.map((u) => [u, sv[`lakehouse:trinoPasswordHash_${u}`]]))));
+    for (const line of server["password.db"].trim().split("\n")) {
+      const [user, hash] = line.split(":");
+      assert.match(hash, /^\$2y\$10\$/, "Trino wants $2y$");
+      assert.ok(bcrypt.compareSync(sv[`lakehouse:trinoPassword_${user}`], hash.replace(/^\$2y\$/, "$2b$")), `${user}'s hash verifies its password`);
+    }
+    assert.equal(one("kubernetes:core/v1:ConfigMap", "trino-ca").inputs.data["cert.pem"], sv["lakehouse:trinoTlsCert"]);
+    const superset = data("superset");
+    assert.equal(superset.SUPERSET_SECRET_KEY, sv["lakehouse:supersetSecretKey"]);
+    assert.equal(superset.ADMIN_PASSWORD, sv["lakehouse:supersetAdminPassword"]);
+    assert.ok(superset.SUPERSET_DATABASE_URI.includes(sv["lakehouse:postgresPassword_superset"]));
+    assert.equal(outputs.supersetAdminPassword.value, sv["lakehouse:supersetAdminPassword"]);
+    assert.equal(outputs.trinoAdminPassword.value, sv["lakehouse:trinoPassword_admin"]);
+  });
+
+  test("only the kubernetes provider: every resource is a Kubernetes object or one of the program's components", () => {
+    const others = rs.map((r) => r.type).filter((t) => !t.startsWith("kubernetes:") && !t.startsWith("lakehouse:") && t !== "pulumi:providers:kubernetes");
+    assert.deepEqual([...new Set(others)], [], "images are not built in these stacks (buildImages=false), so not even docker-build");
   });
 
   test("containers: requests and limits, non-root restricted securityContext, probes on services", () => {
@@ -106,7 +144,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
   test("NetworkPolicies: only engines reach the object store; only Trino and Spark reach the metastore", () => {
     const pods = c.podTemplates(rs);
     const s3 = pods.filter((p) => p.labels["lakehouse.io/s3-client"] === "true").map((p) => p.owner.name).sort();
-    assert.deepEqual(s3, ["hive-metastore", "lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance", "trino-coordinator", ...(stack === "prod" || true ? ["trino-worker"] : [])].sort());
+    assert.deepEqual(s3, ["hive-metastore", "lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance", "minio-provision", "trino-coordinator", ...(stack === "prod" || true ? ["trino-worker"] : [])].sort());
     const hms = pods.filter((p) => p.labels["lakehouse.io/metastore-client"] === "true").map((p) => p.owner.name).sort();
     assert.deepEqual(hms, ["lakehouse-maintenance", "trino-coordinator", "trino-worker"]);
     const silverLabels = c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs).spec.template.driver.labels;
@@ -116,6 +154,8 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     const hmsPolicy = policies.find((x) => x.metadata.name === "hive-metastore-ingress")!;
     assert.deepEqual(hmsPolicy.spec.ingress[0].from, [{ podSelector: { matchLabels: { "lakehouse.io/metastore-client": "true" } } }]);
     assert.equal(policies.some((x) => x.metadata.name === "minio-ingress"), stack === "dev");
+    // Nothing outside the cluster reaches MinIO: Pulumi no longer talks to its admin API.
+    if (stack === "dev") assert.deepEqual(policies.find((x) => x.metadata.name === "minio-ingress")!.spec.ingress, [{ from: [{ podSelector: { matchLabels: { "lakehouse.io/s3-client": "true" } } }], ports: [{ port: 9000, protocol: "TCP" }] }]);
   });
 
   test("one source of truth: the cluster mounts the repository's Trino, metastore, dbt and Superset files byte for byte", () => {
@@ -211,14 +251,54 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     assert.ok(superset.volumes.some((v: any) => v.configMap?.name === "trino-ca"));
   });
 
-  test("MinIO: buckets, bronze versioned with a lifecycle, one user + policy per identity from policies/*.json", () => {
-    assert.deepEqual(byType(rs, "minio:index/s3Bucket:S3Bucket").map((r) => r.inputs.bucket).sort(), ["bronze", "gold", "silver"]);
-    assert.equal(byType(rs, "minio:index/s3BucketVersioning:S3BucketVersioning")[0].inputs.bucket, "bronze");
-    const policies = byType(rs, "minio:index/iamPolicy:IamPolicy");
-    assert.equal(policies.length, 6);
-    for (const p of policies) assert.deepEqual(JSON.parse(p.inputs.policy), JSON.parse(fs.readFileSync(path.join(ROOT, "policies", `${p.inputs.name.replace("lakehouse-", "")}.json`), "utf8")));
-    assert.equal(byType(rs, "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment").length, 6);
-    for (const u of byType(rs, "minio:index/iamUser:IamUser")) assert.ok(c.isSecretValue(u.inputs.secret), `${u.name} secret`);
+  test("object store: a provisioning Job runs mc in the cluster for buckets, bronze versioning + lifecycle, one user + policy per identity from policies/*.json", () => {
+    const files = one("kubernetes:core/v1:ConfigMap", "minio-provision").inputs.data;
+    assert.deepEqual(files, prov.provisionFiles());
+    for (const i of IDENTITIES) assert.equal(files[`policy-${i}.json`], fs.readFileSync(path.join(ROOT, "policies", `${i}.json`), "utf8"), `policies/${i}.json verbatim`);
+    assert.deepEqual(JSON.parse(files["lifecycle-bronze.json"]), { Rules: [{ ID: "expire-noncurrent-versions", Status: "Enabled", NoncurrentVersionExpiration: { NoncurrentDays: 30 } }] });
+    const script = files["provision.sh"];
+    for (const b of BUCKETS) assert.match(script, new RegExp(`mc mb --ignore-existing --region "\\$S3_REGION" store/${b}\n`));
+    assert.match(script, /mc version enable store\/bronze\n/);
+    assert.doesNotMatch(script, /mc version enable store\/(silver|gold)/);
+    assert.match(script, /mc ilm rule import store\/bronze < "\$dir\/lifecycle-bronze.json"/);
+    for (const i of IDENTITIES) {
+      assert.match(script, new RegExp(`mc admin policy create store lakehouse-${i} "\\$dir/policy-${i}.json"\n`));
+      assert.match(script, new RegExp(`mc admin user add store lakehouse-${i} "\\$S3_SECRET_KEY_${i.toUpperCase()}"\n`));
+      assert.match(script, new RegExp(`mc admin policy attach store lakehouse-${i} --user lakehouse-${i}\n`));
+    }
+    const job = one("kubernetes:batch/v1:Job", "minio-provision");
+    const spec = job.inputs.spec;
+    const ctr = spec.template.spec.containers[0];
+    assert.equal(ctr.image, DEFAULTS.mcImage);
+    assert.deepEqual(ctr.command, ["/bin/sh", "/provision/provision.sh"]);
+    assert.ok(spec.backoffLimit >= 1 && spec.backoffLimit <= 6 && spec.activeDeadlineSeconds > prov.WAIT_SECONDS && spec.ttlSecondsAfterFinished > 0);
+    assert.equal(ctr.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(ctr.volumeMounts, [{ name: "provision", mountPath: "/provision", readOnly: true }, { name: "tmp", mountPath: "/tmp" }]);
+    assert.equal(spec.template.spec.volumes[0].configMap.name, "minio-provision");
+    const env = Object.fromEntries(ctr.env.map((e: any) => [e.name, e]));
+    assert.equal(env.S3_ENDPOINT.value, outputs.s3Endpoint.value);
+    assert.equal(env.S3_REGION.value, "us-east-1");
+    for (const e of ctr.env) if (/PASSWORD|SECRET/.test(e.name)) assert.equal(e.value, undefined, `${e.name} must come from a Secret`);
+    assert.deepEqual(env.S3_ADMIN_PASSWORD.valueFrom.secretKeyRef, { name: "minio-admin", key: "S3_ADMIN_PASSWORD" });
+    for (const i of IDENTITIES) assert.deepEqual(env[`S3_SECRET_KEY_${i.toUpperCase()}`].valueFrom.secretKeyRef, { name: `minio-s3-${i}`, key: "LAKEHOUSE_S3_SECRET_KEY" });
+    // A changed input (a policy, the script, the endpoint, a key) changes the pod template: Pulumi replaces the Job, it runs again.
+    const sv = stackSecretValues();
+    const admin = c.unwrap(one("kubernetes:core/v1:Secret", "minio-admin").inputs.stringData);
+    const digest = prov.provisionDigest(prov.provisionFiles(), ["us-east-1", outputs.s3Endpoint.value, admin.S3_ADMIN_USER, admin.S3_ADMIN_PASSWORD, ...IDENTITIES.map((i) => sv[`lakehouse:s3SecretKey_${i}`])]);
+    assert.equal(spec.template.metadata.annotations[prov.DIGEST_ANNOTATION], digest);
+    assert.equal(job.inputs.metadata.annotations[prov.DIGEST_ANNOTATION], digest);
+    const rawJob = byType(rs, "kubernetes:batch/v1:Job").find((r) => r.name === "minio-provision")!.inputs;
+    assert.equal(JSON.stringify(c.withoutSecrets(rawJob)), JSON.stringify(rawJob), "no part of the Job is a secret: it stays readable in diffs");
+    // Runs once its inputs exist (and, in-cluster, once MinIO is ready); what needs the store waits for it.
+    const deps = [["kubernetes:core/v1:Secret", "minio-admin"], ["kubernetes:core/v1:ConfigMap", "minio-provision"], ...IDENTITIES.map((i) => ["kubernetes:core/v1:Secret", `minio-s3-${i}`]),
+      ...(stack === "dev" ? [["kubernetes:apps/v1:StatefulSet", "minio"], ["kubernetes:core/v1:Service", "minio"]] : [])];
+    for (const [type, name] of deps) assert.ok(job.dependencies.some((u) => urnEndsWith(u, type, name)), `the Job depends on ${type} ${name}`);
+    for (const [type, name] of [["kubernetes:apps/v1:Deployment", "hive-metastore"], ["kubernetes:apps/v1:Deployment", "trino-coordinator"], ["kubernetes:batch/v1:CronJob", "lakehouse-ingest"], ["kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", "lakehouse-silver"]]) {
+      assert.ok(one(type, name).dependencies.some((u) => urnEndsWith(u, "kubernetes:batch/v1:Job", "minio-provision")), `${type} ${name} waits for the provisioning Job`);
+    }
+    const labels = spec.template.metadata.labels;
+    assert.equal(labels["lakehouse.io/s3-client"], "true", "admitted by MinIO's NetworkPolicy");
+    for (const k of ["lakehouse.io/metastore-client", "lakehouse.io/postgres-client"]) assert.equal(labels[k], undefined, k);
   });
 
   test("spark-operator: Helm release of chart 2.5.x from the kubeflow repo, watching the lakehouse namespace", () => {
@@ -230,11 +310,16 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
   });
 
   if (stack === "dev") {
-    test("dev: in-cluster MinIO on the kind storage class, NodePorts for Superset/Trino/MinIO", () => {
+    test("dev: in-cluster MinIO on the kind storage class, NodePorts for Superset and Trino only (MinIO is provisioned from inside)", () => {
       const sts = one("kubernetes:apps/v1:StatefulSet", "minio").inputs;
       assert.equal(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "standard");
+      assert.deepEqual(sts.spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom).map((e: any) => [e.name, e.valueFrom.secretKeyRef]), [
+        ["MINIO_ROOT_USER", { name: "minio-admin", key: "S3_ADMIN_USER" }], ["MINIO_ROOT_PASSWORD", { name: "minio-admin", key: "S3_ADMIN_PASSWORD" }]]);
+      assert.deepEqual(c.unwrap(one("kubernetes:core/v1:Secret", "minio-admin").inputs.stringData), { S3_ADMIN_USER: "lakehouse-root", S3_ADMIN_PASSWORD: stackSecretValues()["lakehouse:minioRootPassword"] });
       const ports = byType(rs, "kubernetes:core/v1:Service").flatMap((s) => c.unwrap(s.inputs).spec.ports.map((p: any) => p.nodePort)).filter(Boolean).sort();
-      assert.deepEqual(ports, [30088, 30443, 30900]);
+      assert.deepEqual(ports, [30088, 30443]);
+      assert.equal(one("kubernetes:core/v1:Service", "minio").inputs.spec.type, undefined, "ClusterIP");
+      assert.equal(outputs.s3Endpoint.value, "http://minio.lakehouse.svc:9000");
       assert.equal(outputs.supersetUrl.value, "http://localhost:30088");
       assert.equal(one("kubernetes:apps/v1:Deployment", "trino-worker").inputs.spec.replicas, 1);
     });
@@ -242,9 +327,11 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     test("prod: external S3 (no MinIO pods), 4 workers, large sizes, premium storage, admin credentials from secret config", () => {
       assert.equal(byType(rs, "kubernetes:apps/v1:StatefulSet").some((r) => r.name === "minio"), false);
       assert.equal(outputs.s3Endpoint.value, "https://s3.lakehouse.example.internal");
-      const provider = byType(rs, "pulumi:providers:minio")[0].inputs;
-      assert.equal(provider.minioServer, "s3.lakehouse.example.internal");
-      assert.ok(c.isSecretValue(provider.minioPassword) || provider.minioPassword === undefined || typeof provider.minioPassword === "string");
+      for (const [type, name] of [["kubernetes:core/v1:Service", "minio"], ["kubernetes:networking.k8s.io/v1:NetworkPolicy", "minio-ingress"]]) assert.equal(rs.some((r) => r.type === type && r.name === name), false, `${type} ${name}`);
+      const admin = byType(rs, "kubernetes:core/v1:Secret").find((r) => r.name === "minio-admin")!.inputs;
+      assert.ok(c.isSecretValue(admin.stringData), "the admin login stays a secret");
+      assert.deepEqual(c.unwrap(admin.stringData), { S3_ADMIN_USER: "admin-from-config", S3_ADMIN_PASSWORD: "password-from-config" });
+      assert.equal(one("kubernetes:batch/v1:Job", "minio-provision").inputs.spec.template.spec.containers[0].env.find((e: any) => e.name === "S3_ENDPOINT").value, "https://s3.lakehouse.example.internal");
       assert.equal(one("kubernetes:apps/v1:Deployment", "trino-worker").inputs.spec.replicas, 4);
       assert.equal(one("kubernetes:apps/v1:StatefulSet", "hive-metastore-postgres").inputs.spec.volumeClaimTemplates[0].spec.storageClassName, "premium-rwo");
       assert.equal(byType(rs, "kubernetes:core/v1:Service").some((s) => c.unwrap(s.inputs).spec.type === "NodePort"), false);
