@@ -43,7 +43,10 @@ const trino = new QueryEngine(TRINO_NAME, {
   coordinatorSize: size.trinoCoordinator, workerSize: size.trinoWorker, jobSize: size.initJob, s3: s3("trino"), metastoreUri: metastore.uri,
   secrets: secrets.trino, dependsOn: [metastore, store.provisioned],
 }, nsOpts);
-const spark = new SparkOperator("spark-operator", { operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack, chartVersion: cfg.spark.operatorChartVersion }, nsOpts);
+const spark = new SparkOperator("spark-operator", {
+  operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack,
+  chartVersion: cfg.spark.operatorChartVersion, chart: cfg.spark.operatorChart,
+}, nsOpts);
 const trinoRef = { host: trino.host, port: trino.port, usersSecretName: trino.usersSecretName, caConfigMapName: trino.caConfigMapName };
 const dashboards = new Dashboards("superset", {
   namespace: cfg.namespace, instance: stack, image: images.refs.superset, cliImage: images.refs.ingest, version: cfg.images.tag, size: size.superset, jobSize: size.initJob,

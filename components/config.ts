@@ -3,6 +3,10 @@
  * Pulumi.yaml declares the same keys with the same defaults (a test keeps them equal).
  * Generated secrets are not knobs: see ./stackSecrets.ts.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PROJECT_ROOT } from "./files";
 
 /**
  * Resources of one container: requests = what the scheduler reserves; limits = the cap.
@@ -60,7 +64,7 @@ export interface LakehouseConfig {
   postgres: { image: string; storageSize: string };
   metastore: { image?: string };
   trino: { image: string; workers: number };
-  spark: { operatorChartVersion: string; version: string; executors: number };
+  spark: { operatorChart: ChartSource; operatorChartVersion: string; version: string; executors: number };
   images: { registry: string; tag: string; build: boolean };
   exposeNodePorts: boolean;
   schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
@@ -94,6 +98,8 @@ export const DEFAULTS: Record<string, string> = {
   trinoWorkers: "1",
   // kubeflow/spark-operator tag v2.5.2 (Chart.yaml version 2.5.2); the v1beta2 CRDs the tests validate against.
   sparkOperatorChartVersion: "2.5.2",
+  // From kubeflow's Helm repository (as users get it), or a chart directory where that is unreachable.
+  sparkOperatorChart: "https://kubeflow.github.io/spark-operator/spark-operator",
   sparkVersion: "4.1.3",
   sparkExecutors: "1",
   imageRegistry: "localhost:5001",
@@ -108,6 +114,34 @@ export const DEFAULTS: Record<string, string> = {
   datasets: "trips,weather",
   ingestSource: "synthetic",
 };
+
+/** Where a Helm chart comes from: a repository and the chart's name in it, or a chart directory on this machine. */
+export type ChartSource = { repo: string; chart: string } | { path: string };
+
+/**
+ * `https://<repository URL>/<chart name>` (the Helm repository, then the chart in it), or a chart
+ * directory (absolute, `~/…`, or relative to the project root) whose Chart.yaml must name
+ * `chart` at `version`: Helm ignores the version of a local chart, so it is checked here.
+ */
+export function chartSource(value: string, chart: string, version: string, field: string, errors: string[], root: string = PROJECT_ROOT): ChartSource {
+  const url = /^(https?:\/\/[^/]+(?:\/[^/]+)*)\/([a-z0-9][-a-z0-9]*)\/?$/.exec(value);
+  if (url) return { repo: url[1], chart: url[2] };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    errors.push(`${field} must be https://<repository URL>/<chart> or a chart directory (got "${value}")`);
+    return { path: value };
+  }
+  const dir = path.resolve(root, value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value);
+  const chartYaml = path.join(dir, "Chart.yaml");
+  if (!value || !fs.existsSync(chartYaml)) {
+    errors.push(`${field}: ${dir} is not a chart directory (no Chart.yaml); give https://<repository URL>/<chart> or the chart's folder`);
+    return { path: dir };
+  }
+  const text = fs.readFileSync(chartYaml, "utf8");
+  const top = (k: string) => new RegExp(`^${k}:\\s*["']?([^"'\\s#]+)`, "m").exec(text)?.[1];
+  if (top("name") !== chart) errors.push(`${field}: ${chartYaml} is chart "${top("name")}", not ${chart}`);
+  if (top("version") !== version) errors.push(`${field}: ${chartYaml} is version ${top("version")}, but the pinned version is ${version} (sparkOperatorChartVersion)`);
+  return { path: dir };
+}
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 
@@ -160,7 +194,10 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     postgres: { image: s("postgresImage"), storageSize: qty("postgresStorageSize") },
     metastore: { image: get("metastoreImage") || undefined },
     trino: { image: s("trinoImage"), workers: int("trinoWorkers", 0) },
-    spark: { operatorChartVersion: s("sparkOperatorChartVersion"), version: s("sparkVersion"), executors: int("sparkExecutors", 1) },
+    spark: {
+      operatorChart: chartSource(s("sparkOperatorChart"), "spark-operator", s("sparkOperatorChartVersion"), "sparkOperatorChart", errors),
+      operatorChartVersion: s("sparkOperatorChartVersion"), version: s("sparkVersion"), executors: int("sparkExecutors", 1),
+    },
     images: { registry: s("imageRegistry"), tag: s("imageTag"), build: bool("buildImages") },
     exposeNodePorts: bool("exposeNodePorts"),
     schedules,

@@ -10,7 +10,7 @@ import { DEFAULTS } from "./config";
 import { PROJECT_ROOT } from "./files";
 import { IMAGE_NAMES, IMAGE_SPECS } from "./images";
 import { WAITER_IMAGE } from "./pipeline";
-import { CHART_REPO } from "./sparkOperator";
+import { CHART_NAME, CHART_REPO } from "./sparkOperator";
 
 export interface ImagePin {
   /** Image reference as pulled (registry/name:tag[@digest]). */
@@ -63,5 +63,5 @@ export function imagePins(root: string = PROJECT_ROOT): ImagePin[] {
 
 /** The chart pin, for `helm pull`. */
 export function chartPin(): { repo: string; chart: string; version: string } {
-  return { repo: CHART_REPO, chart: "spark-operator", version: DEFAULTS.sparkOperatorChartVersion };
+  return { repo: CHART_REPO, chart: CHART_NAME, version: DEFAULTS.sparkOperatorChartVersion };
 }

@@ -17,6 +17,7 @@ import { internalPolicySpec, schemasJobSpec, trinoEnv, trinoPodSpec } from "../.
 import { lifecycleRules, minioIngressSpec, minioStatefulSetSpec, s3SecretName } from "../../../components/minio";
 import { checkObjectStoreArgs } from "../../../components/objectStore";
 import { IDENTITIES, type Identity } from "../../../components/policies";
+import { chartArgs } from "../../../components/sparkOperator";
 import { execFileSync } from "node:child_process";
 
 test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
@@ -183,3 +184,7 @@ test("ObjectStore args: an external store needs its endpoint, MinIO has its own;
   assert.doesNotThrow(() => checkObjectStoreArgs({ mode: "external", endpoint: "https://s3.example", identityKeys: keys }));
 });
 
+test("spark-operator chart: a repository's chart by name, or a directory with no repository; the same version either way", () => {
+  assert.deepEqual(chartArgs({ repo: "https://kubeflow.github.io/spark-operator", chart: "spark-operator" }, "2.5.2"), { chart: "spark-operator", version: "2.5.2", repositoryOpts: { repo: "https://kubeflow.github.io/spark-operator" } });
+  assert.deepEqual(chartArgs({ path: "/go/pkg/mod/github.com/kubeflow/spark-operator/v2@v2.5.2/charts/spark-operator-chart" }, "2.5.2"), { chart: "/go/pkg/mod/github.com/kubeflow/spark-operator/v2@v2.5.2/charts/spark-operator-chart", version: "2.5.2" });
+});

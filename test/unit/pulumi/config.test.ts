@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import yaml from "js-yaml";
-import { DEFAULTS, readConfig, SIZES, validCron } from "../../../components/config";
+import { chartSource, DEFAULTS, readConfig, SIZES, validCron } from "../../../components/config";
+import { CHART_NAME, CHART_REPO } from "../../../components/sparkOperator";
 import { STACK_SECRETS } from "../../../components/stackSecrets";
 import { ROOT, stackConfig } from "./harness";
 
@@ -74,6 +76,23 @@ test("Spark sizes are JVM sizes; pod sizes are Kubernetes quantities", () => {
     assert.match(profile.sparkDriver.memory, /^\d+[mg]$/);
     assert.match(profile.trinoWorker.memory, /^\d+(Mi|Gi)$/);
   }
+});
+
+test("sparkOperatorChart: kubeflow's repository by default, or a chart directory of the pinned version", () => {
+  assert.equal(DEFAULTS.sparkOperatorChart, `${CHART_REPO}/${CHART_NAME}`);
+  assert.deepEqual(readConfig(() => undefined).spark.operatorChart, { repo: CHART_REPO, chart: CHART_NAME });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-chart-"));
+  const chart = path.join(dir, "charts", "spark-operator-chart");
+  fs.mkdirSync(chart, { recursive: true });
+  fs.writeFileSync(path.join(chart, "Chart.yaml"), "apiVersion: v2\nname: spark-operator\ndescription: A Helm chart for Spark on Kubernetes operator.\nversion: 2.5.2\nappVersion: 2.5.2\n");
+  assert.deepEqual(readConfig((k) => ({ sparkOperatorChart: chart } as Record<string, string>)[k]).spark.operatorChart, { path: chart });
+  const errors: string[] = [];
+  assert.deepEqual(chartSource("charts/spark-operator-chart", "spark-operator", "2.5.2", "sparkOperatorChart", errors, dir), { path: chart }, "relative to the project root");
+  assert.deepEqual(errors, []);
+  assert.throws(() => readConfig((k) => ({ sparkOperatorChart: chart, sparkOperatorChartVersion: "2.5.1" } as Record<string, string>)[k]), /sparkOperatorChart: .*Chart.yaml is version 2.5.2, but the pinned version is 2.5.1/);
+  assert.throws(() => readConfig((k) => ({ sparkOperatorChart: dir } as Record<string, string>)[k]), /sparkOperatorChart: .* is not a chart directory \(no Chart.yaml\)/);
+  assert.throws(() => readConfig((k) => ({ sparkOperatorChart: "oci://ghcr.io/kubeflow/spark-operator" } as Record<string, string>)[k]), /sparkOperatorChart must be https:\/\/<repository URL>\/<chart> or a chart directory/);
+  assert.deepEqual(chartSource("https://charts.example.internal/mirror/spark-operator", "spark-operator", "2.5.2", "f", []), { repo: "https://charts.example.internal/mirror", chart: "spark-operator" });
 });
 
 test("the provisioning Job's image is pinned like the others; it defaults to the MinIO image, which ships mc", () => {

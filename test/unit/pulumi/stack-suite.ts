@@ -305,6 +305,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     const rel = byType(rs, "kubernetes:helm.sh/v3:Release")[0].inputs;
     assert.match(rel.version, /^2\.5\.\d+$/);
     assert.equal(rel.repositoryOpts.repo, "https://kubeflow.github.io/spark-operator");
+    assert.equal(rel.chart, "spark-operator");
     assert.deepEqual(rel.values.spark.jobNamespaces, ["lakehouse"]);
     assert.equal(rel.values.webhook.enable, true);
   });
