@@ -89,7 +89,10 @@ export function provisionScript(plan: ProvisionPlan): string {
     "  fi",
     "}",
     `say "store $S3_ENDPOINT (region $S3_REGION), admin user $S3_ADMIN_USER"`,
-    `run "alias ${a}" mc alias set ${a} "$S3_ENDPOINT" "$S3_ADMIN_USER" "$S3_ADMIN_PASSWORD" --api S3v4 --path on`,
+    // Not through run: mc's complaint about a malformed login quotes the secret key.
+    `if mc alias set ${a} "$S3_ENDPOINT" "$S3_ADMIN_USER" "$S3_ADMIN_PASSWORD" --api S3v4 --path on >/dev/null 2>&1; then say "alias ${a}: ok"; else`,
+    `  rc=$?; say "alias ${a}: FAILED (exit $rc): mc refused the endpoint or the admin login (its message would show the password); check S3_ENDPOINT and S3_ADMIN_USER / S3_ADMIN_PASSWORD (access key 3+, secret key 8+ characters)"; exit "$rc"`,
+    "fi",
     "waited=0",
     `until mc ls ${a} >/dev/null 2>&1; do`,
     `  if [ "$waited" -ge ${WAIT_SECONDS} ]; then run "S3 API reachable after ${WAIT_SECONDS}s" mc ls ${a}; fi`,
