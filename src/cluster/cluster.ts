@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import https from "node:https";
+import yaml from "js-yaml";
 import path from "node:path";
 import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
@@ -128,25 +129,26 @@ async function ensurePki(ctx: ClusterContext): Promise<void> {
   const logFile = path.join(layout.logs, "kubeadm.log");
   // Idempotent: kubeadm keeps certificates and kubeconfigs that exist and still match.
   await run(kubeadm, ["init", "phase", "certs", "all", "--config", config], { logFile });
-  for (const phase of ["admin", "controller-manager", "scheduler", "kubelet"]) {
+  // admin.conf's user is in the group kubeadm:cluster-admins, which bootstrap.yaml binds to
+  // cluster-admin (as `kubeadm init` does); super-admin.conf (system:masters) is used only to apply that.
+  for (const phase of ["admin", "super-admin", "controller-manager", "scheduler", "kubelet"]) {
     await run(kubeadm, ["init", "phase", "kubeconfig", phase, "--config", config, "--kubeconfig-dir", layout.kubeconfigs], { logFile });
   }
   // The host-run add-ons get a user each (RBAC in cluster/manifests/bootstrap.yaml); kube-proxy's is the
   // user Kubernetes' default system:node-proxier binding names.
-  const users: Record<string, { user: string; org?: string }> = {
+  const users: Record<string, { user: string }> = {
     "kube-proxy": { user: "system:kube-proxy" },
     coredns: { user: "lakehouse:coredns" },
     "local-path-provisioner": { user: "lakehouse:local-path-provisioner" },
-    "admin-client": { user: "lakehouse:admin", org: "system:masters" },
   };
   for (const [name, u] of Object.entries(users)) {
     const file = path.join(layout.kubeconfigs, `${name}.conf`);
     if (fs.existsSync(file)) continue;
-    const out = await run(kubeadm, ["kubeconfig", "user", "--config", config, "--client-name", u.user, ...(u.org ? ["--org", u.org] : []), "--validity-period", "8760h"], { logFile });
+    const out = await run(kubeadm, ["kubeconfig", "user", "--config", config, "--client-name", u.user, "--validity-period", "8760h"], { logFile });
     fs.writeFileSync(file, out, { mode: 0o600 });
   }
   // The health probes use the admin's key pair directly.
-  const admin = await import("js-yaml").then((y) => y.load(fs.readFileSync(path.join(layout.kubeconfigs, "admin-client.conf"), "utf8")) as any);
+  const admin = yaml.load(fs.readFileSync(path.join(layout.kubeconfigs, "admin.conf"), "utf8")) as any;
   const u = admin.users[0].user;
   fs.writeFileSync(path.join(layout.pki, "admin-client.crt"), Buffer.from(u["client-certificate-data"], "base64"));
   fs.writeFileSync(path.join(layout.pki, "admin-client.key"), Buffer.from(u["client-key-data"], "base64"), { mode: 0o600 });
@@ -237,7 +239,9 @@ export async function clusterUp(log: Logger, opts: { pulumi?: boolean } = {}): P
       // Before kubelet: the sandbox and helper images must be in containerd, and the cluster's own objects applied.
       await loadImages(ctx.layout.containerdSocket, [cfg.PAUSE_IMAGE, BASE_ALIAS, BASE_IMAGE], path.join(ctx.layout.run, "images-loaded.json"), log);
       const template = fs.readFileSync(path.join(repoRoot, "cluster", "manifests", "bootstrap.yaml"), "utf8");
-      await kubectl(ctx, ["apply", "--server-side", "--field-manager=lakehouse-cluster", "-f", "-"], cfg.renderBootstrap(template, ctx.net, { helperImage: BASE_ALIAS, volumes: ctx.layout.volumes }));
+      await run(path.join(ctx.tools.kubeBin, "kubectl"), ["--kubeconfig", path.join(ctx.layout.kubeconfigs, "super-admin.conf"), "apply", "--server-side", "--field-manager=lakehouse-cluster", "-f", "-"], {
+        input: cfg.renderBootstrap(template, ctx.net, { helperImage: BASE_ALIAS, volumes: ctx.layout.volumes }),
+      });
     }
     await start(ctx, supervisor, c);
   }
