@@ -253,15 +253,22 @@ export async function clusterUp(log: Logger, opts: { pulumi?: boolean } = {}): P
   return ctx;
 }
 
-/** Deletes the nat rules that jump to CNI-* chains, then the chains (rules are re-read through a shell for their quoting). */
-async function removeCniChains(): Promise<void> {
-  for (const chain of ["POSTROUTING", "PREROUTING", "OUTPUT"]) {
-    const rules = await run("iptables", ["-t", "nat", "-S", chain]).catch(() => "");
-    for (const rule of rules.split("\n").filter((l) => /^-A \S+ .*-j CNI-/.test(l))) await run("sh", ["-c", `iptables -t nat ${rule.replace(/^-A/, "-D")}`]).catch(() => undefined);
+/**
+ * Deletes the iptables chains the cluster made (CNI-* of the bridge and portmap plugins, KUBE-* of
+ * kubelet and kube-proxy) and every rule that jumps to them. Rules are re-read through a shell for
+ * their quoting.
+ */
+async function removeIptablesChains(): Promise<void> {
+  const ours = /^(CNI-|KUBE-)/;
+  for (const table of ["nat", "filter", "mangle"]) {
+    const rules = (await run("iptables", ["-t", table, "-S"]).catch(() => "")).split("\n");
+    const chains = rules.map((l) => /^-N (\S+)/.exec(l)?.[1]).filter((c): c is string => !!c && ours.test(c));
+    for (const rule of rules.filter((l) => /^-A (\S+) .*-j (CNI-|KUBE-)/.test(l) && !ours.test(l.split(" ")[1]))) {
+      await run("sh", ["-c", `iptables -t ${table} ${rule.replace(/^-A/, "-D")}`]).catch(() => undefined);
+    }
+    for (const c of chains) await run("iptables", ["-t", table, "-F", c]).catch(() => undefined);
+    for (const c of chains) await run("iptables", ["-t", table, "-X", c]).catch(() => undefined);
   }
-  const chains = (await run("iptables", ["-t", "nat", "-S"]).catch(() => "")).split("\n").map((l) => /^-N (CNI-\S+)/.exec(l)?.[1]).filter(Boolean) as string[];
-  for (const c of chains) await run("iptables", ["-t", "nat", "-F", c]).catch(() => undefined);
-  for (const c of chains) await run("iptables", ["-t", "nat", "-X", c]).catch(() => undefined);
 }
 
 /** Every mount under the state directory, deepest first (kubelet's volumes, containerd's snapshots and shm). */
@@ -294,11 +301,11 @@ export async function clusterDown(log: Logger, opts: { purge?: boolean } = {}): 
   if (ctx) await run(path.join(ctx.tools.kubeBin, "kube-proxy"), ["--cleanup"]).catch(() => undefined);
   for (const m of mountsUnder(layout.state)) await run("umount", ["-l", m]).catch(() => undefined);
   // What the CNI plugins leave when pods are killed rather than deleted: network namespaces, the
-  // bridge, IP allocations, and the bridge and portmap plugins' nat chains (CNI-*).
+  // bridge, IP allocations; then every iptables chain of the CNI plugins, kubelet and kube-proxy.
   if (fs.existsSync("/var/run/netns")) for (const ns of fs.readdirSync("/var/run/netns").filter((n) => n.startsWith("cni-"))) await run("ip", ["netns", "delete", ns]).catch(() => undefined);
   await run("ip", ["link", "delete", cfg.DEFAULT_NETWORK.bridge]).catch(() => undefined);
   fs.rmSync(path.join("/var/lib/cni/networks", "lakehouse"), { recursive: true, force: true });
-  await removeCniChains();
+  await removeIptablesChains();
   if (opts.purge) {
     fs.rmSync(layout.state, { recursive: true, force: true });
     log.step(`removed ${layout.state}`);
