@@ -239,6 +239,16 @@ export async function ensurePulumi(log: Logger): Promise<{ bin: string; version:
   return { bin: pulumi.bin, version: pulumi.version, providerVersion: provider.version };
 }
 
+/**
+ * The kubeflow spark-operator's Go module at the chart version the program pins: it holds the
+ * Helm chart (charts/spark-operator-chart, CRDs in its crds/) of the same release, for a machine
+ * that cannot reach the chart's Helm repository. Returns the chart directory.
+ */
+export async function sparkOperatorChart(version: string): Promise<string> {
+  const info = JSON.parse(await run("go", ["mod", "download", "-json", `github.com/kubeflow/spark-operator/v2@v${version}`], { env: goEnv() })) as { Dir: string };
+  return path.join(info.Dir, "charts", "spark-operator-chart");
+}
+
 /** Builds or finds everything; what the cluster tier needs only (the engine tests add Pulumi). */
 export async function ensureToolchain(log: Logger, opts: { pulumi?: boolean } = {}): Promise<Toolchain> {
   const cache = cacheRoot();

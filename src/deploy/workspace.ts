@@ -92,6 +92,10 @@ export async function openStack(target: DeployTarget, log: Logger): Promise<Stac
   const values: ConfigMap = {};
   const committed = target.program ? {} : committedConfig(target.stack);
   for (const [k, v] of Object.entries({ ...committed, ...(target.overrides ?? {}) })) values[k] = { value: v, secret: false };
+  // An override of an earlier run that this one does not repeat goes, so the stack is the stack
+  // file plus today's overrides; secrets stay.
+  const stale = Object.entries(await stack.getAllConfig()).filter(([k, v]) => !v.secret && !(k in values)).map(([k]) => k);
+  if (stale.length) await stack.removeAllConfig(stale);
   if (Object.keys(values).length) await stack.setAllConfig(values);
   if (!target.program) await ensureSecrets(stack, log);
   return stack;
