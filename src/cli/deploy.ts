@@ -15,6 +15,7 @@ import { deployDir, ensureSecrets, openStack } from "../deploy/workspace";
 
 interface DeployOptions {
   stack: string;
+  projectDir?: string;
   kubeconfig?: string;
   set?: string[];
   verbose?: boolean;
@@ -39,9 +40,13 @@ function kubeconfigFor(opt?: string): string | undefined {
   return opt ? path.resolve(opt) : undefined;
 }
 
-async function stackFor(opts: DeployOptions, log: Logger): Promise<Stack> {
-  const pulumi = await ensurePulumi(log);
-  return openStack({ stack: opts.stack, pulumiBin: pulumi.bin, kubeconfig: kubeconfigFor(opts.kubeconfig), overrides: parseSets(opts.set) }, log);
+const onPath = (cmd: string) => (process.env.PATH ?? "").split(":").some((d) => d && fs.existsSync(path.join(d, cmd)));
+
+/** The stack, its missing secrets generated. The Pulumi CLI is the toolchain's (built once), or, for --project-dir, yours if on PATH. */
+async function stackFor(opts: DeployOptions, log: Logger): Promise<{ stack: Stack; generated: string[] }> {
+  const pulumiBin = opts.projectDir && onPath("pulumi") ? undefined : (await ensurePulumi(log)).bin;
+  const stack = await openStack({ stack: opts.stack, pulumiBin, kubeconfig: kubeconfigFor(opts.kubeconfig), overrides: parseSets(opts.set), projectDir: opts.projectDir });
+  return { stack, generated: await ensureSecrets(stack, log) };
 }
 
 /** The engine's output goes to a log file; the terminal gets one line per finished resource. */
@@ -84,14 +89,15 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       .option("--set <key=value...>", "override a stack setting for this workspace")
       .option("-v, --verbose", "print the engine's own output too");
 
-  common(deploy.command("init").description("generate the stack's missing secrets (never rotates one that exists)")).action(async (opts: DeployOptions) => {
-    const stack = await stackFor(opts, log);
-    const made = await ensureSecrets(stack, log);
-    log.step(made.length ? `set ${made.length} secret(s): ${made.join(", ")}` : "every secret was already set");
-  });
+  common(deploy.command("init").description("generate the stack's missing secrets (never rotates one that exists)"))
+    .option("--project-dir <dir>", "write them into this project's Pulumi.<stack>.yaml, for `pulumi up` with your own CLI and login (e.g. --project-dir .)")
+    .action(async (opts: DeployOptions) => {
+      const { generated } = await stackFor(opts, log);
+      log.step(generated.length ? `set ${generated.length} secret(s): ${generated.join(", ")}` : "every secret was already set");
+    });
 
   common(deploy.command("preview").description("show what 'up' would change (server-side dry run against the cluster)")).action(async (opts: DeployOptions) => {
-    const stack = await stackFor(opts, log);
+    const { stack } = await stackFor(opts, log);
     const p = progress(log, opts, "preview");
     try {
       const result = await stack.preview({ onOutput: p.onOutput, onEvent: p.onEvent, diff: false });
@@ -102,7 +108,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
   });
 
   common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action(async (opts: DeployOptions) => {
-    const stack = await stackFor(opts, log);
+    const { stack } = await stackFor(opts, log);
     const p = progress(log, opts, "up");
     try {
       const result = await stack.up({ onOutput: p.onOutput, onEvent: p.onEvent });
@@ -116,7 +122,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
   });
 
   common(deploy.command("destroy").description("delete every resource of the stack")).action(async (opts: DeployOptions) => {
-    const stack = await stackFor(opts, log);
+    const { stack } = await stackFor(opts, log);
     const p = progress(log, opts, "destroy");
     try {
       const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent });
@@ -129,7 +135,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
   common(deploy.command("outputs").description("the stack's outputs (secrets with --show-secrets)"))
     .option("--show-secrets", "print secret outputs too")
     .action(async (opts: DeployOptions & { showSecrets?: boolean }) => {
-      const stack = await stackFor(opts, log);
+      const { stack } = await stackFor(opts, log);
       const outputs = await stack.outputs();
       const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret && !opts.showSecrets ? "[secret]" : v.value]));
       process.stdout.write(JSON.stringify(shown, null, 2) + "\n");

@@ -32,6 +32,12 @@ export interface DeployTarget {
   program?: string;
   /** Project name; default Pulumi.yaml's. */
   project?: string;
+  /**
+   * Use this project directory (its Pulumi.yaml and Pulumi.<stack>.yaml, the user's `pulumi login`
+   * and passphrase) instead of the managed workspace: for `init` before a `pulumi up` with the CLI.
+   * The stack file's values are left as they are; only missing secrets are added.
+   */
+  projectDir?: string;
 }
 
 export function deployDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -66,17 +72,17 @@ function inlineProgram(file: string): () => Promise<Record<string, unknown>> {
   };
 }
 
-/** Opens (or creates) the stack, with the committed values, the overrides and the generated secrets set. */
-export async function openStack(target: DeployTarget, log: Logger): Promise<Stack> {
+/** Opens (or creates) the stack, with the committed values and the overrides set; ensureSecrets adds the generated ones. */
+export async function openStack(target: DeployTarget): Promise<Stack> {
   const dir = deployDir();
-  const workDir = path.join(dir, "workspace");
+  const managed = !target.projectDir;
+  const workDir = target.projectDir ? path.resolve(target.projectDir) : path.join(dir, "workspace");
   fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
   fs.mkdirSync(workDir, { recursive: true });
-  const project = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as Record<string, any>;
+  const project = yaml.load(fs.readFileSync(path.join(managed ? repoRoot : workDir, "Pulumi.yaml"), "utf8")) as Record<string, any>;
   const name = target.project ?? project.name;
   const envVars: Record<string, string> = {
-    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${path.join(dir, "backend")}`,
-    ...passphraseEnv(dir),
+    ...(managed ? { PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${path.join(dir, "backend")}`, ...passphraseEnv(dir) } : {}),
     // Offline by design: no update check, no plugin download; the plugins are the toolchain's, on PATH.
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -87,8 +93,9 @@ export async function openStack(target: DeployTarget, log: Logger): Promise<Stac
   const pulumiCommand = target.pulumiBin ? await PulumiCommand.get({ root: path.dirname(target.pulumiBin), skipVersionCheck: true }) : undefined;
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: target.stack, projectName: name, program: inlineProgram(target.program ?? path.join(repoRoot, "index.ts")) },
-    { workDir, envVars, pulumiCommand, projectSettings: { name, runtime: "nodejs", description: project.description, config: target.program ? undefined : project.config } },
+    { workDir, envVars, pulumiCommand, ...(managed ? { projectSettings: { name, runtime: "nodejs", description: project.description, config: target.program ? undefined : project.config } } : {}) },
   );
+  if (!managed) return stack;
   const values: ConfigMap = {};
   const committed = target.program ? {} : committedConfig(target.stack);
   for (const [k, v] of Object.entries({ ...committed, ...(target.overrides ?? {}) })) values[k] = { value: v, secret: false };
@@ -97,7 +104,6 @@ export async function openStack(target: DeployTarget, log: Logger): Promise<Stac
   const stale = Object.entries(await stack.getAllConfig()).filter(([k, v]) => !v.secret && !(k in values)).map(([k]) => k);
   if (stale.length) await stack.removeAllConfig(stale);
   if (Object.keys(values).length) await stack.setAllConfig(values);
-  if (!target.program) await ensureSecrets(stack, log);
   return stack;
 }
 

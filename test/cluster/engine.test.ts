@@ -12,7 +12,6 @@ import { after, before, describe, test } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { openStack } from "../../src/deploy/workspace";
-import { silentLogger } from "../../src/lib/log";
 import { ensureWebImage, eventually, k, testCluster } from "./harness";
 
 const NS = "engine-test";
@@ -25,7 +24,7 @@ before(async () => {
   stack = await openStack({
     stack: "engine", project: "lakehouse-engine-test", program: path.join(__dirname, "fixtures", "engine-program.ts"),
     pulumiBin: ctx.tools.pulumiBin, kubeconfig: ctx.layout.adminKubeconfig, overrides: { "engine:namespace": NS, "engine:image": image },
-  }, silentLogger);
+  });
   // A leftover of an interrupted run is destroyed first, so every run starts from nothing.
   await stack.destroy();
   await stack.setConfig("engine:token", { value: crypto.randomBytes(24).toString("base64url"), secret: true });

@@ -11,7 +11,7 @@ import { before, describe, test } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { sparkOperatorChart } from "../../src/cluster/toolchain";
-import { openStack } from "../../src/deploy/workspace";
+import { ensureSecrets, openStack } from "../../src/deploy/workspace";
 import { silentLogger } from "../../src/lib/log";
 import { DEFAULTS } from "../../components/config";
 import { k, testCluster } from "./harness";
@@ -38,7 +38,8 @@ function overrides(stack: string): Record<string, string> {
 }
 
 async function preview(stack: string, extra: Record<string, string> = {}) {
-  const s = await openStack({ stack, pulumiBin: ctx.tools.pulumiBin, kubeconfig: ctx.layout.adminKubeconfig, overrides: { ...overrides(stack), ...extra } }, silentLogger);
+  const s = await openStack({ stack, pulumiBin: ctx.tools.pulumiBin, kubeconfig: ctx.layout.adminKubeconfig, overrides: { ...overrides(stack), ...extra } });
+  await ensureSecrets(s, silentLogger);
   const events: EngineEvent[] = [];
   let error: Error | undefined;
   const result = await s.preview({ onEvent: (e) => events.push(e) }).catch((e: Error) => ((error = e), undefined));
