@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates the kind cluster for the dev stack, with a local image registry on localhost:5001
 # (Pulumi's Images component pushes there; the nodes pull from it as kind-registry:5000) and
-# the NodePorts of Superset (30088), Trino (30443) and MinIO (30900) mapped to localhost.
+# the NodePorts of Superset (30088) and Trino (30443) mapped to localhost.
 # Needs: docker (or podman as docker), kind >= 0.27, kubectl. Idempotent.
 set -euo pipefail
 CLUSTER="${LAKEHOUSE_KIND_CLUSTER:-lakehouse}"
@@ -34,7 +34,6 @@ nodes:
     extraPortMappings:
       - { containerPort: 30088, hostPort: 30088, listenAddress: "127.0.0.1" }
       - { containerPort: 30443, hostPort: 30443, listenAddress: "127.0.0.1" }
-      - { containerPort: 30900, hostPort: 30900, listenAddress: "127.0.0.1" }
 YAML
 fi
 
