@@ -11,10 +11,11 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "../lib/log";
 import { clusterState } from "../cluster/cluster";
 import { ensurePulumi } from "../cluster/toolchain";
-import { deployDir, ensureSecrets, openStack } from "../deploy/workspace";
+import { deployDir, ensureSecrets, offlineOverrides, openStack } from "../deploy/workspace";
 
 interface DeployOptions {
   stack: string;
+  offline?: boolean;
   projectDir?: string;
   kubeconfig?: string;
   set?: string[];
@@ -45,7 +46,8 @@ const onPath = (cmd: string) => (process.env.PATH ?? "").split(":").some((d) => 
 /** The stack, its missing secrets generated. The Pulumi CLI is the toolchain's (built once), or, for --project-dir, yours if on PATH. */
 async function stackFor(opts: DeployOptions, log: Logger): Promise<{ stack: Stack; generated: string[] }> {
   const pulumiBin = opts.projectDir && onPath("pulumi") ? undefined : (await ensurePulumi(log)).bin;
-  const stack = await openStack({ stack: opts.stack, pulumiBin, kubeconfig: kubeconfigFor(opts.kubeconfig), overrides: parseSets(opts.set), projectDir: opts.projectDir });
+  const overrides = { ...(opts.offline ? await offlineOverrides() : {}), ...parseSets(opts.set) };
+  const stack = await openStack({ stack: opts.stack, pulumiBin, kubeconfig: kubeconfigFor(opts.kubeconfig), overrides, projectDir: opts.projectDir });
   return { stack, generated: await ensureSecrets(stack, log) };
 }
 
@@ -72,6 +74,19 @@ function progress(log: Logger, opts: DeployOptions, operation: string) {
 }
 
 export function registerDeployCommands(program: Command, log: Logger): void {
+  /** One engine operation: its output logged to a file, a failure that names the file and the stack. */
+  const operation = async (opts: DeployOptions, name: string, fn: (stack: Stack, p: ReturnType<typeof progress>) => Promise<void>) => {
+    const { stack } = await stackFor(opts, log);
+    const p = progress(log, opts, name);
+    try {
+      await fn(stack, p);
+    } catch (e) {
+      throw new Error(`${name} of stack ${opts.stack} failed; the engine's output is in ${p.logFile}\n${(e as Error).message.split("\n").slice(-15).join("\n")}`);
+    } finally {
+      p.close();
+    }
+  };
+
   const deploy = program
     .command("deploy")
     .description("run the Pulumi program (index.ts) with the real engine, no Pulumi CLI install needed")
@@ -87,6 +102,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       .option("-s, --stack <name>", "stack (Pulumi.<name>.yaml)", "dev")
       .option("--kubeconfig <file|local>", "the cluster to deploy to (default: KUBECONFIG, as kubectl)")
       .option("--set <key=value...>", "override a stack setting for this workspace")
+      .option("--offline", "no Helm repository or image builder here: the spark-operator chart from its Go module, buildImages=false")
       .option("-v, --verbose", "print the engine's own output too");
 
   common(deploy.command("init").description("generate the stack's missing secrets (never rotates one that exists)"))
@@ -96,41 +112,24 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       log.step(generated.length ? `set ${generated.length} secret(s): ${generated.join(", ")}` : "every secret was already set");
     });
 
-  common(deploy.command("preview").description("show what 'up' would change (server-side dry run against the cluster)")).action(async (opts: DeployOptions) => {
-    const { stack } = await stackFor(opts, log);
-    const p = progress(log, opts, "preview");
-    try {
+  common(deploy.command("preview").description("show what 'up' would change (server-side dry run against the cluster)")).action((opts: DeployOptions) =>
+    operation(opts, "preview", async (stack, p) => {
       const result = await stack.preview({ onOutput: p.onOutput, onEvent: p.onEvent, diff: false });
       log.step(`changes: ${JSON.stringify(result.changeSummary)}`);
-    } finally {
-      p.close();
-    }
-  });
+    }));
 
-  common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action(async (opts: DeployOptions) => {
-    const { stack } = await stackFor(opts, log);
-    const p = progress(log, opts, "up");
-    try {
+  common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action((opts: DeployOptions) =>
+    operation(opts, "up", async (stack, p) => {
       const result = await stack.up({ onOutput: p.onOutput, onEvent: p.onEvent });
       log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
       for (const [k, v] of Object.entries(result.outputs)) if (!v.secret) process.stdout.write(`${k}: ${typeof v.value === "string" ? v.value : JSON.stringify(v.value)}\n`);
-    } catch (e) {
-      throw new Error(`pulumi up of stack ${opts.stack} failed; the engine's output is in ${p.logFile}\n${(e as Error).message.split("\n").slice(-15).join("\n")}`);
-    } finally {
-      p.close();
-    }
-  });
+    }));
 
-  common(deploy.command("destroy").description("delete every resource of the stack")).action(async (opts: DeployOptions) => {
-    const { stack } = await stackFor(opts, log);
-    const p = progress(log, opts, "destroy");
-    try {
+  common(deploy.command("destroy").description("delete every resource of the stack")).action((opts: DeployOptions) =>
+    operation(opts, "destroy", async (stack, p) => {
       const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent });
       log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
-    } finally {
-      p.close();
-    }
-  });
+    }));
 
   common(deploy.command("outputs").description("the stack's outputs (secrets with --show-secrets)"))
     .option("--show-secrets", "print secret outputs too")

@@ -17,7 +17,9 @@ import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulu
 import yaml from "js-yaml";
 import type { Logger } from "../lib/log";
 import { repoRoot, stackPaths } from "../local/paths";
+import { DEFAULTS } from "../../components/config";
 import { generateStackSecrets } from "../../components/stackSecrets";
+import { sparkOperatorChart } from "../cluster/toolchain";
 
 export interface DeployTarget {
   /** Stack name: its settings come from Pulumi.<stack>.yaml in the repository. */
@@ -38,6 +40,16 @@ export interface DeployTarget {
    * The stack file's values are left as they are; only missing secrets are added.
    */
   projectDir?: string;
+}
+
+/**
+ * The settings for a machine that reaches no Helm repository and has no image builder (this
+ * project's CI, an air-gapped host): the spark-operator chart from its Go module (same release as
+ * the Helm repository's), and no image builds (@pulumi/docker-build's plugin and BuildKit are not
+ * to be had; the images must already be where imageRegistry says).
+ */
+export async function offlineOverrides(): Promise<Record<string, string>> {
+  return { "lakehouse:buildImages": "false", "lakehouse:sparkOperatorChart": await sparkOperatorChart(DEFAULTS.sparkOperatorChartVersion) };
 }
 
 export function deployDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -17,7 +17,7 @@ import { before, describe, test } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { sparkOperatorChart } from "../../src/cluster/toolchain";
-import { committedConfig, ensureSecrets, openStack } from "../../src/deploy/workspace";
+import { committedConfig, ensureSecrets, offlineOverrides, openStack } from "../../src/deploy/workspace";
 import { silentLogger } from "../../src/lib/log";
 import { DEFAULTS } from "../../components/config";
 import { k, testCluster } from "./harness";
@@ -33,11 +33,10 @@ before(async () => {
   await k(ctx, ["wait", "--for=condition=Established", "crd/scheduledsparkapplications.sparkoperator.k8s.io", "crd/sparkapplications.sparkoperator.k8s.io", "--timeout=60s"]);
 });
 
-/** What this machine cannot do, and only that: build images (no docker-build plugin, no BuildKit) or reach a Helm repository. */
-function overrides(stack: string): Record<string, string> {
+/** What this machine cannot do, and only that (offlineOverrides: no image builder, no Helm repository). */
+async function overrides(stack: string): Promise<Record<string, string>> {
   return {
-    "lakehouse:buildImages": "false",
-    "lakehouse:sparkOperatorChart": chart,
+    ...(await offlineOverrides()),
     // prod's external store: admin credentials are the user's to set; any value serves a preview.
     ...(stack === "prod" ? { "lakehouse:s3AdminUser": "preview-admin", "lakehouse:s3AdminPassword": "preview-admin-password" } : {}),
   };
@@ -50,7 +49,7 @@ function namespaces(stack: string): string[] {
 }
 
 async function preview(stack: string) {
-  const s = await openStack({ stack, pulumiBin: ctx.tools.pulumiBin, kubeconfig: ctx.layout.adminKubeconfig, overrides: overrides(stack) });
+  const s = await openStack({ stack, pulumiBin: ctx.tools.pulumiBin, kubeconfig: ctx.layout.adminKubeconfig, overrides: await overrides(stack) });
   await ensureSecrets(s, silentLogger);
   const events: EngineEvent[] = [];
   let error: Error | undefined;
