@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { Logger } from "../lib/log";
 import { clusterDown, clusterStatus, clusterUp } from "../cluster/cluster";
+import { ensureToolchain } from "../cluster/toolchain";
 import { renderTable } from "./table";
 
 export function registerClusterCommands(program: Command, log: Logger): void {
@@ -14,6 +15,15 @@ export function registerClusterCommands(program: Command, log: Logger): void {
         "volume provisioner from the Go module proxy (~40 min on 2 cores, cached in ~/.cache/lakehouse/cluster).\n" +
         "State (etcd, certificates, volumes, logs) lives in .lakehouse/cluster; the kubeconfig is .lakehouse/cluster/kubeconfig.",
     );
+
+  cluster
+    .command("install")
+    .description("build or find everything the cluster and its tests need, start nothing: Kubernetes, CoreDNS, the provisioner, the Pulumi CLI and its kubernetes provider (cached; a step CI can cache)")
+    .option("--no-pulumi", "skip the Pulumi CLI and provider (~35 min cold)")
+    .action(async (opts: { pulumi: boolean }) => {
+      const tools = await ensureToolchain(log, { pulumi: opts.pulumi });
+      log.step(`installed: Kubernetes ${tools.kubernetesVersion} in ${tools.kubeBin}${tools.pulumiBin ? `; Pulumi ${tools.pulumiVersion} and its kubernetes provider ${tools.kubernetesProviderVersion} in ${tools.pulumiBin}` : ""}`);
+    });
 
   cluster
     .command("up")
