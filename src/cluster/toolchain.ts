@@ -67,6 +67,29 @@ function scratchModule(name: string): { dir: string; goMod: string } {
 }
 
 const marker = (dir: string) => path.join(dir, ".lakehouse-complete");
+
+/** Marks a build finished, with what was built and how long it took (bench/cluster.ts reports it). */
+function finish(dir: string, what: string, startedMs: number): void {
+  fs.writeFileSync(marker(dir), JSON.stringify({ built: what, seconds: Math.round((Date.now() - startedMs) / 1000), finishedAt: new Date().toISOString() }) + "\n");
+}
+
+/** What each cached build recorded: its module and how long the build took (absent for builds made before it was recorded). */
+export function buildRecords(cache = cacheRoot()): { dir: string; built: string; seconds?: number }[] {
+  if (!fs.existsSync(cache)) return [];
+  return fs.readdirSync(cache).flatMap((d) => {
+    for (const f of [marker(path.join(cache, d)), marker(path.join(cache, d, "bin"))]) {
+      if (!fs.existsSync(f)) continue;
+      const text = fs.readFileSync(f, "utf8").trim();
+      try {
+        const r = JSON.parse(text) as { built: string; seconds: number };
+        return [{ dir: d, built: r.built, seconds: r.seconds }];
+      } catch {
+        return [{ dir: d, built: text }];
+      }
+    }
+    return [];
+  });
+}
 const done = (dir: string, files: string[]) => fs.existsSync(marker(dir)) && files.every((f) => fs.existsSync(path.join(dir, f)));
 
 const goEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
@@ -93,6 +116,7 @@ async function buildKubernetes(cache: string, log: Logger): Promise<{ bin: strin
   const bin = path.join(cache, `kubernetes-${version}`);
   const commands = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubeadm", "kubectl"];
   if (done(bin, commands)) return { bin, version };
+  const started = Date.now();
   const [, major, minor] = /^v(\d+)\.(\d+)\./.exec(version)!;
   const stamp = ["gitVersion=" + version, "gitMajor=" + major, "gitMinor=" + minor, "gitTreeState=clean"];
   const ldflags = ["-s", "-w", ...stamp.flatMap((s) => ["-X", `k8s.io/component-base/version.${s}`]), ...stamp.flatMap((s) => ["-X", `k8s.io/client-go/pkg/version.${s}`])].join(" ");
@@ -105,7 +129,7 @@ async function buildKubernetes(cache: string, log: Logger): Promise<{ bin: strin
     ldflags,
     logFile: path.join(cache, "logs", "build-kubernetes.log"),
   });
-  fs.writeFileSync(marker(bin), `k8s.io/kubernetes@${version}\n`);
+  finish(bin, `k8s.io/kubernetes@${version}`, started);
   return { bin, version };
 }
 
@@ -115,6 +139,7 @@ async function buildPulumi(cache: string, log: Logger): Promise<{ bin: string; v
   // <root>/bin/pulumi: the layout the Automation API's PulumiCommand.get({ root }) expects.
   const bin = path.join(cache, `pulumi-${version}`, "bin");
   if (done(bin, ["pulumi"])) return { bin, version };
+  const started = Date.now();
   await goBuild(log, `the Pulumi CLI ${version}`, {
     cwd: dir,
     out: path.join(bin, "pulumi"),
@@ -122,7 +147,7 @@ async function buildPulumi(cache: string, log: Logger): Promise<{ bin: string; v
     ldflags: `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`,
     logFile: path.join(cache, "logs", "build-pulumi.log"),
   });
-  fs.writeFileSync(marker(bin), `github.com/pulumi/pulumi/pkg/v3@${version}\n`);
+  finish(bin, `github.com/pulumi/pulumi/pkg/v3@${version}`, started);
   return { bin, version };
 }
 
@@ -142,6 +167,7 @@ async function buildKubernetesProvider(cache: string, log: Logger): Promise<{ pl
   const out = path.join(cache, `pulumi-kubernetes-v${version}`);
   const plugin = path.join(out, "pulumi-resource-kubernetes");
   if (done(out, ["pulumi-resource-kubernetes"])) return { plugin, version };
+  const started = Date.now();
   const logFile = path.join(cache, "logs", "build-pulumi-kubernetes.log");
   const module = `github.com/pulumi/pulumi-kubernetes/provider/v4@${pins.PROVIDER_MODULE_VERSION}`;
   log.step(`fetching ${module}`);
@@ -164,7 +190,7 @@ async function buildKubernetesProvider(cache: string, log: Logger): Promise<{ pl
     ldflags: `-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${version}`,
     logFile,
   });
-  fs.writeFileSync(marker(out), `${module}\n`);
+  finish(out, module, started);
   fs.rmSync(src, { recursive: true, force: true });
   return { plugin, version };
 }
@@ -186,12 +212,13 @@ async function goInstall(cache: string, log: Logger, name: keyof typeof GO_COMMA
   const bin = path.join(out, path.basename(module));
   if (done(out, [path.basename(module)])) return bin;
   log.step(`building ${name} ${version} from the Go module proxy (once)`);
+  const started = Date.now();
   fs.mkdirSync(out, { recursive: true });
   await run("nice", ["-n", "5", "go", "install", "-trimpath", "-ldflags=-s -w", `${module}@${version}`], {
     env: goEnv({ GOBIN: out, GOFLAGS: "" }),
     logFile: path.join(cache, "logs", `build-${name}.log`),
   });
-  fs.writeFileSync(marker(out), `${module}@${version}\n`);
+  finish(out, `${module}@${version}`, started);
   return bin;
 }
 
@@ -201,11 +228,12 @@ async function buildPause(cache: string, k8sVersion: string, log: Logger): Promi
   const bin = path.join(out, "pause");
   if (done(out, ["pause"])) return bin;
   log.step("building the pause binary (k8s.io/kubernetes build/pause/linux/pause.c)");
+  const started = Date.now();
   const info = JSON.parse(await run("go", ["mod", "download", "-json", `k8s.io/kubernetes@${k8sVersion}`], { env: goEnv() })) as { Dir: string };
   fs.mkdirSync(out, { recursive: true });
   await run("gcc", ["-Os", "-Wall", "-static", "-DVERSION=" + k8sVersion, "-o", bin, path.join(info.Dir, "build", "pause", "linux", "pause.c")]);
   await run("strip", [bin]);
-  fs.writeFileSync(marker(out), `k8s.io/kubernetes@${k8sVersion} build/pause\n`);
+  finish(out, `k8s.io/kubernetes@${k8sVersion} build/pause`, started);
   return bin;
 }
 
