@@ -69,11 +69,15 @@ export function supersetService(ctx: StackContext): Service {
       const envFile = writeEnvFile(ctx.paths, "superset", supersetEnv(ctx));
       const gunicorn = path.join(ctx.paths.venv, "bin", "gunicorn");
       // Two workers with threads: enough for a dashboard's parallel chart requests on 2 cores.
+      // --keep-alive 75: gunicorn closes idle connections after 2 s by default while Node's fetch
+      // (undici) reuses them for 4 s, and a request sent on a socket the server has just closed
+      // fails with "fetch failed" (seen once in the dashboard import test). The server must keep
+      // idle connections longer than its clients do.
       return {
         name: "superset",
         envFile,
         cwd: ctx.paths.state,
-        command: `'${gunicorn}' --workers 2 --worker-class gthread --threads 4 --timeout 120 --bind ${host}:${ports.superset} --access-logfile - 'superset.app:create_app()'`,
+        command: `'${gunicorn}' --workers 2 --worker-class gthread --threads 4 --timeout 120 --keep-alive 75 --bind ${host}:${ports.superset} --access-logfile - 'superset.app:create_app()'`,
       };
     },
     health: httpProbe(`${supersetUrl(ctx)}/health`, (body) => body.trim() === "OK"),
