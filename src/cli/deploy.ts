@@ -7,11 +7,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "../lib/log";
 import { clusterState } from "../cluster/cluster";
 import { ensurePulumi } from "../cluster/toolchain";
-import { deployDir, ensureSecrets, offlineOverrides, openStack } from "../deploy/workspace";
+import { deployDir, ensureSecrets, offlineOverrides, openStack, previewedObjects } from "../deploy/workspace";
 
 interface DeployOptions {
   stack: string;
@@ -114,8 +114,13 @@ export function registerDeployCommands(program: Command, log: Logger): void {
 
   common(deploy.command("preview").description("show what 'up' would change (server-side dry run against the cluster)")).action((opts: DeployOptions) =>
     operation(opts, "preview", async (stack, p) => {
-      const result = await stack.preview({ onOutput: p.onOutput, onEvent: p.onEvent, diff: false });
+      const events: EngineEvent[] = [];
+      const result = await stack.preview({ onOutput: p.onOutput, onEvent: (e) => (events.push(e), p.onEvent(e)), diff: false });
       log.step(`changes: ${JSON.stringify(result.changeSummary)}`);
+      const objects = previewedObjects(events);
+      const skipped = objects.filter((o) => !o.uid);
+      log.step(`${objects.length - skipped.length} of ${objects.length} Kubernetes objects admitted by the API server's dry run` +
+        (skipped.length ? `; not checked by it (namespace not there yet, inputs known only at update, or a Helm release): ${skipped.map((o) => o.name).join(", ")}` : ""));
     }));
 
   common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action((opts: DeployOptions) =>

@@ -13,7 +13,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type ConfigMap, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import yaml from "js-yaml";
 import type { Logger } from "../lib/log";
 import { repoRoot, stackPaths } from "../local/paths";
@@ -133,4 +133,25 @@ export async function ensureSecrets(stack: Stack, log: Logger): Promise<string[]
   log.step(`generating ${keys.length} secret${keys.length === 1 ? "" : "s"} for stack ${stack.name} (kept encrypted in its config)`);
   await stack.setAllConfig(Object.fromEntries(keys.map((k) => [k, { value: fresh[k], secret: true }])));
   return keys;
+}
+
+/** A Kubernetes object of a preview, and whether the API server admitted its dry run. */
+export interface PreviewedObject {
+  type: string;
+  name: string;
+  /** Set when the API server answered the dry run (a server-assigned uid). */
+  uid?: string;
+}
+
+/**
+ * The Kubernetes objects of a preview's events. With server-side apply the provider dry-runs each
+ * object, but quietly skips objects whose namespace does not exist yet or whose inputs are unknown
+ * until the update (pulumi-kubernetes provider.go, Create): only an object that came back with a
+ * uid was checked by the API server.
+ */
+export function previewedObjects(events: EngineEvent[]): PreviewedObject[] {
+  return events
+    .map((e) => e.resOutputsEvent?.metadata)
+    .filter((m): m is NonNullable<typeof m> => !!m && m.type.startsWith("kubernetes:"))
+    .map((m) => ({ type: m.type, name: m.urn.split("::").pop()!, uid: (m.new?.outputs as { metadata?: { uid?: string } } | undefined)?.metadata?.uid }));
 }

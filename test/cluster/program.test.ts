@@ -17,7 +17,7 @@ import { before, describe, test } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { sparkOperatorChart } from "../../src/cluster/toolchain";
-import { committedConfig, ensureSecrets, offlineOverrides, openStack } from "../../src/deploy/workspace";
+import { committedConfig, ensureSecrets, offlineOverrides, openStack, previewedObjects } from "../../src/deploy/workspace";
 import { silentLogger } from "../../src/lib/log";
 import { DEFAULTS } from "../../components/config";
 import { k, testCluster } from "./harness";
@@ -55,10 +55,7 @@ async function preview(stack: string) {
   let error: Error | undefined;
   const result = await s.preview({ onEvent: (e) => events.push(e) }).catch((e: Error) => ((error = e), undefined));
   const diagnostics = events.map((e) => e.diagnosticEvent).filter((d) => d && d.severity === "error").map((d) => d!.message.trim());
-  const objects = events.map((e) => e.resOutputsEvent?.metadata).filter((m) => m && m.type.startsWith("kubernetes:")).map((m) => ({
-    type: m!.type, name: m!.urn.split("::").pop()!, uid: (m!.new?.outputs as any)?.metadata?.uid as string | undefined,
-  }));
-  return { result, error, diagnostics, objects };
+  return { result, error, diagnostics, objects: previewedObjects(events) };
 }
 
 describe("the project's program against the real API server", () => {
