@@ -14,46 +14,12 @@ import { clusterDown, clusterState, clusterUp } from "../src/cluster/cluster";
 import { buildRecords } from "../src/cluster/toolchain";
 import { consoleLogger, silentLogger } from "../src/lib/log";
 import { repoRoot } from "../src/local/paths";
+import { descendants, readProcs } from "./lib/memory";
 import { median } from "./lib/stats";
 
 const log = consoleLogger("bench-cluster");
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLK_TCK = 100;
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  rssKb: number;
-  ticks: number;
-}
-
-function procs(): Map<number, Proc> {
-  const out = new Map<number, Proc>();
-  for (const e of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const rss = Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${e}/status`, "utf8"))?.[1] ?? 0);
-      out.set(Number(e), { pid: Number(e), ppid: Number(f[1]), rssKb: rss, ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
-
-function tree(all: Map<number, Proc>, root: number): Proc[] {
-  const kids = new Map<number, number[]>();
-  for (const p of all.values()) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), p.pid]);
-  const seen: Proc[] = [];
-  const todo = [root];
-  while (todo.length) {
-    const pid = todo.pop()!;
-    const p = all.get(pid);
-    if (p) seen.push(p);
-    todo.push(...(kids.get(pid) ?? []));
-  }
-  return seen;
-}
 
 /** Each component's pid, from the cluster's supervisord. */
 function componentPids(): Record<string, number> {
@@ -78,12 +44,12 @@ async function main(): Promise<void> {
     log.step(`run ${i + 1}: down ${downs.at(-1)!.toFixed(1)} s, up to a Ready node ${ups.at(-1)!.toFixed(1)} s`);
   }
   const pids = componentPids();
-  const before = procs();
+  const before = readProcs();
   log.step(`sampling the cluster at rest for ${o.restSeconds} s`);
   await new Promise((r) => setTimeout(r, Number(o.restSeconds) * 1000));
-  const after = procs();
+  const after = readProcs();
   const components = Object.entries(pids).map(([name, pid]) => {
-    const now = tree(after, pid);
+    const now = descendants(after, pid);
     const ticks = now.reduce((s, p) => s + p.ticks - (before.get(p.pid)?.ticks ?? p.ticks), 0);
     return { name, rssMb: now.reduce((s, p) => s + p.rssKb, 0) / 1024, cores: ticks / CLK_TCK / Number(o.restSeconds) };
   });

@@ -11,15 +11,17 @@ import path from "node:path";
 import type { StackContext } from "../../src/local/services/types";
 import { services } from "../../src/local/stack";
 
-interface Proc {
+export interface Proc {
   pid: number;
   ppid: number;
   rssKb: number;
   hwmKb: number;
+  /** CPU time so far, user + system, in clock ticks (1/100 s). */
+  ticks: number;
   cmd: string;
 }
 
-function readProcs(): Map<number, Proc> {
+export function readProcs(): Map<number, Proc> {
   const procs = new Map<number, Proc>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -27,7 +29,10 @@ function readProcs(): Map<number, Proc> {
       const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
       const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      procs.set(Number(entry), { pid: Number(entry), ppid: field("PPid"), rssKb: field("VmRSS"), hwmKb: field("VmHWM"), cmd });
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      procs.set(Number(entry), { pid: Number(entry), ppid: field("PPid"), rssKb: field("VmRSS"), hwmKb: field("VmHWM"), ticks, cmd });
     } catch {
       // The process ended between listing and reading.
     }
@@ -35,7 +40,7 @@ function readProcs(): Map<number, Proc> {
   return procs;
 }
 
-function descendants(procs: Map<number, Proc>, root: number): Proc[] {
+export function descendants(procs: Map<number, Proc>, root: number): Proc[] {
   const children = new Map<number, Proc[]>();
   for (const p of procs.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const out: Proc[] = [];
