@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "../lib/log";
 import { clusterState } from "../cluster/cluster";
-import { ensurePulumi } from "../cluster/toolchain";
+import { ensurePulumi, onPath } from "../cluster/toolchain";
 import { deployDir, ensureSecrets, offlineOverrides, openStack, previewedObjects } from "../deploy/workspace";
 
 interface DeployOptions {
@@ -40,8 +40,6 @@ function kubeconfigFor(opt?: string): string | undefined {
   }
   return opt ? path.resolve(opt) : undefined;
 }
-
-const onPath = (cmd: string) => (process.env.PATH ?? "").split(":").some((d) => d && fs.existsSync(path.join(d, cmd)));
 
 /** The stack, its missing secrets generated. The Pulumi CLI is the toolchain's (built once), or, for --project-dir, yours if on PATH. */
 async function stackFor(opts: DeployOptions, log: Logger): Promise<{ stack: Stack; generated: string[] }> {

@@ -14,6 +14,7 @@ import type { Logger } from "../lib/log";
 import { httpProbe, waitFor, type Probe } from "../local/health";
 import { repoRoot, stackPaths, type StackPaths } from "../local/paths";
 import { installPython } from "../local/install";
+import { tail } from "../local/stack";
 import { Supervisor, type Program } from "../local/supervisor";
 import * as cfg from "./config";
 import { BASE_ALIAS, BASE_IMAGE, ensureBaseImage, ensurePauseImage, loadImages } from "./images";
@@ -176,11 +177,6 @@ async function writeConfigs(ctx: ClusterContext): Promise<void> {
   fs.writeFileSync(path.join(layout.conf, "Corefile"), cfg.corefile(net, layout));
   fs.writeFileSync(path.join(layout.conf, "local-path-config.json"), JSON.stringify({ nodePathMap: [{ node: "DEFAULT_PATH_FOR_NON_LISTED_NODES", paths: [layout.volumes] }] }));
   env(ctx);
-}
-
-function tail(file: string, lines = 25): string {
-  if (!fs.existsSync(file)) return "(no log yet)";
-  return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 function healthOf(supervisor: Supervisor, c: Component): Probe {

@@ -237,7 +237,8 @@ async function buildPause(cache: string, k8sVersion: string, log: Logger): Promi
   return bin;
 }
 
-function onPath(cmd: string): boolean {
+/** True when `cmd` (a name on PATH, or an absolute path) exists. */
+export function onPath(cmd: string): boolean {
   if (cmd.startsWith("/")) return fs.existsSync(cmd);
   return (process.env.PATH ?? "").split(":").some((d) => fs.existsSync(path.join(d, cmd)));
 }

@@ -43,7 +43,8 @@ export async function stackContext(log: Logger, installMissing = true): Promise<
   return { paths, settings: stackSettings(), secrets: loadOrCreateSecrets(paths.secrets), installed, log };
 }
 
-function tail(file: string, lines = 20): string {
+/** The last lines of a log file, for error messages. */
+export function tail(file: string, lines = 20): string {
   if (!fs.existsSync(file)) return "(no log yet)";
   return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
