@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../../src/local/paths";
-import { VERSIONS } from "../../src/local/versions";
+import { VERSIONS } from "../../src/lib/versions";
 
 function lockedVersion(lock: string, name: string): string | undefined {
   return new RegExp(`\\[\\[package\\]\\]\\nname = "${name}"\\nversion = "([^"]+)"`).exec(lock)?.[1];

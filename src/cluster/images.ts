@@ -55,7 +55,24 @@ async function podmanHas(ref: string): Promise<boolean> {
   return podman(["image", "exists", ref]).then(() => true, () => false);
 }
 
-const recipeDigest = () => crypto.createHash("sha256").update(JSON.stringify(BASE_RECIPE)).digest("hex").slice(0, 12);
+/**
+ * Certificate authorities this machine trusts beyond Debian's (update-ca-certificates' local
+ * directory). Where egress goes through a TLS-inspecting proxy, as here, a RUN step that fetches
+ * from npm, PyPI, Maven Central or the Go proxy needs its CA; the stand-in base carries them as a
+ * company's base image would, so the Dockerfiles stay the ones Docker builds elsewhere.
+ */
+export const LOCAL_CA_DIR = "/usr/local/share/ca-certificates";
+
+function localCertificates(): { name: string; pem: Buffer }[] {
+  if (!fs.existsSync(LOCAL_CA_DIR)) return [];
+  return fs.readdirSync(LOCAL_CA_DIR).filter((f) => f.endsWith(".crt")).sort().map((name) => ({ name, pem: fs.readFileSync(path.join(LOCAL_CA_DIR, name)) }));
+}
+
+const recipeDigest = () => {
+  const h = crypto.createHash("sha256").update(JSON.stringify(BASE_RECIPE));
+  for (const c of localCertificates()) h.update(c.name).update(c.pem);
+  return h.digest("hex").slice(0, 12);
+};
 
 /** The Debian base image in podman's store (made once with debootstrap). */
 export async function ensureBaseImage(log: Logger): Promise<void> {
@@ -72,6 +89,11 @@ export async function ensureBaseImage(log: Logger): Promise<void> {
   const root = fs.mkdtempSync(path.join(cacheRoot(), "rootfs-"));
   try {
     await run("debootstrap", [`--variant=${BASE_RECIPE.variant}`, `--include=${BASE_RECIPE.include.join(",")}`, BASE_RECIPE.suite, root, BASE_RECIPE.mirror], { logFile });
+    const certs = localCertificates();
+    if (certs.length) {
+      for (const c of certs) fs.writeFileSync(path.join(root, LOCAL_CA_DIR, c.name), c.pem);
+      await run("chroot", [root, "update-ca-certificates"], { logFile });
+    }
     // What the official slim image also leaves out: apt's downloaded lists and packages.
     for (const dir of ["var/lib/apt/lists", "var/cache/apt/archives"]) {
       for (const f of fs.readdirSync(path.join(root, dir))) if (f !== "partial" && f !== "lock") fs.rmSync(path.join(root, dir, f), { recursive: true, force: true });

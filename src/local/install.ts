@@ -11,7 +11,7 @@ import path from "node:path";
 import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
 import { repoRoot, type StackPaths } from "./paths";
-import { JAVA, VERSIONS } from "./versions";
+import { JAVA, VERSIONS } from "../lib/versions";
 import { installChromium } from "../serving/chromium";
 
 export interface Installed {

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ClusterContext } from "../../src/cluster/cluster";
-import { ensureWebImage, eventually, k, testCluster } from "./harness";
+import { ensureWebImage, eventually, k, runPod, testCluster } from "./harness";
 
 const NS = "cluster-test";
 let ctx: ClusterContext;
@@ -44,8 +44,7 @@ describe("the one-node cluster", () => {
       ],
     }));
     await k(ctx, ["-n", NS, "wait", "--for=condition=Ready", "pod/web", "--timeout=120s"]);
-    const fetched = await k(ctx, ["-n", NS, "run", "client", "--image", image, "--image-pull-policy=Never", "--restart=Never", "--rm", "-i", "--quiet", "--command", "--",
-      "busybox", "wget", "-q", "-O", "-", `http://web.${NS}.svc.cluster.local/index.html`]);
+    const fetched = await runPod(ctx, NS, "client", image, ["busybox", "wget", "-q", "-O", "-", `http://web.${NS}.svc.cluster.local/index.html`]);
     assert.equal(fetched.trim(), fs.readFileSync(path.join(__dirname, "fixtures", "webserver", "index.html"), "utf8").trim());
     // kubectl logs reaches the kubelet through the API server. busybox httpd -v logs each request's
     // client: kubelet's probes come from the bridge's gateway (.1), the client pod from its own address.
@@ -54,13 +53,11 @@ describe("the one-node cluster", () => {
   });
 
   test("cluster DNS answers for the API server's Service and forwards other names", async () => {
-    const out = await k(ctx, ["-n", NS, "run", "dns", "--image", image, "--image-pull-policy=Never", "--restart=Never", "--rm", "-i", "--quiet", "--command", "--",
-      "busybox", "nslookup", "kubernetes.default.svc.cluster.local"]);
+    const out = await runPod(ctx, NS, "dns", image, ["busybox", "nslookup", "kubernetes.default.svc.cluster.local"]);
     const service = JSON.parse(await k(ctx, ["-n", "default", "get", "service", "kubernetes", "-o", "json"]));
     assert.ok(out.includes(service.spec.clusterIP), `nslookup gave:\n${out}`);
     // A name outside the cluster goes to the host's resolver: the one apt reaches Debian's mirror by.
-    const outside = await k(ctx, ["-n", NS, "run", "dns-out", "--image", image, "--image-pull-policy=Never", "--restart=Never", "--rm", "-i", "--quiet", "--command", "--",
-      "busybox", "nslookup", "deb.debian.org"]);
+    const outside = await runPod(ctx, NS, "dns-out", image, ["busybox", "nslookup", "deb.debian.org"]);
     assert.match(outside, /Name:\s+\S*debian\S*[\s\S]*Address: \d+\.\d+\.\d+\.\d+/, `nslookup gave:\n${outside}`);
   });
 

@@ -32,6 +32,29 @@ export async function ensureWebImage(ctx: ClusterContext): Promise<string> {
 
 export const k = (ctx: ClusterContext, args: string[], input?: string) => kubectl(ctx, args, input);
 
+/**
+ * Runs a one-shot pod to completion and returns its log. Not `kubectl run --rm -i`: its attach races a
+ * short-lived container and, when it loses, prints a fallback warning into the output (seen in CI).
+ */
+export async function runPod(ctx: ClusterContext, ns: string, name: string, image: string, command: string[]): Promise<string> {
+  await k(ctx, ["-n", ns, "delete", "pod", name, "--ignore-not-found", "--wait=true"]);
+  await k(ctx, ["-n", ns, "apply", "-f", "-"], JSON.stringify({
+    apiVersion: "v1", kind: "Pod", metadata: { name },
+    spec: { restartPolicy: "Never", containers: [{ name, image, imagePullPolicy: "Never", command }] },
+  }));
+  try {
+    const phase = await eventually(`pod ${ns}/${name} finishes`, async () => {
+      const p = (await k(ctx, ["-n", ns, "get", "pod", name, "-o", "jsonpath={.status.phase}"])).trim();
+      return p === "Succeeded" || p === "Failed" ? p : undefined;
+    });
+    const log = await k(ctx, ["-n", ns, "logs", name]);
+    if (phase !== "Succeeded") throw new Error(`pod ${ns}/${name} failed:\n${log}`);
+    return log;
+  } finally {
+    await k(ctx, ["-n", ns, "delete", "pod", name, "--ignore-not-found", "--wait=false"]);
+  }
+}
+
 /** Polls until `check` resolves truthy, or fails with what it last saw. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

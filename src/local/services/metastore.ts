@@ -8,7 +8,7 @@ import path from "node:path";
 import { run } from "../../lib/exec";
 import { tcpProbe } from "../health";
 import { repoRoot } from "../paths";
-import { JAVA } from "../versions";
+import { JAVA } from "../../lib/versions";
 import { objectStoreEndpoint } from "./objectstore";
 import { DATABASES, jdbcUrl, psql } from "./postgres";
 import { writeEnvFile } from "./envfile";

@@ -12,7 +12,7 @@ import { query, type TrinoTarget } from "../../lib/trino";
 import { httpProbe } from "../health";
 import { TRINO_USERS, writePrivate, type TrinoUser } from "../secrets";
 import { repoRoot } from "../paths";
-import { JAVA } from "../versions";
+import { JAVA } from "../../lib/versions";
 import { metastoreUri } from "./metastore";
 import { objectStoreEndpoint } from "./objectstore";
 import { writeEnvFile } from "./envfile";
