@@ -8,43 +8,10 @@ import path from "node:path";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "./files";
+import { IMAGE_NAMES, IMAGE_SPECS, buildOrder, imageTag, type ImageName, type ImageSpec } from "./imageSpecs";
 
-/**
- * One description of each image the deployment runs: its Dockerfile (the build context is the
- * project root), the stage to build, the build arguments (every version from src/lib/versions.ts;
- * the Dockerfiles declare them without defaults), the project images it is built FROM (passed as
- * build arguments, so they are built first), what it must contain, and a command that proves it
- * works. The program's build path (below, @pulumi/docker-build) and the local builder
- * (src/cluster/images.ts, podman) both read this, so the two cannot drift.
- */
-export interface ImageSpec {
-  dockerfile: string;
-  /** Multi-stage target; the last stage when absent. */
-  target?: string;
-  /** Build arguments: versions and checksums, from src/lib/versions.ts. */
-  buildArgs: Record<string, string>;
-  /** Build argument -> project image whose reference it receives (FROM ${ARG}); those are built first. */
-  fromImages?: Record<string, string>;
-  /** The image's contract with the components that run it. */
-  contract: string;
-  /** A command run in a container of the image (as its own user); exit 0 proves the image works. */
-  check: string[];
-}
+export { IMAGE_NAMES, IMAGE_SPECS, imageTag, type ImageName, type ImageSpec } from "./imageSpecs";
 
-export const IMAGE_SPECS = {
-  ingest: { dockerfile: "src/ingest/Dockerfile", buildArgs: {}, check: ["lakehouse-ingest", "--help"], contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`)" },
-  spark: { dockerfile: "spark/Dockerfile", buildArgs: {}, check: ["true"], contract: "FROM spark 4.1.x, the Docker Official Image (uid 185, Python 3.10); spark/lakehouse at /opt/lakehouse/spark/lakehouse; Iceberg + hadoop-aws jars and the silver job's functions (spark/functions) in /opt/spark/jars; silver/job.py and maintenance/job.py runnable as scripts" },
-  dbt: { dockerfile: "dbt/Dockerfile", buildArgs: {}, check: ["dbt", "--version"], contract: "dbt-core + dbt-trino; the project dbt/ at /app/dbt; `dbt` on PATH" },
-  superset: { dockerfile: "superset/Dockerfile", buildArgs: {}, check: ["superset", "version"], contract: "Superset 6.1 + trino driver; `superset` on PATH; CMD serves gunicorn on :8088; a writable SUPERSET_HOME for uid 1000" },
-  metastore: { dockerfile: "metastore/Dockerfile", buildArgs: {}, check: ["true"], contract: "FROM apache/hive:3.1.3 + PostgreSQL JDBC + hadoop-aws jars (deps/metastore) on the classpath" },
-} satisfies Record<string, ImageSpec>;
-export type ImageName = keyof typeof IMAGE_SPECS;
-export const IMAGE_NAMES = Object.keys(IMAGE_SPECS) as ImageName[];
-
-export function imageTag(registry: string, image: ImageName, tag: string): string {
-  if (!tag || tag === "latest") throw new Error(`Images: tag must be set and not "latest" (got "${tag}")`);
-  return `${registry}/lakehouse-${image}:${tag}`;
-}
 
 /** Names every missing Dockerfile at once. */
 export function checkDockerfiles(root: string = PROJECT_ROOT): void {
@@ -72,12 +39,17 @@ export class Images extends pulumi.ComponentResource {
     const root = args.root ?? PROJECT_ROOT;
     if (args.build) checkDockerfiles(root);
     this.refs = {} as Record<ImageName, pulumi.Output<string>>;
-    for (const image of IMAGE_NAMES) {
+    // In build order: an image built FROM another project image gets that image's built ref.
+    for (const image of buildOrder()) {
       const tag = imageTag(args.registry, image, args.tag);
       if (!args.build) { this.refs[image] = pulumi.output(tag); continue; }
+      const spec: ImageSpec = IMAGE_SPECS[image];
+      const fromRefs = Object.entries(spec.fromImages ?? {}).map(([arg, dep]) => this.refs[dep as ImageName].apply((ref) => [arg, ref] as const));
       const built = new dockerBuild.Image(`${name}-${image}`, {
         context: { location: root },
-        dockerfile: { location: path.join(root, IMAGE_SPECS[image].dockerfile) },
+        dockerfile: { location: path.join(root, spec.dockerfile) },
+        target: spec.target,
+        buildArgs: pulumi.all(fromRefs).apply((pairs) => ({ ...spec.buildArgs, ...Object.fromEntries(pairs) })),
         tags: [tag],
         push: true,
         platforms: ["linux/amd64"],

@@ -1,7 +1,10 @@
 /** `lakehouse cluster …`: a real one-node Kubernetes on this machine, for when there is no Docker (and so no kind). */
 import type { Command } from "commander";
 import type { Logger } from "../lib/log";
-import { clusterDown, clusterStatus, clusterUp } from "../cluster/cluster";
+import path from "node:path";
+import { IMAGE_NAMES, type ImageName } from "../../components/imageSpecs";
+import { clusterContext, clusterDown, clusterStatus, clusterUp } from "../cluster/cluster";
+import { buildProjectImages, loadImages } from "../cluster/images";
 import { ensureToolchain } from "../cluster/toolchain";
 import { renderTable } from "./table";
 
@@ -31,6 +34,25 @@ export function registerClusterCommands(program: Command, log: Logger): void {
     .action(async () => {
       const ctx = await clusterUp(log, { pulumi: false });
       process.stdout.write(`export KUBECONFIG=${ctx.layout.adminKubeconfig}\n`);
+    });
+
+  cluster
+    .command("images")
+    .argument("[names...]", `images to build (default: all): ${IMAGE_NAMES.join(", ")}`)
+    .description("build the project's images from the Debian base with podman (components/imageSpecs.ts) and load them into the running cluster")
+    .option("--tag <tag>", "tag of this build (the stack's lakehouse:imageTag)", "dev")
+    .option("--no-load", "only build; do not load into the cluster's containerd")
+    .action(async (names: string[], opts: { tag: string; load: boolean }) => {
+      const unknown = names.filter((n) => !(IMAGE_NAMES as string[]).includes(n));
+      if (unknown.length) throw new Error(`unknown image ${unknown.join(", ")}: choose from ${IMAGE_NAMES.join(", ")}`);
+      const refs = await buildProjectImages(names.length ? (names as ImageName[]) : IMAGE_NAMES, opts.tag, log);
+      if (!opts.load) return;
+      const ctx = await clusterContext(log, { installMissing: false });
+      if (!ctx || !(await clusterStatus(log)).components.some((c) => c.name === "containerd" && c.healthy)) {
+        log.step("no running cluster: the images are in podman's store; after 'lakehouse cluster up', run this again to load them (a rebuild takes seconds)");
+        return;
+      }
+      await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
     });
 
   cluster

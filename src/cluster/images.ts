@@ -16,6 +16,8 @@ import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
 import { PAUSE_IMAGE } from "./config";
 import { cacheRoot } from "./toolchain";
+import { PROJECT_ROOT } from "../../components/files";
+import { IMAGE_SPECS, buildArgsOf, buildOrder, imageTag, type ImageName, type ImageSpec } from "../../components/imageSpecs";
 
 /** How the base image is made; its digest names the cached root file system. */
 export const BASE_RECIPE = {
@@ -36,6 +38,8 @@ export interface ImageBuild {
   dockerfile: string;
   context: string;
   buildArgs?: Record<string, string>;
+  /** Multi-stage target; the last stage when absent. */
+  target?: string;
 }
 
 function podmanStore(): { root: string; runroot: string } {
@@ -128,6 +132,7 @@ export async function buildImage(build: ImageBuild, log: Logger): Promise<void> 
   const logFile = path.join(cacheRoot(), "logs", `build-image-${build.tag.replace(/[^a-z0-9.-]+/gi, "_")}.log`);
   log.step(`building image ${build.tag} (${path.relative(process.cwd(), build.dockerfile) || build.dockerfile}; log: ${logFile})`);
   const args = Object.entries(build.buildArgs ?? {}).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  if (build.target) args.push("--target", build.target);
   // Host networking: a RUN step reaches the registries (apt, npm, PyPI, Maven) as the host does.
   // The VM's nofile limit is 20000 and root cannot raise it (no CAP_SYS_RESOURCE).
   await podman(["build", "--pull=never", "--network", "host", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096",
@@ -161,4 +166,22 @@ export async function loadImages(socket: string, refs: string[], loadedFile: str
     loaded[ref] = id;
     fs.writeFileSync(loadedFile, JSON.stringify(loaded, null, 2));
   }
+}
+
+/** Where the local builder tags the project's images: what the cluster's stack config names. */
+export const LOCAL_REGISTRY = "localhost";
+
+/**
+ * Builds the project's images (components/imageSpecs.ts) with podman, each after the images it
+ * is built FROM, tagged `localhost/lakehouse-<name>:<tag>` as the program's imageTag() names them.
+ */
+export async function buildProjectImages(names: readonly ImageName[], tag: string, log: Logger, root: string = PROJECT_ROOT): Promise<Record<string, string>> {
+  await ensureBaseImage(log);
+  const refs: Record<string, string> = {};
+  const refOf = (n: ImageName) => (refs[n] ??= imageTag(LOCAL_REGISTRY, n, tag));
+  for (const name of buildOrder(names)) {
+    const spec: ImageSpec = IMAGE_SPECS[name];
+    await buildImage({ tag: refOf(name), dockerfile: path.join(root, spec.dockerfile), context: root, target: spec.target, buildArgs: buildArgsOf(name, refOf) }, log);
+  }
+  return refs;
 }
