@@ -178,11 +178,11 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
       await page.goto(`${base}/login/`);
       await page.fill("#username", stack.ctx.secrets.superset.adminUser);
       await page.fill("#password", stack.ctx.secrets.superset.adminPassword);
-      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 30_000 }), page.keyboard.press("Enter")]);
+      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 120_000 }), page.keyboard.press("Enter")]);
 
       const charts = await dashboardCharts(api, dashboardId);
       await page.goto(`${base}/superset/dashboard/${dashboardId}/`);
-      await page.waitForSelector('[data-test="chart-grid-component"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-test="chart-grid-component"]', { timeout: 120_000 });
 
       // Each chart ends rendered (a canvas, an SVG or table rows), in error, or empty.
       type State = { id: number; state: "missing" | "loading" | "rendered" | "error" | "no-results"; text: string };
@@ -201,7 +201,9 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
             return { id, state: "loading", text };
           });
         }, charts.map((c) => c.id));
-      const deadline = Date.now() + 90_000;
+      // Waits for readiness, not a speed target (that is bench/): on a loaded 2-core CI machine,
+      // after the whole suite has filled gold, five charts' first queries took over 90 s.
+      const deadline = Date.now() + 240_000;
       let last: State[] = [];
       while (Date.now() < deadline) {
         last = await states();
