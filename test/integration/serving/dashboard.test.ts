@@ -201,8 +201,8 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
             return { id, state: "loading", text };
           });
         }, charts.map((c) => c.id));
-      // Waits for readiness, not a speed target (that is bench/): on a loaded 2-core CI machine,
-      // after the whole suite has filled gold, five charts' first queries took over 90 s.
+      // A readiness wait, not a speed target (that is bench/): alone on a busy 2-core machine the
+      // first render took ~60 s, close to the 90 s this allowed before, after the suite has filled gold.
       const deadline = Date.now() + 240_000;
       let last: State[] = [];
       while (Date.now() < deadline) {
