@@ -1,6 +1,8 @@
 /**
  * PostgreSQL for the metastore and Superset metadata: one StatefulSet, one database and role
  * per client, created on first start by an init script that reads passwords from the env.
+ * Runs the Docker Official Image or images/postgres.Dockerfile (Debian's PostgreSQL, with an
+ * entrypoint that keeps the contract used here: POSTGRES_* env, PGDATA, /docker-entrypoint-initdb.d).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
