@@ -20,13 +20,15 @@ RUN : "${PG_MAJOR:?build arg PG_MAJOR is not set (the Debian release's PostgreSQ
 RUN groupadd --system --gid 999 postgres \
  && useradd --system --uid 999 --gid 999 --home-dir /var/lib/postgresql --shell /bin/bash postgres \
  && install -d -o postgres -g postgres -m 0755 /var/lib/postgresql
-# No cluster of Debian's own (/etc/postgresql/<n>/main): the entrypoint makes PGDATA.
+# No cluster of Debian's own (/etc/postgresql/<n>/main): the entrypoint makes PGDATA. apt-get clean:
+# the real -slim image drops apt's cache by configuration (docker-clean), a debootstrap root does not.
 RUN set -eu; \
     export DEBIAN_FRONTEND=noninteractive; \
     apt-get update; \
     apt-get install -y --no-install-recommends postgresql-common; \
     sed -ri 's/#(create_main_cluster) .*$/\1 = false/' /etc/postgresql-common/createcluster.conf; \
     apt-get install -y --no-install-recommends "postgresql-$PG_MAJOR"; \
+    apt-get clean; \
     rm -rf /var/lib/apt/lists/*; \
     "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" --version
 ENV PG_MAJOR=$PG_MAJOR \
