@@ -60,6 +60,9 @@ export function minioStatefulSetSpec(a: MinioPodArgs): k8s.types.input.apps.v1.S
         containers: [{
           name: "minio",
           image: a.image,
+          // The command in full: images/minio.Dockerfile has no ENTRYPOINT, and upstream's
+          // (docker-entrypoint.sh) only prepends `minio` to args like these.
+          command: ["minio"],
           args: ["server", "/data", "--address", `:${S3_PORT}`, "--console-address", ":9001"],
           env: [
             ...secretEnv(a.adminSecretName, { MINIO_ROOT_USER: "S3_ADMIN_USER", MINIO_ROOT_PASSWORD: "S3_ADMIN_PASSWORD" }),
