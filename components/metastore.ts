@@ -1,7 +1,8 @@
 /**
  * Metastore: PostgreSQL and the Hive Metastore 3.1.3 (Thrift :9083), its schema created by
  * an init container (schematool, only when absent), configured by the repository's
- * metastore/metastore-site.xml with values from the environment.
+ * metastore/metastore-site.xml with values from the environment. The image is built from
+ * metastore/Dockerfile: its `hive-metastore` launcher runs the server and schematool.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,17 +16,24 @@ import { POSTGRES_CLIENT_LABEL, postgres, type PostgresArgs } from "./postgres";
 export const METASTORE_CLIENT_LABEL = { "lakehouse.io/metastore-client": "true" };
 export const HIVE_UID = 1000;
 export const SITE_FILE = "metastore/metastore-site.xml";
+/** The image's METASTORE_HOME/conf: first on the launcher's classpath, so the mounted site file wins. */
+export const CONF_DIR = "/opt/hive-metastore/conf";
+
+/** The Thrift server, as metastore/hive-metastore runs it (port from metastore-site.xml). */
+export function serverCommand(): string[] {
+  return ["hive-metastore", "server"];
+}
 
 /** schematool with explicit connection flags: it initialises only a database without a schema. */
 export function schemaInitCommand(): string[] {
   const conn = `-dbType postgres -driver org.postgresql.Driver -url "$LAKEHOUSE_METASTORE_JDBC_URL" -userName "$LAKEHOUSE_METASTORE_DB_USER" -passWord "$LAKEHOUSE_METASTORE_DB_PASSWORD"`;
-  return ["/bin/bash", "-ec", `/opt/hive/bin/schematool ${conn} -info || /opt/hive/bin/schematool ${conn} -initSchema`];
+  return ["/bin/bash", "-ec", `hive-metastore schematool ${conn} -info || hive-metastore schematool ${conn} -initSchema`];
 }
 
 export interface MetastoreArgs {
   namespace: pulumi.Input<string>;
   instance: string;
-  /** Hive 3.1.3 image with the PostgreSQL driver and hadoop-aws jars (built from metastore/). */
+  /** Hive 3.1.3 image with the PostgreSQL driver and hadoop-aws jars (built from metastore/Dockerfile). */
   image: pulumi.Input<string>;
   /** Version label of the image (its tag). */
   version: string;
@@ -58,12 +66,12 @@ export class Metastore extends pulumi.ComponentResource {
       data: { "metastore-site.xml": readRepoFile(SITE_FILE) },
     }, p);
     const env = [
-      ...plainEnv({ SERVICE_NAME: "metastore", SKIP_SCHEMA_INIT: "true", DB_DRIVER: "postgres", LAKEHOUSE_METASTORE_PORT: "9083", LAKEHOUSE_METASTORE_DB_USER: "metastore", LAKEHOUSE_S3_REGION: args.s3.region }),
+      ...plainEnv({ LAKEHOUSE_METASTORE_PORT: "9083", LAKEHOUSE_METASTORE_DB_USER: "metastore", LAKEHOUSE_S3_REGION: args.s3.region }),
       { name: "LAKEHOUSE_METASTORE_JDBC_URL", value: pulumi.interpolate`jdbc:postgresql://${pg.host}:5432/metastore` },
       { name: "LAKEHOUSE_S3_ENDPOINT", value: args.s3.endpoint },
       ...secretEnv(pg.secretName, { LAKEHOUSE_METASTORE_DB_PASSWORD: "metastore-password" }),
     ];
-    const confMount = { name: "conf", mountPath: "/opt/hive/conf/metastore-site.xml", subPath: "metastore-site.xml", readOnly: true };
+    const confMount = { name: "conf", mountPath: `${CONF_DIR}/metastore-site.xml`, subPath: "metastore-site.xml", readOnly: true };
     const deployment = new k8s.apps.v1.Deployment(name, {
       metadata: { name, namespace: args.namespace, labels: l },
       spec: {
@@ -80,6 +88,7 @@ export class Metastore extends pulumi.ComponentResource {
             containers: [{
               name: "metastore",
               image: args.image,
+              command: serverCommand(),
               env,
               envFrom: [{ secretRef: { name: args.s3.secretName } }],
               ports: [{ name: "thrift", containerPort: 9083 }],
