@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { consoleLogger } from "../src/lib/log";
+import { failingTests } from "./failures";
 import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
@@ -25,6 +26,8 @@ interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  /** The failing tests' lines, repeated after the total: CI shows only the end of a long log. */
+  failures: string[];
 }
 
 const log = consoleLogger("test");
@@ -54,12 +57,15 @@ function runEcho(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 async function nodeTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
-  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, failures: [] };
   const { code, output } = await runEcho(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, ...files], env);
   const num = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)`, "m").exec(output)?.[1] ?? 0);
-  const counts = { passed: num("pass"), failed: num("fail") + num("cancelled"), skipped: num("skipped") + num("todo") };
+  const counts = { passed: num("pass"), failed: num("fail") + num("cancelled"), skipped: num("skipped") + num("todo"), failures: failingTests(output) };
   // A crash before any test reported still fails the run.
-  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  if (code !== 0 && counts.failed === 0) {
+    counts.failed = 1;
+    counts.failures.push(`node --test exited ${code} before any test failed (${files.length} files from ${path.relative(repoRoot, path.dirname(files[0]))})`);
+  }
   return counts;
 }
 
@@ -68,13 +74,17 @@ async function pytest(marker: string, env: NodeJS.ProcessEnv = process.env): Pro
   const { code, output } = await runEcho(python, ["-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "spark/tests"], env);
   const summary = output.trim().split("\n").pop() ?? "";
   const num = (label: string) => Number(new RegExp(`(\\d+) ${label}`).exec(summary)?.[1] ?? 0);
-  const counts = { passed: num("passed"), failed: num("failed") + num("error"), skipped: num("skipped") + num("deselected") * 0 };
+  const failures = output.split("\n").filter((l) => /^(FAILED|ERROR) /.test(l)).map((l) => `pytest: ${l}`);
+  const counts = { passed: num("passed"), failed: num("failed") + num("error"), skipped: num("skipped") + num("deselected") * 0, failures };
   // pytest exits 5 when no test was collected for this marker: not a failure.
-  if (code !== 0 && code !== 5 && counts.failed === 0) counts.failed = 1;
+  if (code !== 0 && code !== 5 && counts.failed === 0) {
+    counts.failed = 1;
+    counts.failures.push(`pytest -m "${marker}" exited ${code} before any test failed`);
+  }
   return counts;
 }
 
-const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped });
+const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, failures: [...a.failures, ...b.failures] });
 
 async function unit(): Promise<Counts> {
   log.step("unit tests (no services)");
@@ -120,10 +130,11 @@ const MODES = ["unit", "integration", "cluster", "all"];
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? "all";
   if (!MODES.includes(mode)) throw new Error(`unknown test mode '${mode}' (${MODES.join(" | ")})`);
-  let total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  let total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   if (mode === "unit" || mode === "all") total = add(total, await unit());
   if (mode === "integration" || mode === "all") total = add(total, await integration());
   if (mode === "cluster" || mode === "all") total = add(total, await cluster());
+  if (total.failures.length) process.stdout.write(`\nfailed:\n${total.failures.map((f) => `  ✖ ${f}`).join("\n")}\n`);
   process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
 }
