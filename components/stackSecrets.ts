@@ -111,7 +111,9 @@ export function selfSignedCertificate(keyPem: string, names: { commonName: strin
   const name = new x509.Name([rdn(OID_O, names.organization), rdn(OID_CN, names.commonName)]);
   const ext = (extnID: string, critical: boolean, value: unknown) => new x509.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER: top bit clear (positive) and a non-zero first byte (a
+  // leading 0x00 before a byte < 0x80 is "illegal padding" to OpenSSL: 1 serial in 256 failed).
+  serial[0] = (serial[0] & 0x3f) | 0x40;
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const algorithm = new x509.AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const tbs = new x509.TBSCertificate({

@@ -77,6 +77,17 @@ test("Trino's certificate: ECDSA P-256, self-signed, the Service's names, a year
   assert.throws(() => selfSignedCertificate(rsa, trinoCertificateNames("lh"), 1), /expected an EC key \(got rsa\)/);
 });
 
+test("every certificate parses, whatever its random serial: 200 of them, each serial positive with a non-zero first byte (a leading zero failed 1 in 256)", () => {
+  const key = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const serials = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const cert = new crypto.X509Certificate(selfSignedCertificate(key, trinoCertificateNames("lh"), 1));
+    assert.match(cert.serialNumber, /^[4-7][0-9A-F]{31}$/, "16 bytes, positive, no leading zero byte");
+    serials.add(cert.serialNumber);
+  }
+  assert.equal(serials.size, 200);
+});
+
 test("the bcrypt hashes verify against their passwords (cost 10, as Trino's password file wants)", async () => {
   for (const u of TRINO_USERS) {
     const hash = all[`lakehouse:trinoPasswordHash_${u}`];
