@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readConfig, SIZES } from "./components/config";
 import { Dashboards } from "./components/dashboards";
-import { Images } from "./components/images";
+import { Images, type ImageName } from "./components/images";
+import { imageVersion } from "./components/labels";
 import { Metastore } from "./components/metastore";
 import { Namespace } from "./components/namespace";
 import { MINIO_ROOT_USER, ObjectStore } from "./components/objectStore";
@@ -23,9 +24,22 @@ const secrets = readStackSecrets((key) => raw.getSecret(configName(key)), stack)
 
 const ns = new Namespace("lakehouse", { name: cfg.namespace, instance: stack });
 const nsOpts = { dependsOn: [ns] };
-const images = new Images("images", { registry: cfg.images.registry, tag: cfg.images.tag, build: cfg.images.build });
+// Each image is the project's (built from debian:bookworm-slim) unless the stack overrides it.
+const overrides: Partial<Record<ImageName, string>> = {
+  minio: cfg.objectStore.mode === "external" || cfg.objectStore.minioImage ? cfg.objectStore.mcImage : undefined,
+  postgres: cfg.postgres.image, trino: cfg.trino.image, metastore: cfg.metastore.image, "spark-operator": cfg.spark.operatorImage,
+};
+const images = new Images("images", {
+  registry: cfg.images.registry, tag: cfg.images.tag, build: cfg.images.build,
+  skip: (Object.keys(overrides) as ImageName[]).filter((n) => overrides[n] !== undefined),
+});
+/** An image override (its tag as the version label), or the project's image of that name (the build's tag). */
+const imageOf = (override: string | undefined, name: ImageName) =>
+  override ? { image: override, version: imageVersion(override) } : { image: images.refs[name], version: cfg.images.tag };
+const minio = imageOf(cfg.objectStore.minioImage, "minio");
+const mc = imageOf(cfg.objectStore.mcImage, "minio");
 const store = new ObjectStore("minio", {
-  namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: cfg.objectStore.minioImage, mcImage: cfg.objectStore.mcImage,
+  namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: minio.image, version: minio.version, mcImage: mc.image, mcVersion: mc.version,
   endpoint: cfg.objectStore.endpoint, region: cfg.objectStore.region, storageClass: cfg.storageClass, storageSize: cfg.objectStore.storageSize,
   size: size.minio, jobSize: size.initJob, identityKeys: secrets.s3SecretKeys,
   admin: cfg.objectStore.mode === "external"
@@ -34,18 +48,18 @@ const store = new ObjectStore("minio", {
 }, nsOpts);
 const s3 = (identity: "metastore" | "trino") => ({ endpoint: store.endpoint, region: store.region, secretName: store.secretNames[identity] });
 const metastore = new Metastore("hive-metastore", {
-  namespace: cfg.namespace, instance: stack, image: cfg.metastore.image ?? images.refs.metastore, version: cfg.images.tag, size: size.metastore,
-  postgres: { image: cfg.postgres.image, storageClass: cfg.storageClass, storageSize: cfg.postgres.storageSize, size: size.postgres, passwords: secrets.postgresPasswords },
+  namespace: cfg.namespace, instance: stack, ...imageOf(cfg.metastore.image, "metastore"), size: size.metastore,
+  postgres: { ...imageOf(cfg.postgres.image, "postgres"), storageClass: cfg.storageClass, storageSize: cfg.postgres.storageSize, size: size.postgres, passwords: secrets.postgresPasswords },
   s3: s3("metastore"), dependsOn: [store.provisioned],
 }, nsOpts);
 const trino = new QueryEngine(TRINO_NAME, {
-  namespace: cfg.namespace, instance: stack, image: cfg.trino.image, workers: cfg.trino.workers, nodePort: cfg.exposeNodePorts,
+  namespace: cfg.namespace, instance: stack, ...imageOf(cfg.trino.image, "trino"), workers: cfg.trino.workers, nodePort: cfg.exposeNodePorts,
   coordinatorSize: size.trinoCoordinator, workerSize: size.trinoWorker, jobSize: size.initJob, s3: s3("trino"), metastoreUri: metastore.uri,
   secrets: secrets.trino, dependsOn: [metastore, store.provisioned],
 }, nsOpts);
 const spark = new SparkOperator("spark-operator", {
   operatorNamespace: `${cfg.namespace}-spark-operator`, jobNamespace: cfg.namespace, instance: stack,
-  chartVersion: cfg.spark.operatorChartVersion, chart: cfg.spark.operatorChart,
+  chartVersion: cfg.spark.operatorChartVersion, chart: cfg.spark.operatorChart, image: imageOf(cfg.spark.operatorImage, "spark-operator").image,
 }, nsOpts);
 const trinoRef = { host: trino.host, port: trino.port, usersSecretName: trino.usersSecretName, caConfigMapName: trino.caConfigMapName };
 const dashboards = new Dashboards("superset", {
@@ -54,7 +68,7 @@ const dashboards = new Dashboards("superset", {
   secrets: secrets.superset, dependsOn: [metastore, trino],
 }, nsOpts);
 const pipeline = new Pipeline("lakehouse", {
-  namespace: cfg.namespace, instance: stack, images: images.refs, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
+  namespace: cfg.namespace, instance: stack, images: { ...images.refs, mc: mc.image }, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
   datasets: cfg.datasets, ingestSource: cfg.ingestSource, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
   metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino, store.provisioned],

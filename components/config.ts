@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
 
 /**
@@ -60,11 +61,15 @@ export interface LakehouseConfig {
   namespace: string;
   storageClass: string;
   size: "small" | "large";
-  objectStore: { mode: "minio" | "external"; minioImage: string; mcImage: string; storageSize: string; endpoint?: string; region: string };
-  postgres: { image: string; storageSize: string };
+  /**
+   * Image overrides: each absent one is the project's image of that name (components/imageSpecs.ts,
+   * built from debian:bookworm-slim), e.g. a user who prefers trinodb/trino:476 sets trinoImage.
+   */
+  objectStore: { mode: "minio" | "external"; minioImage?: string; mcImage?: string; storageSize: string; endpoint?: string; region: string };
+  postgres: { image?: string; storageSize: string };
   metastore: { image?: string };
-  trino: { image: string; workers: number };
-  spark: { operatorChart: ChartSource; operatorChartVersion: string; version: string; executors: number };
+  trino: { image?: string; workers: number };
+  spark: { operatorChart: ChartSource; operatorChartVersion: string; operatorImage?: string; version: string; executors: number };
   images: { registry: string; tag: string; build: boolean };
   exposeNodePorts: boolean;
   schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
@@ -73,31 +78,32 @@ export interface LakehouseConfig {
   ingestSource: string;
 }
 
-/** Defaults, also declared in Pulumi.yaml. Images pinned; see the comments there for why each pin. */
+/** Defaults, also declared in Pulumi.yaml. An empty image is the project's own (see LakehouseConfig). */
 export const DEFAULTS: Record<string, string> = {
   namespace: "lakehouse",
   storageClass: "standard",
   size: "small",
   objectStoreMode: "minio",
-  // Image pins: why each, and the evidence that the tag exists, in docs/deploy.md ("Image and chart pins").
-  // MinIO: the last multi-arch community release; upstream stopped publishing images (2025-10) and
-  // Docker Hub dropped minio/minio (2026-09), quay.io still serves it (onyx-dot-app/onyx#14689). Configurable.
-  minioImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
-  // The provisioning Job's image: the MinIO server image ships mc (/usr/bin/mc, its Dockerfile.release
-  // at RELEASE.2025-09-07T16-13-09Z copies it beside minio), so one pull serves both.
-  mcImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+  // The project's images (built from debian:bookworm-slim and the registries) unless set: MinIO's
+  // community images stopped in 2025-10 and third-party catalogues vanish (docs/deploy.md).
+  minioImage: "",
+  metastoreImage: "",
+  // The provisioning Job's and the marker waits' image: it needs /bin/sh and mc (the project's
+  // MinIO image has both).
+  mcImage: "",
   minioStorageSize: "20Gi",
   s3Region: "us-east-1",
-  // PostgreSQL 17, newest patch found published (docker-library/official-images#21472); 17.8 was a
-  // security release. Held on 17: postgres:18 images keep PGDATA elsewhere (/var/lib/postgresql/18/docker).
-  postgresImage: "postgres:17.10",
+  // Set one to the Official Image's contract (POSTGRES_PASSWORD, POSTGRES_DB, initdb.d), e.g. postgres:15.
+  postgresImage: "",
   postgresStorageSize: "5Gi",
-  // Held at 476: the local stack runs 476 (the last trino-server on Maven Central); same engine everywhere.
-  // Released 2025-06-05 (trino.io/docs/current/release/release-476.html).
-  trinoImage: "trinodb/trino:476",
+  // trinodb/trino's layout, e.g. trinodb/trino:476 (the local stack's version).
+  trinoImage: "",
   trinoWorkers: "1",
-  // kubeflow/spark-operator tag v2.5.2 (Chart.yaml version 2.5.2); the v1beta2 CRDs the tests validate against.
-  sparkOperatorChartVersion: "2.5.2",
+  // kubeflow/spark-operator tag v2.5.2 (Chart.yaml version 2.5.2); the v1beta2 CRDs the tests validate
+  // against. The project's controller image is built from the same module version.
+  sparkOperatorChartVersion: VERSIONS.sparkOperator,
+  // The controller and webhook image; e.g. ghcr.io/kubeflow/spark-operator/controller:2.5.2, the chart's own.
+  sparkOperatorImage: "",
   // From kubeflow's Helm repository (as users get it), or a chart directory where that is unreachable.
   sparkOperatorChart: "https://kubeflow.github.io/spark-operator/spark-operator",
   sparkVersion: "4.1.3",
@@ -174,6 +180,14 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     if (!QUANTITY.test(s(k))) errors.push(`${k} must be a Kubernetes quantity such as 20Gi (got "${s(k)}")`);
     return s(k);
   };
+  /** An image override: absent or empty is the project's image; a set one must be pinned. */
+  const image = (k: string): string | undefined => {
+    const ref = s(k);
+    if (!ref) return undefined;
+    if (!/:[\w][\w.-]*$|@sha256:[0-9a-f]{64}$/.test(ref)) errors.push(`${k} "${ref}" must be pinned with a tag or digest`);
+    if (/:latest$/.test(ref)) errors.push(`${k} "${ref}" must not use the latest tag`);
+    return ref;
+  };
   const mode = oneOf("objectStoreMode", ["minio", "external"] as const);
   const endpoint = get("s3Endpoint") || undefined;
   if (mode === "external" && !endpoint) errors.push("s3Endpoint is required when objectStoreMode is external");
@@ -190,13 +204,13 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     namespace: s("namespace"),
     storageClass: s("storageClass"),
     size: oneOf("size", ["small", "large"] as const),
-    objectStore: { mode, minioImage: s("minioImage"), mcImage: s("mcImage"), storageSize: qty("minioStorageSize"), endpoint, region: s("s3Region") },
-    postgres: { image: s("postgresImage"), storageSize: qty("postgresStorageSize") },
-    metastore: { image: get("metastoreImage") || undefined },
-    trino: { image: s("trinoImage"), workers: int("trinoWorkers", 0) },
+    objectStore: { mode, minioImage: image("minioImage"), mcImage: image("mcImage"), storageSize: qty("minioStorageSize"), endpoint, region: s("s3Region") },
+    postgres: { image: image("postgresImage"), storageSize: qty("postgresStorageSize") },
+    metastore: { image: image("metastoreImage") },
+    trino: { image: image("trinoImage"), workers: int("trinoWorkers", 0) },
     spark: {
       operatorChart: chartSource(s("sparkOperatorChart"), "spark-operator", s("sparkOperatorChartVersion"), "sparkOperatorChart", errors),
-      operatorChartVersion: s("sparkOperatorChartVersion"), version: s("sparkVersion"), executors: int("sparkExecutors", 1),
+      operatorChartVersion: s("sparkOperatorChartVersion"), operatorImage: image("sparkOperatorImage"), version: s("sparkVersion"), executors: int("sparkExecutors", 1),
     },
     images: { registry: s("imageRegistry"), tag: s("imageTag"), build: bool("buildImages") },
     exposeNodePorts: bool("exposeNodePorts"),
@@ -205,10 +219,6 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     datasets,
     ingestSource: s("ingestSource"),
   };
-  for (const image of [cfg.objectStore.minioImage, cfg.objectStore.mcImage, cfg.postgres.image, cfg.trino.image]) {
-    if (!/:[\w][\w.-]*$|@sha256:[0-9a-f]{64}$/.test(image)) errors.push(`image "${image}" must be pinned with a tag or digest`);
-    if (/:latest$/.test(image)) errors.push(`image "${image}" must not use the latest tag`);
-  }
   if (errors.length) throw new Error(`invalid lakehouse config:\n  - ${errors.join("\n  - ")}`);
   return cfg;
 }

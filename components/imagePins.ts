@@ -1,27 +1,25 @@
 /**
  * Every third-party image and chart a deployment pulls, read from where it is pinned: the
- * config defaults, the pipeline's waiter, the kind script, the Dockerfiles' FROM lines and the
- * spark-operator chart (with the controller image it brings). scripts/verify-images.sh pulls
- * them; a test keeps docs/deploy.md's table of pins and evidence complete.
+ * Dockerfiles' FROM lines (one base, debian:bookworm-slim), the kind script's node and registry
+ * images, and the spark-operator chart of the default Helm repository. Every workload runs a
+ * project image (components/imageSpecs.ts) unless the stack overrides it. scripts/verify-images.sh
+ * pulls them; a test keeps docs/deploy.md's table of pins and evidence complete.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { DEFAULTS } from "./config";
 import { PROJECT_ROOT } from "./files";
-import { IMAGE_NAMES, IMAGE_SPECS } from "./images";
-import { WAITER_IMAGE } from "./pipeline";
+import { IMAGE_NAMES, IMAGE_SPECS } from "./imageSpecs";
 import { CHART_NAME, CHART_REPO } from "./sparkOperator";
+
+/** The one base every project image starts from. */
+export const BASE_IMAGE = "debian:bookworm-slim";
 
 export interface ImagePin {
   /** Image reference as pulled (registry/name:tag[@digest]). */
   ref: string;
   /** Where the pin is written. */
   source: string;
-}
-
-/** The controller image a spark-operator chart version runs (values.yaml: ghcr.io/kubeflow/spark-operator/controller, tag = appVersion). */
-export function sparkOperatorImage(chartVersion: string): string {
-  return `ghcr.io/kubeflow/spark-operator/controller:${chartVersion}`;
 }
 
 /** FROM images of a Dockerfile, without references to its own build stages. */
@@ -45,18 +43,12 @@ export function shellDefault(script: string, variable: string): string {
 export function imagePins(root: string = PROJECT_ROOT): ImagePin[] {
   const kind = fs.readFileSync(path.join(root, "scripts/kind-create.sh"), "utf8");
   const pins: ImagePin[] = [
-    { ref: DEFAULTS.minioImage, source: "components/config.ts minioImage (Pulumi.yaml)" },
-    { ref: DEFAULTS.mcImage, source: "components/config.ts mcImage (Pulumi.yaml)" },
-    { ref: DEFAULTS.postgresImage, source: "components/config.ts postgresImage (Pulumi.yaml)" },
-    { ref: DEFAULTS.trinoImage, source: "components/config.ts trinoImage (Pulumi.yaml)" },
-    { ref: WAITER_IMAGE, source: "components/pipeline.ts WAITER_IMAGE" },
-    { ref: sparkOperatorImage(DEFAULTS.sparkOperatorChartVersion), source: `spark-operator chart ${DEFAULTS.sparkOperatorChartVersion} (${CHART_REPO})` },
     { ref: shellDefault(kind, "REG_IMAGE"), source: "scripts/kind-create.sh REG_IMAGE" },
     { ref: shellDefault(kind, "NODE_IMAGE"), source: "scripts/kind-create.sh NODE_IMAGE" },
   ];
-  for (const name of IMAGE_NAMES) {
-    const file = IMAGE_SPECS[name].dockerfile;
-    for (const ref of dockerfileBases(fs.readFileSync(path.join(root, file), "utf8"))) pins.push({ ref, source: file });
+  for (const file of new Set(IMAGE_NAMES.map((n) => IMAGE_SPECS[n].dockerfile))) {
+    // FROM ${ARG}: a project image (fromImages), built here.
+    for (const ref of dockerfileBases(fs.readFileSync(path.join(root, file), "utf8"))) if (!ref.startsWith("$")) pins.push({ ref, source: file });
   }
   return pins;
 }

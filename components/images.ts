@@ -1,7 +1,8 @@
 /**
- * Images: builds the project's images with @pulumi/docker-build (BuildKit) from the Dockerfiles
- * beside their code and pushes them to the kind cluster's local registry. With build off, the
- * same references are used as given (images built and pushed elsewhere, e.g. by CI).
+ * Images: builds the project's images (components/imageSpecs.ts) with @pulumi/docker-build
+ * (BuildKit) and pushes them to the kind cluster's local registry. With build off, the same
+ * references are used as given (images built and pushed elsewhere: by CI, or by
+ * `lakehouse cluster images`, which builds the same specs with podman).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,6 +29,8 @@ export interface ImagesArgs {
   build: boolean;
   /** Build context and Dockerfile root; defaults to the project root. */
   root?: string;
+  /** Images the stack takes from elsewhere (an image override is set): not built, still referenced. */
+  skip?: readonly ImageName[];
 }
 
 export class Images extends pulumi.ComponentResource {
@@ -42,7 +45,9 @@ export class Images extends pulumi.ComponentResource {
     // In build order: an image built FROM another project image gets that image's built ref.
     for (const image of buildOrder()) {
       const tag = imageTag(args.registry, image, args.tag);
-      if (!args.build) { this.refs[image] = pulumi.output(tag); continue; }
+      // An image another one is built FROM is built even when skipped.
+      const needed = !args.skip?.includes(image) || IMAGE_NAMES.some((n) => !args.skip?.includes(n) && Object.values((IMAGE_SPECS[n] as ImageSpec).fromImages ?? {}).includes(image));
+      if (!args.build || !needed) { this.refs[image] = pulumi.output(tag); continue; }
       const spec: ImageSpec = IMAGE_SPECS[image];
       const fromRefs = Object.entries(spec.fromImages ?? {}).map(([arg, dep]) => this.refs[dep as ImageName].apply((ref) => [arg, ref] as const));
       const built = new dockerBuild.Image(`${name}-${image}`, {

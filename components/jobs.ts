@@ -29,21 +29,23 @@ export function markerKeyFor(layer: Layer, dataset: string, date: string): strin
 }
 
 /**
- * Polls the store (AWS CLI, the job's own keys) until every dataset's marker exists;
- * the Job's activeDeadlineSeconds bounds the wait.
+ * Polls the store (MinIO's client mc, the job's own keys) until every dataset's marker exists;
+ * the Job's activeDeadlineSeconds bounds the wait. The alias is set in each try: mc checks the
+ * endpoint when it is set, and the store may not answer yet.
  */
 export function waitForMarkersScript(layer: Layer, datasets: readonly string[], deadlineSeconds: number, intervalSeconds = 60): string {
   if (datasets.length === 0) throw new Error("waitForMarkersScript: no datasets");
   if (!(deadlineSeconds > 0)) throw new Error("waitForMarkersScript: deadlineSeconds must be > 0");
   const checks = datasets.map((ds) =>
-    `until aws --endpoint-url "$LAKEHOUSE_S3_ENDPOINT" s3api head-object --bucket ${layer} --key "${markerKey(layer, ds)}" >/dev/null 2>&1; do ` +
+    `until found "${layer}/${markerKey(layer, ds)}"; do ` +
     `[ "$(date +%s)" -lt "$END" ] || { echo "gave up: no s3://${layer}/${markerKey(layer, ds)}" >&2; exit 1; }; ` +
     `echo "waiting for s3://${layer}/${markerKey(layer, ds)}"; sleep ${intervalSeconds}; done; echo "found s3://${layer}/${markerKey(layer, ds)}"`);
   return [
     "set -eu",
     LOGICAL_DATE_SH,
     `END=$(( $(date +%s) + ${deadlineSeconds} ))`,
-    'export AWS_ACCESS_KEY_ID="$LAKEHOUSE_S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$LAKEHOUSE_S3_SECRET_KEY" AWS_DEFAULT_REGION="${LAKEHOUSE_S3_REGION:-us-east-1}"',
+    'export MC_CONFIG_DIR="${MC_CONFIG_DIR:-${HOME:-/tmp}/.mc}"',
+    'found() { mc alias set store "$LAKEHOUSE_S3_ENDPOINT" "$LAKEHOUSE_S3_ACCESS_KEY" "$LAKEHOUSE_S3_SECRET_KEY" --api S3v4 --path on >/dev/null 2>&1 && mc stat "store/$1" >/dev/null 2>&1; }',
     ...checks,
   ].join("\n");
 }

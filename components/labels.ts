@@ -40,8 +40,18 @@ export function labelSafe(v: string): string {
   return v.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }
 
-/** The version part of an image reference ("trinodb/trino:476" -> "476"). */
+/** The version part of an image reference ("registry.example/lakehouse-trino:0.1.0@sha256:…" -> "0.1.0"). */
 export function imageVersion(image: string): string {
   const tag = image.split("@")[0].split("/").pop()!.split(":")[1];
   return labelSafe(tag ?? "latest");
+}
+
+/**
+ * The version label of a workload's image: `version` when given (a project image, whose
+ * reference is known only once built: its tag), else the tag of a reference given as text.
+ */
+export function versionLabel(image: unknown, version: string | undefined, who: string): string {
+  if (version !== undefined) return labelSafe(version);
+  if (typeof image === "string") return imageVersion(image);
+  throw new Error(`${who}: version is required when the image is not a plain reference`);
 }

@@ -4,6 +4,7 @@
  * policies themselves are made by the provisioning Job (./s3Provision.ts); ObjectStore composes.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { httpProbe, podSecurity, resources, restricted, secretEnv, tcpProbe } from "./k8s";
 import { selectorLabels } from "./labels";
@@ -38,7 +39,7 @@ export function lifecycleRules(bucket: string): LifecycleRule[] {
 export interface MinioPodArgs {
   name: string;
   instance: string;
-  image: string;
+  image: pulumi.Input<string>;
   /** Secret with the root login under S3_ADMIN_USER / S3_ADMIN_PASSWORD (the provisioning Job's admin login too). */
   adminSecretName: string;
   size: Size;

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
-import { imageVersion, labels, selectorLabels } from "./labels";
+import { labels, selectorLabels, versionLabel } from "./labels";
 import { MINIO_UID, minioIngressSpec, minioStatefulSetSpec, S3_CLIENT_LABEL, S3_PORT, s3SecretName } from "./minio";
 import { BUCKETS, IDENTITIES, type Identity } from "./policies";
 import { DIGEST_ANNOTATION, provisionDigest, provisionFiles, provisionJobSpec, s3UserName } from "./s3Provision";
@@ -21,10 +21,13 @@ export interface ObjectStoreArgs {
   instance: string;
   /** "minio": run MinIO here. "external": use `endpoint` (no StatefulSet). */
   mode: "minio" | "external";
-  /** MinIO server image (mode minio); configurable because upstream stopped publishing images. */
-  image: string;
-  /** Image of the provisioning Job: needs /bin/sh and mc (the MinIO server image has /usr/bin/mc). */
-  mcImage: string;
+  /** MinIO server image (mode minio): the project's lakehouse-minio, or the stack's minioImage. */
+  image: pulumi.Input<string>;
+  /** Image of the provisioning Job: needs /bin/sh and mc (the project's MinIO image has both). */
+  mcImage: pulumi.Input<string>;
+  /** Version labels of the two images (required when they are not plain references). */
+  version?: string;
+  mcVersion?: string;
   /** S3 endpoint of an external store (mode external only; forbidden with minio). */
   endpoint?: string;
   region: string;
@@ -63,7 +66,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     const p = { parent: this };
     const ns = args.namespace;
     this.region = args.region;
-    const l = labels({ name: "minio", instance: args.instance, component: "object-store", version: imageVersion(args.image) });
+    const l = labels({ name: "minio", instance: args.instance, component: "object-store", version: versionLabel(args.image, args.version, "ObjectStore") });
     const adminSecretName = `${name}-admin`;
     const adminSecret = new k8s.core.v1.Secret(adminSecretName, {
       metadata: { name: adminSecretName, namespace: ns, labels: l },
@@ -102,7 +105,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     const files = provisionFiles();
     const digest = pulumi.unsecret(pulumi.all([this.endpoint, args.admin.user, args.admin.password, ...IDENTITIES.map((i) => args.identityKeys[i])])
       .apply((inputs) => provisionDigest(files, [args.region, ...inputs])));
-    const jobLabels = labels({ name: "minio-provision", instance: args.instance, component: "object-store", version: imageVersion(args.mcImage) });
+    const jobLabels = labels({ name: "minio-provision", instance: args.instance, component: "object-store", version: versionLabel(args.mcImage, args.mcVersion, "ObjectStore") });
     const cm = new k8s.core.v1.ConfigMap(`${name}-provision`, { metadata: { name: `${name}-provision`, namespace: ns, labels: jobLabels }, data: files }, p);
     this.provisioned = new k8s.batch.v1.Job(`${name}-provision`, {
       metadata: { name: `${name}-provision`, namespace: ns, labels: jobLabels, annotations: { [DIGEST_ANNOTATION]: digest } },

@@ -16,12 +16,6 @@ import type { Identity } from "./policies";
 import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
 import { parseProperties } from "./trinoConfig";
 
-/**
- * The waiting init container's image: AWS CLI v2, pinned to a release seen on Docker Hub
- * (sourcetoad/aws-codedeploy-action#103 links its layer page); from the 2.23+ line that reads
- * AWS_REQUEST_CHECKSUM_CALCULATION, which the jobs set for S3-compatible stores.
- */
-export const WAITER_IMAGE = "amazon/aws-cli:2.27.50";
 export const PROFILES_FILE = "dbt/profiles.yml";
 /** The Spark properties the local jobs start with (src/jobs/spark.ts); the image carries the file too. */
 export const SPARK_DEFAULTS_FILE = "spark/conf/spark-defaults.conf";
@@ -34,7 +28,8 @@ export const DEADLINES = { ingest: 2 * 3600, gold: 6 * 3600, maintenance: 4 * 36
 export interface PipelineArgs {
   namespace: string;
   instance: string;
-  images: { ingest: pulumi.Input<string>; spark: pulumi.Input<string>; dbt: pulumi.Input<string> };
+  /** The jobs' images; `mc` runs the waits for upstream markers (MinIO's client and /bin/sh: the project's MinIO image). */
+  images: { ingest: pulumi.Input<string>; spark: pulumi.Input<string>; dbt: pulumi.Input<string>; mc: pulumi.Input<string> };
   version: string;
   schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
   timeZone: string;
@@ -68,7 +63,7 @@ export class Pipeline extends pulumi.ComponentResource {
       ...secretEnv(a.s3.secretNames[identity], { LAKEHOUSE_S3_ACCESS_KEY: "LAKEHOUSE_S3_ACCESS_KEY", LAKEHOUSE_S3_SECRET_KEY: "LAKEHOUSE_S3_SECRET_KEY" }),
     ];
     const waiter = (layer: Layer, identity: Identity, deadline: number): k8s.types.input.core.v1.Container => ({
-      name: `wait-for-${layer}`, image: WAITER_IMAGE, command: ["/bin/sh", "-c", waitForMarkersScript(layer, a.datasets, deadline)],
+      name: `wait-for-${layer}`, image: a.images.mc, command: ["/bin/sh", "-c", waitForMarkersScript(layer, a.datasets, deadline)],
       env: [...s3Env(identity), { name: "HOME", value: "/tmp" }, { name: "LOGICAL_DATE", value: "" }],
       resources: resources(a.sizes.waiter), securityContext: restricted(1000),
     });

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { execProbe, podSecurity, resources, restricted, secretEnv } from "./k8s";
-import { imageVersion, labels, selectorLabels } from "./labels";
+import { labels, selectorLabels, versionLabel } from "./labels";
 
 export const POSTGRES_UID = 999;
 export const POSTGRES_CLIENT_LABEL = { "lakehouse.io/postgres-client": "true" };
@@ -26,7 +26,10 @@ export function initScript(dbs: readonly string[]): string {
 export interface PostgresArgs {
   namespace: pulumi.Input<string>;
   instance: string;
-  image: string;
+  /** The project's lakehouse-postgres, or the stack's postgresImage. */
+  image: pulumi.Input<string>;
+  /** Version label of the image (required when it is not a plain reference). */
+  version?: string;
   storageClass: string;
   storageSize: string;
   size: Size;
@@ -44,7 +47,7 @@ export interface Postgres {
 
 export function postgres(name: string, a: PostgresArgs, parent: pulumi.Resource): Postgres {
   const p = { parent };
-  const l = labels({ name: "postgres", instance: a.instance, component: "metadata-db", version: imageVersion(a.image) });
+  const l = labels({ name: "postgres", instance: a.instance, component: "metadata-db", version: versionLabel(a.image, a.version, "postgres") });
   const sel = selectorLabels({ name: "postgres", instance: a.instance });
   const missing = (["superuser", ...DATABASES] as const).filter((r) => a.passwords[r] === undefined);
   if (missing.length) throw new Error(`postgres: passwords lacks ${missing.join(", ")}`);

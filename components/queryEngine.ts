@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { configMapData, readRepoFile, readRepoFiles } from "./files";
-import { imageVersion, labels, selectorLabels } from "./labels";
+import { labels, selectorLabels, versionLabel } from "./labels";
 import { METASTORE_CLIENT_LABEL } from "./metastore";
 import { S3_CLIENT_LABEL } from "./objectStore";
 import { trinoSecretProblems } from "./stackSecrets";
@@ -19,7 +19,10 @@ export { HTTPS_PORT, TRINO_UID } from "./trinoPods";
 export interface QueryEngineArgs {
   namespace: string;
   instance: string;
-  image: string;
+  /** The project's lakehouse-trino, or the stack's trinoImage (trinodb/trino's layout). */
+  image: pulumi.Input<string>;
+  /** Version label of the image (required when it is not a plain reference). */
+  version?: string;
   workers: number;
   coordinatorSize: Size;
   workerSize: Size;
@@ -57,7 +60,7 @@ export class QueryEngine extends pulumi.ComponentResource {
     const p = { parent: this };
     const ns = a.namespace;
     this.host = `${name}.${ns}.svc`;
-    const base = (role: string) => labels({ name: "trino", instance: a.instance, component: `query-${role}`, version: imageVersion(a.image) });
+    const base = (role: string) => labels({ name: "trino", instance: a.instance, component: `query-${role}`, version: versionLabel(a.image, a.version, "QueryEngine") });
     const sel = (role: string) => ({ ...selectorLabels({ name: `trino-${role}`, instance: a.instance }) });
     const sec = a.secrets;
     this.adminPassword = pulumi.output(sec.passwords.admin);

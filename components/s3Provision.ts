@@ -141,8 +141,8 @@ export function provisionDigest(files: Record<string, string>, inputs: readonly 
 }
 
 export interface ProvisionJobArgs {
-  /** Image with /bin/sh and mc (the MinIO server image ships /usr/bin/mc). */
-  image: string;
+  /** Image with /bin/sh and mc (the project's MinIO image has both). */
+  image: pulumi.Input<string>;
   uid: number;
   /** ConfigMap holding provisionFiles(). */
   configMapName: pulumi.Input<string>;

@@ -4,9 +4,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { podSecurity, restricted } from "./k8s";
 
-/** The Spark images (Docker Official Image `spark`, built by apache/spark-docker) run as `spark` (uid 185). */
+/**
+ * The Spark image (images/python.Dockerfile, target spark) runs as `spark`, uid 185 (the uid of
+ * Apache Spark's own images); its entrypoint (spark/entrypoint.sh) takes the `driver` and
+ * `executor` arguments the operator's pods start with.
+ */
 export const SPARK_UID = 185;
-export const SILVER_APP = "local:///opt/lakehouse/spark/lakehouse/silver/job.py";
+/** Where the image puts spark/ (PYTHONPATH): spark/lakehouse is /opt/lakehouse/spark/lakehouse. */
+export const SPARK_CODE_DIR = "/opt/lakehouse/spark";
+export const SILVER_APP = `local://${SPARK_CODE_DIR}/lakehouse/silver/job.py`;
 
 export interface SparkAppArgs {
   image: pulumi.Input<string>;

@@ -45,7 +45,7 @@ export function trinoEnv(a: TrinoEnvArgs): k8s.types.input.core.v1.EnvVar[] {
 export interface TrinoPodArgs {
   name: string;
   role: TrinoRole;
-  image: string;
+  image: pulumi.Input<string>;
   env: k8s.types.input.core.v1.EnvVar[];
   /** Secret with the S3 identity's keys (envFrom). */
   s3SecretName: string;
@@ -92,7 +92,7 @@ export function internalPolicySpec(): k8s.types.input.networking.v1.NetworkPolic
 }
 
 export interface SchemasJobArgs {
-  image: string;
+  image: pulumi.Input<string>;
   /** Trino's HTTPS host (the certificate's name). */
   host: string;
   usersSecretName: string;

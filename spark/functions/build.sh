@@ -3,7 +3,7 @@
 # that Spark itself ships, so that the function parses JSON with the same library as Spark.
 #   spark/functions/build.sh <dir of Spark's jars> <out.jar>
 # Used by the local installer (src/local/install.ts), the unit tests (spark/tests/conftest.py)
-# and the Spark image (spark/Dockerfile): one build for all three.
+# and the Spark image (images/python.Dockerfile, target spark): one build for all three.
 set -euo pipefail
 jars=$1
 out=$2

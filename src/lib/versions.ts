@@ -18,6 +18,17 @@ export const VERSIONS = {
   minio: "v0.0.0-20260212201848-7aac2a2c5b7c",
   /** The MinIO client, for buckets, users and policies (same source as the server). */
   mc: "v0.0.0-20250313080218-cf909e1063a9",
+  /**
+   * PostgreSQL's major: Debian bookworm's (the local stack installs Debian's `postgresql`, the
+   * image images/postgres.Dockerfile the same package).
+   */
+  postgres: "15",
+  /**
+   * The kubeflow spark-operator: its Go module (the controller image, built here) and the chart
+   * the module ships (charts/spark-operator-chart, appVersion = this). 2.5.x: the v1beta2 CRDs
+   * the tests validate against.
+   */
+  sparkOperator: "2.5.2",
   /** The Debian release every image starts from (`FROM debian:<debian>-slim`) and the local packages come from. */
   debian: "bookworm",
 } as const;
@@ -39,10 +50,18 @@ export const TOOLCHAINS = {
     url: "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go1.26.8.linux-amd64.zip",
     sha256: "30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7",
   },
-  /** uv, the Python environment manager, from PyPI (the local stack installs the same version). */
+  /** npm for the ingestion image's `npm ci` (build stage only), from the npm registry; checked by its integrity. */
+  npm: {
+    version: "10.8.2",
+    url: "https://registry.npmjs.org/npm/-/npm-10.8.2.tgz",
+    integrity: "sha512-x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+kVVyktDz230JKc208UkQwwMqyB+w==",
+  },
+  /**
+   * uv, the Python environment manager, from PyPI, installed by pip with --require-hashes (the
+   * local stack and images/python.Dockerfile): its manylinux x86_64 wheel's sha256.
+   */
   uv: {
     version: "0.13.9",
-    url: "https://files.pythonhosted.org/packages/py3/u/uv/uv-0.13.9-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     sha256: "d7f459fe4fd247d830351c75686d3996ace3c6f3f728eb0e85a30b7ada0cef19",
   },
 } as const;

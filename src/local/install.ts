@@ -11,7 +11,7 @@ import path from "node:path";
 import { run } from "../lib/exec";
 import type { Logger } from "../lib/log";
 import { repoRoot, type StackPaths } from "./paths";
-import { VERSIONS } from "../lib/versions";
+import { TOOLCHAINS, VERSIONS } from "../lib/versions";
 import { trinoJavaHome } from "./services/trino";
 import { installChromium } from "../serving/chromium";
 
@@ -155,7 +155,10 @@ export async function installPython(paths: StackPaths, log: Logger): Promise<str
   if (!fs.existsSync(uv)) {
     log.step("installing uv (the Python environment manager) from PyPI");
     await run("python3", ["-m", "venv", tools]);
-    await run(path.join(tools, "bin", "pip"), ["install", "-q", "uv==0.13.9"], { logFile: path.join(paths.cache, "install-python.log") });
+    // The wheel checked against its pinned sha256, as images/python.Dockerfile installs it.
+    const requirement = path.join(tools, "uv-requirement.txt");
+    fs.writeFileSync(requirement, `uv==${TOOLCHAINS.uv.version} --hash=sha256:${TOOLCHAINS.uv.sha256}\n`);
+    await run(path.join(tools, "bin", "pip"), ["install", "-q", "--disable-pip-version-check", "--require-hashes", "--only-binary", ":all:", "-r", requirement], { logFile: path.join(paths.cache, "install-python.log") });
   }
   log.step("creating the Python environment .venv from uv.lock (PySpark, dbt, Superset; a few minutes, once)");
   await run(uv, ["sync", "--frozen"], { cwd: repoRoot, logFile: path.join(paths.cache, "install-python.log") });

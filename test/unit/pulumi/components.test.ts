@@ -17,7 +17,7 @@ import { internalPolicySpec, schemasJobSpec, trinoEnv, trinoPodSpec } from "../.
 import { lifecycleRules, minioIngressSpec, minioStatefulSetSpec, s3SecretName } from "../../../components/minio";
 import { checkObjectStoreArgs } from "../../../components/objectStore";
 import { IDENTITIES, type Identity } from "../../../components/policies";
-import { chartArgs } from "../../../components/sparkOperator";
+import { chartArgs, crdFiles, imageValues, operatorValues } from "../../../components/sparkOperator";
 import { execFileSync } from "node:child_process";
 
 test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
@@ -56,7 +56,7 @@ test("marker keys match the layout the jobs write (bronze manifest, silver marke
 });
 
 test("the wait script resolves the same keys in a real shell, for LOGICAL_DATE and for yesterday", () => {
-  const script = waitForMarkersScript("bronze", ["trips"], 60).replace(/until aws .*$/m, 'echo "KEY trips/year=${D%%-*}/month=$(echo "$D" | cut -d- -f2)/day=${D##*-}/_manifest.json"');
+  const script = waitForMarkersScript("bronze", ["trips"], 60).replace(/until found .*$/m, 'echo "KEY trips/year=${D%%-*}/month=$(echo "$D" | cut -d- -f2)/day=${D##*-}/_manifest.json"');
   const out = execFileSync("/bin/sh", ["-c", script], { env: { ...process.env, LOGICAL_DATE: "2024-03-09", LAKEHOUSE_S3_ACCESS_KEY: "a", LAKEHOUSE_S3_SECRET_KEY: "b" } }).toString();
   assert.match(out, /KEY trips\/year=2024\/month=03\/day=09\/_manifest.json/);
   const y = new Date(Date.now() - 86400_000).toISOString().slice(0, 10);
@@ -187,4 +187,26 @@ test("ObjectStore args: an external store needs its endpoint, MinIO has its own;
 test("spark-operator chart: a repository's chart by name, or a directory with no repository; the same version either way", () => {
   assert.deepEqual(chartArgs({ repo: "https://kubeflow.github.io/spark-operator", chart: "spark-operator" }, "2.5.2"), { chart: "spark-operator", version: "2.5.2", repositoryOpts: { repo: "https://kubeflow.github.io/spark-operator" } });
   assert.deepEqual(chartArgs({ path: "/go/pkg/mod/github.com/kubeflow/spark-operator/v2@v2.5.2/charts/spark-operator-chart" }, "2.5.2"), { chart: "/go/pkg/mod/github.com/kubeflow/spark-operator/v2@v2.5.2/charts/spark-operator-chart", version: "2.5.2" });
+});
+
+test("spark-operator image: a reference split into the chart's registry/repository/tag, which the chart joins back", () => {
+  const join = (v: { registry: string; repository: string; tag: string }) => `${v.registry}/${v.repository}:${v.tag}`;
+  for (const ref of ["localhost/lakehouse/spark-operator:dev", "localhost:5001/lakehouse-spark-operator:dev", `registry.example.internal:443/team/lakehouse-spark-operator:2.5.2@sha256:${"a".repeat(64)}`]) {
+    assert.equal(join(imageValues(ref)), ref);
+  }
+  assert.deepEqual(imageValues("localhost:5001/lakehouse-spark-operator:dev"), { registry: "localhost:5001", repository: "lakehouse-spark-operator", tag: "dev" });
+  assert.throws(() => imageValues("spark-operator:dev"), /image must be registry\/repository:tag/, "no registry part: the chart would render /spark-operator:dev");
+  assert.throws(() => imageValues("localhost/lakehouse/spark-operator"), /image must be/, "no tag: the chart would use its appVersion");
+  assert.throws(() => imageValues(`localhost/lakehouse/spark-operator@sha256:${"a".repeat(64)}`), /image must be/);
+  const values = operatorValues("lakehouse") as { image: unknown; hook: unknown };
+  assert.deepEqual(values.image, { pullPolicy: "IfNotPresent" }, "no image: the chart's own, never pulled when present");
+  assert.deepEqual(values.hook, { upgradeCrd: false }, "the CRD hook's kubectl image is ghcr.io's");
+});
+
+test("spark-operator CRDs: a chart directory's crds/*.yaml, sorted; none is an error", () => {
+  const chart = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
+  assert.throws(() => crdFiles(chart), /has no CRDs in crds\//);
+  fs.mkdirSync(path.join(chart, "crds"));
+  for (const f of ["b_sparkapplications.yaml", "a_scheduledsparkapplications.yaml", "README.md"]) fs.writeFileSync(path.join(chart, "crds", f), "");
+  assert.deepEqual(crdFiles(chart), ["a_scheduledsparkapplications.yaml", "b_sparkapplications.yaml"].map((f) => path.join(chart, "crds", f)));
 });

@@ -95,8 +95,10 @@ test("sparkOperatorChart: kubeflow's repository by default, or a chart directory
   assert.deepEqual(chartSource("https://charts.example.internal/mirror/spark-operator", "spark-operator", "2.5.2", "f", []), { repo: "https://charts.example.internal/mirror", chart: "spark-operator" });
 });
 
-test("the provisioning Job's image is pinned like the others; it defaults to the MinIO image, which ships mc", () => {
-  assert.equal(DEFAULTS.mcImage, DEFAULTS.minioImage);
-  assert.throws(() => readConfig((k) => ({ mcImage: "minio/mc" } as Record<string, string>)[k]), /image "minio\/mc" must be pinned/);
+test("image overrides: absent is the project's image; a set one is pinned like the others", () => {
+  const cfg = readConfig(() => undefined);
+  assert.deepEqual([cfg.objectStore.minioImage, cfg.objectStore.mcImage, cfg.postgres.image, cfg.trino.image, cfg.metastore.image, cfg.spark.operatorImage], Array(6).fill(undefined));
+  assert.equal(readConfig((k) => (k === "trinoImage" ? "trinodb/trino:476" : undefined)).trino.image, "trinodb/trino:476");
+  assert.throws(() => readConfig((k) => ({ mcImage: "minio/mc" } as Record<string, string>)[k]), /mcImage "minio\/mc" must be pinned/);
   assert.throws(() => readConfig((k) => ({ mcImage: "minio/mc:latest" } as Record<string, string>)[k]), /must not use the latest tag/);
 });

@@ -1,10 +1,13 @@
 /** Image and chart pins: read from the program, each pinned, each in docs/deploy.md's evidence table, and the verify script uses them. */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import test from "node:test";
-import { chartPin, dockerfileBases, imagePins, shellDefault, sparkOperatorImage } from "../../../components/imagePins";
+import { BASE_IMAGE, chartPin, dockerfileBases, imagePins, shellDefault } from "../../../components/imagePins";
 import { DEFAULTS } from "../../../components/config";
+import { IMAGE_NAMES, IMAGE_SPECS } from "../../../components/imageSpecs";
+import { lockedVersion } from "../../../src/lib/uvLock";
 import { ROOT } from "./harness";
 
 /** "registry/name:tag@sha256:…" -> name and tag (digest dropped). */
@@ -29,26 +32,37 @@ test("Dockerfile bases: FROM images, not the file's own build stages", () => {
   assert.deepEqual(dockerfileBases("FROM maven:3.9.16 AS jars\nRUN x\nFROM jars AS again\nFROM --platform=linux/amd64 apache/hive:3.1.3\n"), ["maven:3.9.16", "apache/hive:3.1.3"]);
   assert.equal(shellDefault('NODE_IMAGE="${LAKEHOUSE_KIND_NODE_IMAGE:-kindest/node:v1@sha256:ab}"\n', "NODE_IMAGE"), "kindest/node:v1@sha256:ab");
   assert.throws(() => shellDefault("X=1\n", "NODE_IMAGE"), /no default for NODE_IMAGE/);
-  assert.equal(sparkOperatorImage("2.5.2"), "ghcr.io/kubeflow/spark-operator/controller:2.5.2");
 });
 
 test("every third-party image is pinned to a tag (never latest); the kind node image also by digest", () => {
   const pins = imagePins();
-  assert.ok(pins.length >= 13, pins.map((p) => p.ref).join(", "));
   for (const p of pins) {
     const { tag } = split(p.ref);
     assert.ok(tag && tag !== "latest", `${p.ref} (${p.source}) has no fixed tag`);
   }
   assert.match(pins.find((p) => p.ref.startsWith("kindest/node:"))!.ref, /@sha256:[0-9a-f]{64}$/);
-  for (const f of ["spark/Dockerfile", "metastore/Dockerfile", "dbt/Dockerfile", "superset/Dockerfile"]) {
-    for (const p of pins.filter((x) => x.source === f)) assert.match(split(p.ref).tag, /^\d+\.\d+\.\d+/, `${f}: ${p.ref} should name an exact release`);
+});
+
+test("every project image starts from the one base, and every workload default is a project image", () => {
+  const files = new Set(IMAGE_NAMES.map((n) => IMAGE_SPECS[n].dockerfile));
+  assert.ok(files.size >= 7, [...files].join(", "));
+  for (const f of files) {
+    const bases = dockerfileBases(fs.readFileSync(path.join(ROOT, f), "utf8"));
+    assert.ok(bases.includes(BASE_IMAGE), `${f} does not start from ${BASE_IMAGE}`);
+    for (const b of bases.filter((x) => x !== BASE_IMAGE)) assert.match(b, /^\$\{[A-Z_]+\}$/, `${f}: FROM ${b} is neither ${BASE_IMAGE} nor a project image passed as a build argument`);
+  }
+  assert.deepEqual(imagePins().filter((p) => p.source.endsWith("Dockerfile")).map((p) => p.ref).filter((r) => r !== BASE_IMAGE), []);
+  for (const key of ["minioImage", "mcImage", "postgresImage", "trinoImage", "metastoreImage", "sparkOperatorImage"]) assert.equal(DEFAULTS[key], "", `${key}: the default is the project's image`);
+  // No project file outside the docs names an old third-party workload image.
+  const tracked = execFileSync("git", ["ls-files", "components", "index.ts", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "src", "images", "scripts"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+  for (const f of tracked) {
+    const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+    for (const old of ["amazon/aws-cli", "quay.io/minio", "trinodb/trino:", "apache/hive:", "postgres:17"]) assert.ok(!text.includes(old) || f === "components/config.ts" || f === "Pulumi.yaml", `${f} still names ${old}`);
   }
 });
 
-test("the Spark image's base is the Spark of uv.lock (sparkVersion), so the cluster runs the Spark the local stack tests", () => {
-  const spark = imagePins().filter((p) => p.source === "spark/Dockerfile" && !p.ref.startsWith("maven:"));
-  assert.equal(spark.length, 1, spark.map((p) => p.ref).join(", "));
-  assert.ok(split(spark[0].ref).tag.startsWith(`${DEFAULTS.sparkVersion}-`), `${spark[0].ref} is not Spark ${DEFAULTS.sparkVersion}`);
+test("the Spark of the images is the pyspark of uv.lock, the Spark the local stack tests", () => {
+  assert.equal(DEFAULTS.sparkVersion, lockedVersion(path.join(ROOT, "uv.lock"), "pyspark"));
 });
 
 test("docs/deploy.md lists every pin and the chart, with evidence, and says none was verified by pulling here", () => {

@@ -39,7 +39,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     const spec = c.unwrap(apps[0].inputs).spec;
     assert.equal(spec.concurrencyPolicy, "Forbid");
     assert.deepEqual(spec.template.arguments, ["--date", "yesterday", "--dataset", "all"]);
-    assert.match(spec.template.driver.initContainers[0].command[2], /--bucket bronze --key "trips\/year=/);
+    assert.match(spec.template.driver.initContainers[0].command[2], /until found "bronze\/trips\/year=/);
     // The local jobs' spark/conf/spark-defaults.conf, property for property.
     assert.equal(spec.template.sparkConf["spark.driver.defaultJavaOptions"], "-XX:-DontCompileHugeMethods");
     assert.equal(spec.template.sparkConf["spark.executor.defaultJavaOptions"], "-XX:-DontCompileHugeMethods");
@@ -137,7 +137,8 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
       assert.equal(cj.metadata.labels["app.kubernetes.io/component"], "pipeline");
     }
     const gold = crons.find((x) => x.metadata.name === "lakehouse-gold")!.spec.jobTemplate.spec.template.spec;
-    assert.match(gold.initContainers[0].command[2], /--bucket silver --key "_markers\/trips\/date=\$\{D\}.json"/);
+    assert.match(gold.initContainers[0].command[2], /until found "silver\/_markers\/trips\/date=\$\{D\}.json"/);
+    assert.match(gold.initContainers[0].image, /\/lakehouse-minio:/, "the waits run mc from the project's MinIO image");
     assert.match(gold.initContainers[0].command[2], /_markers\/weather\//);
   });
 
@@ -269,7 +270,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     const job = one("kubernetes:batch/v1:Job", "minio-provision");
     const spec = job.inputs.spec;
     const ctr = spec.template.spec.containers[0];
-    assert.equal(ctr.image, DEFAULTS.mcImage);
+    assert.match(ctr.image, /\/lakehouse-minio:/, "mc from the project's MinIO image");
     assert.deepEqual(ctr.command, ["/bin/sh", "/provision/provision.sh"]);
     assert.ok(spec.backoffLimit >= 1 && spec.backoffLimit <= 6 && spec.activeDeadlineSeconds > prov.WAIT_SECONDS && spec.ttlSecondsAfterFinished > 0);
     assert.equal(ctr.securityContext.readOnlyRootFilesystem, true);
