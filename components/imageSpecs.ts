@@ -51,7 +51,7 @@ export const IMAGE_SPECS = {
   },
   spark: {
     dockerfile: "images/python.Dockerfile", target: "spark", buildArgs: uv,
-    check: ["sh", "-c", "spark-submit --version 2>&1 | grep -q 'version 4\\.1' && python -c 'import lakehouse.silver.job'"],
+    check: ["sh", "-c", "spark-submit --version 2>&1 | grep 'version 4\\.1' && python -c 'import lakehouse.silver.job'"],
     contract: "Spark = the pyspark of uv.lock on Debian's JDK 17, SPARK_HOME=/opt/spark; spark/lakehouse and spark/contracts under /opt/lakehouse/spark (PYTHONPATH); Iceberg + S3A jars and the silver functions in /opt/spark/jars; ENTRYPOINT spark/entrypoint.sh (driver | executor | a command); uid 185",
   },
   dbt: {

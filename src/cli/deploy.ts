@@ -100,7 +100,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       .option("-s, --stack <name>", "stack (Pulumi.<name>.yaml)", "dev")
       .option("--kubeconfig <file|local>", "the cluster to deploy to (default: KUBECONFIG, as kubectl)")
       .option("--set <key=value...>", "override a stack setting for this workspace")
-      .option("--offline", "no Helm repository or image builder here: the spark-operator chart from its Go module, buildImages=false")
+      .option("--offline", "no Helm repository or image builder here: the spark-operator chart from its Go module, buildImages=false, the images 'lakehouse cluster images' loaded (imageRegistry=localhost)")
       .option("-v, --verbose", "print the engine's own output too");
 
   common(deploy.command("init").description("generate the stack's missing secrets (never rotates one that exists)"))

@@ -19,6 +19,7 @@ import type { Logger } from "../lib/log";
 import { repoRoot, stackPaths } from "../local/paths";
 import { DEFAULTS } from "../../components/config";
 import { generateStackSecrets } from "../../components/stackSecrets";
+import { LOCAL_REGISTRY } from "../cluster/images";
 import { sparkOperatorChart } from "../cluster/toolchain";
 
 export interface DeployTarget {
@@ -46,10 +47,16 @@ export interface DeployTarget {
  * The settings for a machine that reaches no Helm repository and has no image builder (this
  * project's CI, an air-gapped host): the spark-operator chart from its Go module (same release as
  * the Helm repository's), and no image builds (@pulumi/docker-build's plugin and BuildKit are not
- * to be had; the images must already be where imageRegistry says).
+ * to be had): the images are the ones `lakehouse cluster images` built and loaded into the
+ * node's containerd, under LOCAL_REGISTRY (pods use them without pulling: IfNotPresent).
+ * `--set imageRegistry=…` names another place they were pushed to.
  */
 export async function offlineOverrides(): Promise<Record<string, string>> {
-  return { "lakehouse:buildImages": "false", "lakehouse:sparkOperatorChart": await sparkOperatorChart(DEFAULTS.sparkOperatorChartVersion) };
+  return {
+    "lakehouse:buildImages": "false",
+    "lakehouse:imageRegistry": LOCAL_REGISTRY,
+    "lakehouse:sparkOperatorChart": await sparkOperatorChart(DEFAULTS.sparkOperatorChartVersion),
+  };
 }
 
 export function deployDir(env: NodeJS.ProcessEnv = process.env): string {
