@@ -98,5 +98,7 @@ COPY --from=build /out/spark-operator /out/entrypoint.sh /usr/bin/
 WORKDIR /home/spark
 USER 185:185
 # What the controller will run, once, as its user: the build fails if Java or Spark is unusable.
-RUN "$SPARK_HOME/bin/spark-submit" --version && /usr/bin/spark-operator version
+# SPARK_LOCAL_HOSTNAME: a build container's hostname need not resolve (podman's does not), and
+# Spark looks its own up at start.
+RUN SPARK_LOCAL_HOSTNAME=localhost "$SPARK_HOME/bin/spark-submit" --version && /usr/bin/spark-operator version
 ENTRYPOINT ["/usr/bin/entrypoint.sh"]
