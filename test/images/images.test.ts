@@ -23,7 +23,7 @@ const locked = (name: string) => lockedVersion(path.join(PROJECT_ROOT, "uv.lock"
 
 /** What each check must print, from the pins. */
 const EXPECTED: Record<ImageName, RegExp> = {
-  ingest: /--source/,
+  ingest: /--source[\s\S]*--from-env/,
   spark: /version 4\.1/,
   dbt: new RegExp(`installed: ${locked("dbt-core")}[\\s\\S]*trino: ${locked("dbt-trino")}`),
   // superset version colours its banner: an escape code may sit between the name and the number.
