@@ -121,9 +121,11 @@ export function registerDeployCommands(program: Command, log: Logger): void {
         (skipped.length ? `; not checked by it (namespace not there yet, inputs known only at update, or a Helm release): ${skipped.map((o) => o.name).join(", ")}` : ""));
     }));
 
-  common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready")).action((opts: DeployOptions) =>
+  common(deploy.command("up").description("create or update the stack's resources and wait for them to be ready"))
+    .option("--refresh", "read the cluster's objects first (e.g. after 'kubectl delete job' of a failed init Job, so up makes it again)")
+    .action((opts: DeployOptions & { refresh?: boolean }) =>
     operation(opts, "up", async (stack, p) => {
-      const result = await stack.up({ onOutput: p.onOutput, onEvent: p.onEvent });
+      const result = await stack.up({ onOutput: p.onOutput, onEvent: p.onEvent, refresh: opts.refresh === true });
       log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
       for (const [k, v] of Object.entries(result.outputs)) if (!v.secret) process.stdout.write(`${k}: ${typeof v.value === "string" ? v.value : JSON.stringify(v.value)}\n`);
     }));
