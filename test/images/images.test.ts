@@ -19,7 +19,9 @@ import { k, runPod, testCluster } from "../cluster/harness";
 const NS = "images-test";
 /** The tag `lakehouse cluster images` builds by default: one build and one load serve both. */
 const TAG = "dev";
-const locked = (name: string) => lockedVersion(path.join(PROJECT_ROOT, "uv.lock"), name).replace(/\./g, "\\.");
+/** A version as a regular expression that matches it literally. */
+const literal = (version: string) => version.replace(/\./g, "\\.");
+const locked = (name: string) => literal(lockedVersion(path.join(PROJECT_ROOT, "uv.lock"), name));
 
 /** What each check must print, from the pins. */
 const EXPECTED: Record<ImageName, RegExp> = {
@@ -28,11 +30,11 @@ const EXPECTED: Record<ImageName, RegExp> = {
   dbt: new RegExp(`installed: ${locked("dbt-core")}[\\s\\S]*trino: ${locked("dbt-trino")}`),
   // superset version colours its banner: an escape code may sit between the name and the number.
   superset: new RegExp(`Superset (?:\\x1b\\[\\d+m)?${locked("apache-superset")}`),
-  metastore: new RegExp(VERSIONS.hiveMetastore.replace(/\./g, "\\.")),
+  metastore: new RegExp(literal(VERSIONS.hiveMetastore)),
   trino: new RegExp(`Trino CLI ${VERSIONS.trino}`),
   minio: /minio version [\s\S]*mc version/,
   postgres: new RegExp(`postgres \\(PostgreSQL\\) ${VERSIONS.postgres}\\.`),
-  "spark-operator": new RegExp(`v${VERSIONS.sparkOperator.replace(/\./g, "\\.")}[\\s\\S]*version 4\\.1`),
+  "spark-operator": new RegExp(`v${literal(VERSIONS.sparkOperator)}[\\s\\S]*version 4\\.1`),
 };
 
 let ctx: ClusterContext;
