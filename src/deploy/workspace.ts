@@ -154,11 +154,12 @@ export interface PreviewedObject {
  * The Kubernetes objects of a preview's events. With server-side apply the provider dry-runs each
  * object, but quietly skips objects whose namespace does not exist yet or whose inputs are unknown
  * until the update (pulumi-kubernetes provider.go, Create): only an object that came back with a
- * uid was checked by the API server.
+ * uid was checked by the API server. Component resources of the provider (a yaml/v2 ConfigGroup,
+ * a helm.sh/v4 Chart) are not API objects, only their children are, so they are left out.
  */
 export function previewedObjects(events: EngineEvent[]): PreviewedObject[] {
   return events
     .map((e) => e.resOutputsEvent?.metadata)
-    .filter((m): m is NonNullable<typeof m> => !!m && m.type.startsWith("kubernetes:"))
+    .filter((m): m is NonNullable<typeof m> => !!m && m.type.startsWith("kubernetes:") && (m.new ?? m.old)?.custom === true)
     .map((m) => ({ type: m.type, name: m.urn.split("::").pop()!, uid: (m.new?.outputs as { metadata?: { uid?: string } } | undefined)?.metadata?.uid }));
 }
