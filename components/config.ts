@@ -34,8 +34,9 @@ export const SIZES: Record<"small" | "large", Record<Workload, Size>> = {
     superset: { cpu: "100m", cpuLimit: "1", memory: "1Gi" },
     ingest: { cpu: "100m", cpuLimit: "1", memory: "512Mi" },
     dbt: { cpu: "100m", cpuLimit: "1", memory: "384Mi" },
-    sparkDriver: { cpu: "1", cpuLimit: "1", memory: "768m" },
-    sparkExecutor: { cpu: "1", cpuLimit: "1", memory: "768m" },
+    // Fractions of a core requested, one core each as the limit: both fit beside the stack on 2 cores.
+    sparkDriver: { cpu: "250m", cpuLimit: "1", memory: "768m" },
+    sparkExecutor: { cpu: "500m", cpuLimit: "1", memory: "768m" },
     maintenance: { cpu: "500m", cpuLimit: "2", memory: "1Gi" },
     waiter: { cpu: "10m", cpuLimit: "200m", memory: "128Mi" },
     initJob: { cpu: "100m", cpuLimit: "1", memory: "384Mi" },

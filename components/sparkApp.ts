@@ -30,10 +30,15 @@ export interface SparkAppArgs {
   sparkConf: Record<string, string>;
 }
 
-/** Spark wants whole cores as an integer, and limits as a quantity string. */
-function cores(s: Size): { cores: number; coreLimit: string } {
+/**
+ * Spark wants whole cores as an integer (its task slots, and by default the pod's CPU request),
+ * and limits as a quantity string. The request is the size's own, which may be a fraction of a
+ * core: two pods each requesting a whole core do not fit beside the stack on a 2-core node
+ * (the executor stayed Pending on the one-node cluster, "Insufficient cpu").
+ */
+function cores(s: Size): { cores: number; coreRequest: string; coreLimit: string } {
   const n = Math.max(1, Math.ceil(Number(s.cpu.replace(/m$/, "")) / (s.cpu.endsWith("m") ? 1000 : 1)));
-  return { cores: n, coreLimit: s.cpuLimit };
+  return { cores: n, coreRequest: s.cpu, coreLimit: s.cpuLimit };
 }
 
 export function sparkApplicationSpec(a: SparkAppArgs) {

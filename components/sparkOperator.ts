@@ -84,7 +84,10 @@ export function operatorValues(jobNamespace: pulumi.Input<string>, image?: pulum
       rbac: { create: true },
     },
     webhook: { enable: true },
-    controller: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } } },
+    // The controller runs spark-submit (a JVM, ~250 MB resident) for every SparkApplication it
+    // starts: at 256Mi the JVM sat at the limit paging its jars in and out, and the silver run on
+    // the one-node cluster never got past submission (seen 2026-12-02). 1Gi holds a few at once.
+    controller: { resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
     prometheus: { metrics: { enable: false } },
   };
 }

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Ajv from "ajv";
 import { quantity } from "../../../components/k8s";
+import { operatorValues } from "../../../components/sparkOperator";
 import { type Captured, ROOT } from "./harness";
 
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -81,20 +82,53 @@ export function podTemplates(rs: Captured[]): { owner: Captured; spec: any; labe
   return out;
 }
 
-/** Memory limits of everything that can run at once, Spark included (driver + executors + JVM overhead). */
+/**
+ * Memory limits of everything that can run at once, Spark included (driver + executors + JVM
+ * overhead). Two phases, the larger counts: at `pulumi up` the services start beside the init
+ * Jobs; afterwards the services run beside the scheduled jobs and Spark. An init Job finishes
+ * before the first schedule can fire, so the two never add up.
+ */
 export function memoryLimitSum(rs: Captured[]): { total: number; rows: [string, number][] } {
+  const atDeploy = phaseMemory(rs, "deploy");
+  const atRun = phaseMemory(rs, "run");
+  return atDeploy.total > atRun.total ? atDeploy : atRun;
+}
+
+function phaseMemory(rs: Captured[], phase: "deploy" | "run"): { total: number; rows: [string, number][] } {
   const rows: [string, number][] = [];
-  for (const p of podTemplates(rs)) {
+  const inPhase = (type: string) => /Deployment|StatefulSet/.test(type) || (phase === "deploy" ? /:Job$/.test(type) : /:CronJob$/.test(type));
+  for (const p of podTemplates(rs).filter((x) => inPhase(x.owner.type))) {
     const containers = p.spec.containers; // init containers run before, never beside them
     const mem = containers.reduce((s: number, c: any) => s + quantity(c.resources.limits.memory), 0);
     rows.push([p.owner.name, mem * p.replicas]);
   }
-  for (const r of rs.filter((x) => x.type.endsWith(":ScheduledSparkApplication"))) {
+  for (const r of rs.filter((x) => phase === "run" && x.type.endsWith(":ScheduledSparkApplication"))) {
     const t = unwrap(r.inputs).spec.template;
     const withOverhead = (m: string) => Math.max(quantity(m, true) * 1.1, quantity(m, true) + 384 * 1024 ** 2);
     rows.push([`${r.name} (driver + ${t.executor.instances} executors)`, withOverhead(t.driver.memory) + t.executor.instances * withOverhead(t.executor.memory)]);
   }
-  rows.push(["spark-operator controller + webhook (chart values)", 2 * 256 * 1024 ** 2]);
+  const controller = (operatorValues("ns").controller as { resources: { requests: { cpu: string }; limits: { memory: string } } }).resources;
+  rows.push(["spark-operator controller (program's chart values) + webhook (chart default, ~256Mi)", quantity(controller.limits.memory) + 256 * 1024 ** 2]);
+  return { total: rows.reduce((s, [, m]) => s + m, 0), rows };
+}
+
+/**
+ * CPU requests of what runs while silver runs: the services (Deployments, StatefulSets), the
+ * Spark driver and executors (their coreRequest, which the scheduler reserves) and the
+ * operator's controller. Jobs are left out: the daily run's jobs run one after another.
+ */
+export function cpuRequestSum(rs: Captured[]): { total: number; rows: [string, number][] } {
+  const rows: [string, number][] = [];
+  for (const p of podTemplates(rs).filter((x) => /Deployment|StatefulSet/.test(x.owner.type))) {
+    rows.push([p.owner.name, p.replicas * p.spec.containers.reduce((s: number, c: any) => s + quantity(c.resources.requests.cpu), 0)]);
+  }
+  for (const r of rs.filter((x) => x.type.endsWith(":ScheduledSparkApplication"))) {
+    const t = unwrap(r.inputs).spec.template;
+    assert.ok(t.driver.coreRequest && t.executor.coreRequest, `${r.name}: coreRequest set (else the pod requests ${t.driver.cores} whole core(s))`);
+    rows.push([`${r.name} (driver + ${t.executor.instances} executors)`, quantity(t.driver.coreRequest) + t.executor.instances * quantity(t.executor.coreRequest)]);
+  }
+  const controller = (operatorValues("ns").controller as { resources: { requests: { cpu: string } } }).resources;
+  rows.push(["spark-operator controller", quantity(controller.requests.cpu)]);
   return { total: rows.reduce((s, [, m]) => s + m, 0), rows };
 }
 

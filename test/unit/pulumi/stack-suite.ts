@@ -123,6 +123,15 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     if (process.env.LAKEHOUSE_PRINT_SIZES) console.log(stack, (total / GiB).toFixed(2), rows);
   });
 
+  if (stack === "dev") {
+    test("CPU requests while silver runs fit a 2-core node, with a quarter core left to the cluster's own pods", () => {
+      // Measured on the one-node cluster (2 cores): with the Spark pods requesting a whole core
+      // each, the executor stayed Pending, "Insufficient cpu", and silver never ran.
+      const { total, rows } = c.cpuRequestSum(rs);
+      assert.ok(total <= 1.75, `CPU requests sum to ${total} cores > 1.75:\n${rows.map(([n, m]) => `${n}: ${m}`).join("\n")}`);
+    });
+  }
+
   test("CronJobs: Forbid, history limits, backoff, deadlines, a logical date, labels for kubectl -l", () => {
     const crons = byType(rs, "kubernetes:batch/v1:CronJob").map((r) => c.unwrap(r.inputs));
     assert.deepEqual(crons.map((x) => x.metadata.name).sort(), ["lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance"]);
