@@ -10,7 +10,7 @@ import { imageVersion } from "./components/labels";
 import { Metastore } from "./components/metastore";
 import { Namespace } from "./components/namespace";
 import { MINIO_ROOT_USER, ObjectStore } from "./components/objectStore";
-import { Pipeline } from "./components/pipeline";
+import { Pipeline, PIPELINE_NAME } from "./components/pipeline";
 import { QueryEngine } from "./components/queryEngine";
 import { SparkOperator } from "./components/sparkOperator";
 import { configName, readStackSecrets, TRINO_NAME } from "./components/stackSecrets";
@@ -67,7 +67,7 @@ const dashboards = new Dashboards("superset", {
   nodePort: cfg.exposeNodePorts, postgres: { host: metastore.postgresHost, password: metastore.supersetDbPassword }, trino: trinoRef,
   secrets: secrets.superset, dependsOn: [metastore, trino],
 }, nsOpts);
-const pipeline = new Pipeline("lakehouse", {
+const pipeline = new Pipeline(PIPELINE_NAME, {
   namespace: cfg.namespace, instance: stack, images: { ...images.refs, mc: mc.image }, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
   datasets: cfg.datasets, ingestSource: cfg.ingestSource, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
@@ -82,4 +82,4 @@ export const trinoAdminPassword = pulumi.secret(trino.adminPassword);
 export const s3Endpoint = store.endpoint;
 export const buckets = store.buckets;
 export const watchJobs = `kubectl get cronjobs,jobs,scheduledsparkapplications,sparkapplications -n ${cfg.namespace} -l ${pipeline.selector}`;
-export const runNow = Object.fromEntries(Object.entries(pipeline.names).map(([job, n]) => [job, `scripts/kind-backfill.sh ${job} $(date -u -d yesterday +%F)  # ${n}`]));
+export const runNow = Object.fromEntries(Object.entries(pipeline.names).map(([job, n]) => [job, `lakehouse deploy run ${job} --stack ${stack} --date $(date -u -d yesterday +%F)  # ${n}`]));

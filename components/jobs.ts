@@ -43,7 +43,10 @@ export function waitForMarkersScript(layer: Layer, datasets: readonly string[], 
   return [
     "set -eu",
     LOGICAL_DATE_SH,
-    `END=$(( $(date +%s) + ${deadlineSeconds} ))`,
+    // LAKEHOUSE_UPSTREAM_WAIT_SECONDS shortens the wait for one run (`lakehouse deploy run
+    // --upstream-timeout`): a backfill of a past day whose upstream is missing fails in a minute,
+    // not in hours.
+    `END=$(( $(date +%s) + \${LAKEHOUSE_UPSTREAM_WAIT_SECONDS:-${deadlineSeconds}} ))`,
     'export MC_CONFIG_DIR="${MC_CONFIG_DIR:-${HOME:-/tmp}/.mc}"',
     'found() { mc alias set store "$LAKEHOUSE_S3_ENDPOINT" "$LAKEHOUSE_S3_ACCESS_KEY" "$LAKEHOUSE_S3_SECRET_KEY" --api S3v4 --path on >/dev/null 2>&1 && mc stat "store/$1" >/dev/null 2>&1; }',
     ...checks,

@@ -23,6 +23,9 @@ export const SPARK_DEFAULTS_FILE = "spark/conf/spark-defaults.conf";
 export function heapOf(s: Size): string {
   return `${Math.floor((quantity(s.memory) * 0.7) / 1024 ** 2)}m`;
 }
+/** The pipeline component's name in index.ts: its schedules are <name>-ingest, <name>-silver, … */
+export const PIPELINE_NAME = "lakehouse";
+
 export const DEADLINES = { ingest: 2 * 3600, gold: 6 * 3600, maintenance: 4 * 3600, silverWait: 6 * 3600 };
 
 export interface PipelineArgs {

@@ -8,10 +8,15 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import type { Logger } from "../lib/log";
-import { clusterState } from "../cluster/cluster";
+import { daysBetween, parseDay } from "../lib/dates";
+import { run } from "../lib/exec";
+import { silentLogger, type Logger } from "../lib/log";
+import { clusterContext, clusterState } from "../cluster/cluster";
 import { ensurePulumi, onPath } from "../cluster/toolchain";
-import { deployDir, ensureSecrets, offlineOverrides, openStack, previewedObjects } from "../deploy/workspace";
+import { PIPELINE_JOBS, startRun, waitForRuns, type FinishedRun, type Kubectl, type PipelineJob, type RunTarget } from "../deploy/runs";
+import { committedConfig, deployDir, ensureSecrets, offlineOverrides, openStack, previewedObjects } from "../deploy/workspace";
+import { DEFAULTS } from "../../components/config";
+import { PIPELINE_NAME } from "../../components/pipeline";
 
 interface DeployOptions {
   stack: string;
@@ -69,6 +74,47 @@ function progress(log: Logger, opts: DeployOptions, operation: string) {
     },
     close: () => out.end(),
   };
+}
+
+/**
+ * kubectl for the stack's cluster: this machine's toolchain kubectl for --kubeconfig local, else
+ * $KUBECTL or kubectl on PATH, with --kubeconfig when given (else KUBECONFIG, as kubectl).
+ */
+async function kubectlFor(opt?: string): Promise<Kubectl> {
+  const kubeconfig = kubeconfigFor(opt);
+  let bin = process.env.KUBECTL ?? "kubectl";
+  if (opt === "local") {
+    const ctx = await clusterContext(silentLogger, { installMissing: false });
+    if (!ctx) throw new Error("the local cluster's tools are not installed: run 'lakehouse cluster up' first");
+    bin = path.join(ctx.tools.kubeBin, "kubectl");
+  } else if (!process.env.KUBECTL && !onPath("kubectl")) {
+    throw new Error("kubectl is not on PATH: install it, or set KUBECTL to its path");
+  }
+  return (args, input) => run(bin, [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), ...args], { input });
+}
+
+interface RunCommandOptions {
+  stack: string;
+  kubeconfig?: string;
+  namespace?: string;
+  date?: string;
+  from?: string;
+  to?: string;
+  wait: boolean;
+  upstreamTimeout?: string;
+}
+
+/** One result line per finished run, its own summary under it; failures say where to look. */
+function report(log: Logger, namespace: string, runs: FinishedRun[]): void {
+  for (const r of runs) {
+    log.info(`${r.state.succeeded ? "ok    " : "FAILED"} ${r.name} (${r.kind}, ${r.seconds.toFixed(0)} s): ${r.state.phase}`);
+    if (r.summary) log.info(`       ${r.summary}`);
+    if (!r.state.succeeded) {
+      const resource = r.kind === "Job" ? `job/${r.name}` : `sparkapplication/${r.name}`;
+      for (const l of r.logs.filter((x) => x.text.trim())) log.info(`       [${l.container}] ${l.text.split("\n").slice(-5).join("\n       ")}`);
+      log.info(`       more: kubectl -n ${namespace} describe ${resource}; kubectl -n ${namespace} logs ${r.kind === "Job" ? resource : `${r.name}-driver`} --all-containers`);
+    }
+  }
 }
 
 export function registerDeployCommands(program: Command, log: Logger): void {
@@ -135,6 +181,46 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent });
       log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
     }));
+
+  deploy
+    .command("run")
+    .description("run pipeline jobs now for a day (or each day of a range), made from the deployed schedules, and wait for them")
+    .argument("<job>", `${PIPELINE_JOBS.join(", ")}, or all (the four at once, each waiting for its upstream, as the schedule runs them)`)
+    .option("-s, --stack <name>", "stack (Pulumi.<name>.yaml): its namespace", "dev")
+    .option("--kubeconfig <file|local>", "the cluster (default: KUBECONFIG, as kubectl)")
+    .option("-n, --namespace <ns>", "the pipeline's namespace (default: the stack's lakehouse:namespace)")
+    .option("-d, --date <YYYY-MM-DD>", "the logical date")
+    .option("--from <YYYY-MM-DD>", "first day of a range (one day after another)")
+    .option("--to <YYYY-MM-DD>", "last day of the range")
+    .option("--upstream-timeout <seconds>", "how long a run waits for its upstream's commit marker (default: the schedule's, hours)")
+    .option("--no-wait", "start the runs and return (watch them with the stack's watchJobs command)")
+    .addHelpText("after", "\nEach run is named <job>-<date>-<suffix> and labelled lakehouse.io/logical-date=<date>:\n" +
+      "  kubectl -n lakehouse get jobs,sparkapplications -l lakehouse.io/logical-date=2024-01-15\n" +
+      "Exits non-zero if a run failed, with its reason and the end of its log.")
+    .action(async (job: string, opts: RunCommandOptions) => {
+      if (job !== "all" && !(PIPELINE_JOBS as readonly string[]).includes(job)) throw new Error(`unknown job '${job}': ${PIPELINE_JOBS.join(", ")}, or all`);
+      if (opts.date && (opts.from || opts.to)) throw new Error("give --date, or --from and --to, not both");
+      const days = opts.date ? [parseDay(opts.date)] : opts.from && opts.to ? daysBetween(opts.from, opts.to) : undefined;
+      if (!days) throw new Error("which day? --date YYYY-MM-DD, or --from and --to");
+      const upstreamTimeoutSeconds = opts.upstreamTimeout === undefined ? undefined : Number(opts.upstreamTimeout);
+      if (upstreamTimeoutSeconds !== undefined && !(upstreamTimeoutSeconds >= 0)) throw new Error(`--upstream-timeout takes seconds (got "${opts.upstreamTimeout}")`);
+      const namespace = opts.namespace ?? committedConfig(opts.stack)["lakehouse:namespace"] ?? DEFAULTS.namespace;
+      const target: RunTarget = { kubectl: await kubectlFor(opts.kubeconfig), namespace, prefix: PIPELINE_NAME };
+      const jobs: PipelineJob[] = job === "all" ? [...PIPELINE_JOBS] : [job as PipelineJob];
+      const failed: string[] = [];
+      for (const day of days) {
+        const started = [];
+        for (const j of jobs) started.push(await startRun(target, j, day, { upstreamTimeoutSeconds }));
+        log.step(`${day}: started ${started.map((r) => r.name).join(", ")}`);
+        if (!opts.wait) continue;
+        const finished = await waitForRuns(target, started, log);
+        report(log, namespace, finished);
+        failed.push(...finished.filter((r) => !r.state.succeeded).map((r) => r.name));
+        // A failed day stops a range: the next day's gold would build on a gap.
+        if (failed.length) break;
+      }
+      if (failed.length) throw new Error(`${failed.length} run(s) failed: ${failed.join(", ")} (reasons above)`);
+    });
 
   common(deploy.command("outputs").description("the stack's outputs (secrets with --show-secrets)"))
     .option("--show-secrets", "print secret outputs too")

@@ -18,7 +18,7 @@ import { lifecycleRules, minioIngressSpec, minioStatefulSetSpec, s3SecretName } 
 import { checkObjectStoreArgs } from "../../../components/objectStore";
 import { IDENTITIES, type Identity } from "../../../components/policies";
 import { chartArgs, crdFiles, imageValues, operatorValues } from "../../../components/sparkOperator";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 
 test("labels carry the six app.kubernetes.io keys; selectors only name and instance", () => {
   const l = labels({ name: "trino", instance: "dev", component: "query-engine", version: "476" });
@@ -64,6 +64,23 @@ test("the wait script resolves the same keys in a real shell, for LOGICAL_DATE a
   assert.match(out2, new RegExp(`KEY ${markerKeyFor("bronze", "trips", y)}`));
   assert.throws(() => execFileSync("/bin/sh", ["-c", script], { env: { ...process.env, LOGICAL_DATE: "yesterday" }, stdio: "pipe" }), /Command failed/);
   assert.throws(() => waitForMarkersScript("silver", [], 60), /no datasets/);
+});
+
+test("the wait script gives up after its deadline, or sooner with LAKEHOUSE_UPSTREAM_WAIT_SECONDS, naming the missing marker", () => {
+  // A real shell and an `mc` that never finds the object: the script must exit 1, not wait on.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-mc-"));
+  fs.writeFileSync(path.join(bin, "mc"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LOGICAL_DATE: "2024-03-09", LAKEHOUSE_S3_ENDPOINT: "http://x", LAKEHOUSE_S3_ACCESS_KEY: "a", LAKEHOUSE_S3_SECRET_KEY: "b", HOME: bin };
+  const waitFor = (deadline: number, extra: Record<string, string>) => {
+    const started = Date.now();
+    const r = spawnSync("/bin/sh", ["-c", waitForMarkersScript("bronze", ["trips"], deadline, 1)], { env: { ...env, ...extra }, encoding: "utf8", timeout: 30_000 });
+    return { status: r.status, stderr: r.stderr, seconds: (Date.now() - started) / 1000 };
+  };
+  const short = waitFor(3600, { LAKEHOUSE_UPSTREAM_WAIT_SECONDS: "1" });
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /gave up: no s3:\/\/bronze\/trips\/year=2024\/month=03\/day=09\/_manifest\.json/);
+  assert.ok(short.seconds < 20, "the override, not the 1-hour deadline, bounded the wait");
+  assert.equal(waitFor(1, {}).status, 1);
 });
 
 test("withLogicalDate insists the command receives $D", () => {
