@@ -10,8 +10,11 @@
  *   the Go module proxy; cached), brings the one-node cluster up (or reuses a running one), runs
  *   test/cluster, then stops the cluster if it started it (LAKEHOUSE_KEEP_CLUSTER=1 keeps it).
  *   `all` runs it after the integration tests, once the local stack is down.
- * images: the project's nine images built with podman from the Debian base and each one's check
- *   run as a pod on the cluster (test/images; `npm run test:images`). Not part of `all` yet.
+ * deploy: the lakehouse deployed for real on the same cluster (test/deploy; `npm run test:deploy`):
+ *   the project's nine images built with podman from the Debian base (cached) and each one's
+ *   check run as a pod, then the dev stack's `pulumi up`, a day through every layer, a failed
+ *   run, least privilege, a config change and the destroy. `all` runs it with the cluster tier,
+ *   on one start of the cluster.
  * Ends with one line "total: N passed, N failed, N skipped" and a non-zero exit on failure.
  */
 import { spawn } from "node:child_process";
@@ -116,29 +119,24 @@ async function integration(): Promise<Counts> {
 }
 
 /**
- * The cluster tier's run: brings the one-node cluster up (or reuses it), runs the test files of
- * `dir`, and stops the cluster if it started it.
+ * The cluster tiers' run: brings the one-node cluster up (or reuses it), runs the test files of
+ * `dirs` (in that order), and stops the cluster if it started it.
  */
-async function onCluster(dir: string): Promise<Counts> {
+async function onCluster(dirs: string[]): Promise<Counts> {
   const before = await clusterStatus(log);
   const alreadyUp = before.components.length > 0 && before.components.every((c) => c.healthy);
   log.step(alreadyUp ? "cluster tests on the running cluster" : "bringing the one-node cluster up for the cluster tests");
   await clusterUp(log, { pulumi: true });
   try {
-    return await nodeTests(findTests(path.join(repoRoot, "test", dir)), 1, { ...process.env, LAKEHOUSE_CLUSTER_READY: "1" });
+    let counts: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+    for (const dir of dirs) counts = add(counts, await nodeTests(findTests(path.join(repoRoot, "test", dir)), 1, { ...process.env, LAKEHOUSE_CLUSTER_READY: "1" }));
+    return counts;
   } finally {
     if (!alreadyUp && process.env.LAKEHOUSE_KEEP_CLUSTER !== "1") await clusterDown(log);
   }
 }
 
-const cluster = () => onCluster("cluster");
-/**
- * images: builds the nine project images from the Debian base and runs each one's check on the
- * cluster (test/images). Not in `all` yet: cold, the builds take over an hour on 2 cores.
- */
-const images = () => onCluster("images");
-
-const MODES = ["unit", "integration", "cluster", "images", "all"];
+const MODES = ["unit", "integration", "cluster", "deploy", "all"];
 
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? "all";
@@ -146,8 +144,9 @@ async function main(): Promise<void> {
   let total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   if (mode === "unit" || mode === "all") total = add(total, await unit());
   if (mode === "integration" || mode === "all") total = add(total, await integration());
-  if (mode === "cluster" || mode === "all") total = add(total, await cluster());
-  if (mode === "images") total = add(total, await images());
+  // Cold, the image builds of deploy take over an hour on 2 cores; CI caches them (~/.cache/lakehouse).
+  const clusterDirs = mode === "all" ? ["cluster", "deploy"] : mode === "cluster" || mode === "deploy" ? [mode] : [];
+  if (clusterDirs.length) total = add(total, await onCluster(clusterDirs));
   if (total.failures.length) process.stdout.write(`\nfailed:\n${total.failures.map((f) => `  ✖ ${f}`).join("\n")}\n`);
   process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;

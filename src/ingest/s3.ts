@@ -1,20 +1,11 @@
 /** The object-store edge of ingestion: one client per run, with the SDK's retries and backoff. */
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { S3Connection } from "../lib/connection";
+import { s3Client } from "../lib/s3";
 
 export function bronzeS3Client(c: S3Connection, maxAttempts = 5): S3Client {
-  return new S3Client({
-    endpoint: c.endpoint,
-    region: c.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-    // "standard" retries network errors, throttling and 5xx with exponential backoff and jitter.
-    maxAttempts,
-    retryMode: "standard",
-    // Checksums only where S3 requires them: S3-compatible stores reject some newer ones.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  // "standard" retries network errors, throttling and 5xx with exponential backoff and jitter.
+  return s3Client(c, { maxAttempts, retryMode: "standard" });
 }
 
 export interface ListedObject {

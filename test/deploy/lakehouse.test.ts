@@ -1,0 +1,208 @@
+/**
+ * The lakehouse deployed for real: the dev stack's `pulumi up` by the real engine on the one-node
+ * cluster, with the project's images (test/deploy/images.test.ts builds and loads them first), a
+ * day through every layer run as the schedule runs it (`lakehouse deploy run`), inspected as users
+ * do (kubectl, Trino on its NodePort), a failed run, least privilege, a config change, and a
+ * destroy that leaves nothing behind. The tests run in order and build on each other.
+ *
+ * Expected values come from outside the code under test: the ingest run's own report and the
+ * bronze manifest (what the source sent), an independent calculation of gold from silver, the
+ * Kubernetes API's view of each object.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { Stack } from "@pulumi/pulumi/automation";
+import type { ClusterContext } from "../../src/cluster/cluster";
+import { buildProjectImages, loadImages } from "../../src/cluster/images";
+import { LOGICAL_DATE_LABEL } from "../../src/deploy/runs";
+import { consoleLogger } from "../../src/lib/log";
+import { s3Client } from "../../src/lib/s3";
+import { query } from "../../src/lib/trino";
+import { IMAGE_NAMES } from "../../components/imageSpecs";
+import { k, testCluster } from "../cluster/harness";
+import { clusterTrino, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
+
+const DAY = "2023-06-01";
+/** A day nothing was ingested for: its gold run must fail, and say why. */
+const EMPTY_DAY = "2023-05-01";
+const OPERATOR_NS = `${NS}-spark-operator`;
+const log = consoleLogger("test-deploy");
+
+let ctx: ClusterContext;
+let stack: Stack;
+const timings: Record<string, number> = {};
+
+async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[what] = Math.round((Date.now() - t0) / 1000);
+    log.step(`${what}: ${timings[what]} s`);
+  }
+}
+
+const changes = (summary: Record<string, number> | undefined) => Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && n > 0));
+
+before(async () => {
+  ctx = await testCluster();
+  // Built (and cached) by images.test.ts when the tier runs; a no-op here then.
+  const refs = await buildProjectImages(IMAGE_NAMES, "dev", log);
+  await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
+  stack = await devStack(ctx);
+  // A stack left by an earlier, interrupted run goes first: every test here starts from nothing.
+  await timed("destroy of leftovers", () => stack.destroy());
+});
+
+after(async () => {
+  log.step(`timings (s): ${JSON.stringify(timings)}`);
+});
+
+describe("the dev stack on the one-node cluster", () => {
+  test("pulumi up completes: every Deployment and StatefulSet Ready, every init Job complete", { timeout: 1_200_000 }, async () => {
+    const result = await timed("first up", () => stack.up());
+    assert.equal(result.summary.result, "succeeded");
+    assert.ok((result.summary.resourceChanges?.create ?? 0) >= 50, JSON.stringify(result.summary.resourceChanges));
+    for (const ns of [NS, OPERATOR_NS]) {
+      for (const kind of ["deployments", "statefulsets"]) {
+        for (const o of await list(ctx, ns, kind)) {
+          assert.equal(o.status.readyReplicas ?? 0, o.spec.replicas, `${kind} ${ns}/${o.metadata.name}: ${o.status.readyReplicas ?? 0}/${o.spec.replicas} ready`);
+        }
+      }
+    }
+    const names = async (ns: string, kind: string) => (await list(ctx, ns, kind)).map((o) => o.metadata.name).sort();
+    assert.deepEqual(await names(NS, "statefulsets"), ["hive-metastore-postgres", "minio"]);
+    assert.deepEqual(await names(NS, "deployments"), ["hive-metastore", "superset", "trino-coordinator", "trino-worker"]);
+    assert.equal((await names(OPERATOR_NS, "deployments")).length, 2, "the spark-operator's controller and webhook");
+    const initJobs = await list(ctx, NS, "jobs");
+    assert.deepEqual(initJobs.map((j) => j.metadata.name.replace(/-[a-z0-9]{8}$/, "")).sort(), ["minio-provision", "superset-import-assets", "superset-init", "trino-schemas"]);
+    for (const j of initJobs) assert.ok((j.status.succeeded ?? 0) >= 1, `init Job ${j.metadata.name} did not complete: ${JSON.stringify(j.status.conditions)}`);
+    assert.deepEqual((await list(ctx, NS, "cronjobs")).map((c) => c.metadata.name).sort(), ["lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance"]);
+    assert.deepEqual((await list(ctx, NS, "scheduledsparkapplications")).map((c) => c.metadata.name), ["lakehouse-silver"]);
+  });
+
+  test("a second pulumi up changes nothing", { timeout: 600_000 }, async () => {
+    const result = await timed("second up", () => stack.up());
+    assert.deepEqual(changes(result.summary.resourceChanges), {});
+  });
+});
+
+describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
+  let ingested: { dataset: string; records: number }[] = [];
+
+  test("lakehouse deploy run all: ingest → silver → gold → maintenance, each waiting for its upstream, each one's summary shown", { timeout: 1_800_000 }, async () => {
+    const out = await timed("the day's four runs", () => lakehouse(ctx, ["deploy", "run", "all", "--stack", "dev", "--date", DAY]));
+    assert.equal(out.code, 0, out.stderr.slice(-4000));
+    for (const job of ["ingest", "silver", "gold", "maintenance"]) assert.match(out.stderr, new RegExp(`^ok +lakehouse-${job}-${DAY}-[a-z0-9]{5} `, "m"), `${job} in:\n${out.stderr}`);
+    const report = JSON.parse(/^ +(\{"ingested".*)$/m.exec(out.stderr)?.[1] ?? "null");
+    assert.ok(report, `the ingest run's summary line:\n${out.stderr}`);
+    ingested = report.ingested;
+    assert.deepEqual(ingested.map((r) => r.dataset).sort(), ["trips", "weather"]);
+    assert.ok(ingested.find((r) => r.dataset === "trips")!.records > 1000);
+  });
+
+  test("kubectl lists the day's runs under the stack's watchJobs selector, with dated names, each log ending in its summary", { timeout: 300_000 }, async () => {
+    const watch = String((await stack.outputs()).watchJobs.value);
+    const selector = watch.split(" -l ")[1];
+    const listed = await k(ctx, ["-n", NS, "get", "cronjobs,jobs,scheduledsparkapplications,sparkapplications", "-l", selector, "-o", "name"]);
+    for (const job of ["ingest", "gold", "maintenance"]) assert.match(listed, new RegExp(`^job\\.batch/lakehouse-${job}-${DAY}-`, "m"), listed);
+    assert.match(listed, new RegExp(`^sparkapplication\\.sparkoperator\\.k8s\\.io/lakehouse-silver-${DAY}-`, "m"), listed);
+    const runs = (await list(ctx, NS, "jobs", `${LOGICAL_DATE_LABEL}=${DAY}`)).map((j) => j.metadata.name);
+    const logOf = (name: string, container: string) => k(ctx, ["-n", NS, "logs", `job/${name}`, "-c", container]);
+    const ingestLog = await logOf(runs.find((n) => n.startsWith("lakehouse-ingest-"))!, "ingest");
+    assert.match(ingestLog.trim().split("\n").at(-1)!, /^\{"ingested":/);
+    assert.doesNotMatch(ingestLog, /NodeVersionSupportWarning|ExperimentalWarning/, "no library noise in the job's log");
+    const [app] = await list(ctx, NS, "sparkapplications", `${LOGICAL_DATE_LABEL}=${DAY}`);
+    const driverLog = await k(ctx, ["-n", NS, "logs", `${app.metadata.name}-driver`, "-c", "spark-kubernetes-driver"]);
+    const silver = JSON.parse(driverLog.trim().split("\n").filter((l) => l.startsWith('{"results"')).at(-1) ?? "null");
+    assert.ok(silver, `the silver driver's summary line:\n${driverLog.slice(-3000)}`);
+    for (const r of ingested) {
+      const s = silver.results.find((x: any) => x.dataset === r.dataset);
+      assert.equal(s.bronze_records, r.records, `${r.dataset}: silver read what ingest wrote`);
+      assert.equal(s.bronze_records, s.silver_rows + s.rejected + s.duplicates_removed, `${r.dataset} reconciles`);
+    }
+    const goldLog = await logOf(runs.find((n) => n.startsWith("lakehouse-gold-"))!, "gold");
+    assert.match(goldLog, /Completed successfully/);
+    assert.match(goldLog, /ERROR=0 /);
+  });
+
+  test("through Trino on its NodePort: silver_runs reconcile with the bronze manifest, the rejects are the injected mess, gold equals a calculation from silver", { timeout: 300_000 }, async () => {
+    const admin = await clusterTrino(stack, "admin");
+    const rows = async (sql: string) => (await query(admin, sql)).rows;
+    const store = await portForward(ctx, NS, "svc/minio", 9000);
+    try {
+      const keys = await secretData(ctx, NS, "minio-s3-spark");
+      const s3 = s3Client({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY });
+      const [y, m, d] = DAY.split("-");
+      const got = await s3.send(new GetObjectCommand({ Bucket: "bronze", Key: `trips/year=${y}/month=${m}/day=${d}/_manifest.json` }));
+      const manifest = JSON.parse(await got.Body!.transformToString());
+      const [run] = await rows(`select bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs where dataset = 'trips' and source_date = date '${DAY}' order by completed_at desc limit 1`);
+      assert.ok(run, "silver_runs has the day");
+      const [bronze, silverRows, rejected, duplicates] = run.map(Number);
+      assert.equal(bronze, manifest.records, "silver read every record the source sent");
+      assert.equal(bronze, silverRows + rejected + duplicates);
+      const injected = manifest.source_detail.injected_mess as Record<string, number>;
+      assert.equal(rejected, ["malformed_json", "empty_string", "negative_fare", "dropoff_before_pickup", "timestamp_outside_day", "unknown_zone"].reduce((s, kind) => s + injected[kind], 0), JSON.stringify(injected));
+      assert.equal(duplicates, injected.exact_duplicate + injected.resent_same_key);
+    } finally {
+      store.close();
+    }
+    const expected = await rows(`
+      select taxi_id, count(*), sum(fare), sum(coalesce(tips, 0)), sum(coalesce(tolls, 0)), sum(coalesce(extras, 0)), sum(trip_total), sum(trip_miles)
+      from iceberg.silver.trips where pickup_date = date '${DAY}' group by taxi_id order by taxi_id`);
+    const dashboard = await clusterTrino(stack, "dashboard");
+    const actual = (await query(dashboard, `
+      select driver_id, trips, fare, tips, tolls, surcharges, total_revenue, distance_miles
+      from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${DAY}' order by driver_id`)).rows;
+    assert.ok(expected.length > 100, `a realistic fleet drove on ${DAY}: ${expected.length} drivers`);
+    assert.deepEqual(actual.map((r) => r.map(String)), expected.map((r) => r.map(String)));
+  });
+
+  test("a run whose upstream never arrives fails, and says why in its log, in the CLI's report and in kubectl describe", { timeout: 600_000 }, async () => {
+    const out = await timed("a failing gold run", () => lakehouse(ctx, ["deploy", "run", "gold", "--stack", "dev", "--date", EMPTY_DAY, "--upstream-timeout", "5"]));
+    assert.notEqual(out.code, 0);
+    assert.match(out.stderr, new RegExp(`FAILED lakehouse-gold-${EMPTY_DAY}-`));
+    assert.match(out.stderr, new RegExp(`gave up: no s3://silver/_markers/trips/date=${EMPTY_DAY}\\.json`));
+    assert.match(out.stderr, /kubectl -n lakehouse describe job\/lakehouse-gold-/);
+    const [job] = await list(ctx, NS, "jobs", `${LOGICAL_DATE_LABEL}=${EMPTY_DAY}`);
+    const described = await k(ctx, ["-n", NS, "describe", "job", job.metadata.name]);
+    assert.match(described, /BackoffLimitExceeded/);
+  });
+});
+
+describe("least privilege on the cluster", () => {
+  test("each job's S3 identity writes only its own layer: ingest's keys are denied a write to silver", { timeout: 120_000 }, async () => {
+    const store = await portForward(ctx, NS, "svc/minio", 9000);
+    try {
+      const keys = await secretData(ctx, NS, "minio-s3-ingest");
+      const s3 = s3Client({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, { maxAttempts: 1 });
+      await s3.send(new PutObjectCommand({ Bucket: "bronze", Key: "_least_privilege_probe/ok.txt", Body: "ok" }));
+      await assert.rejects(s3.send(new PutObjectCommand({ Bucket: "silver", Key: "_least_privilege_probe/denied.txt", Body: "no" })), /Access Denied|AccessDenied/);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe("a config change and the end", () => {
+  test("trinoWorkers 1 → 2: pulumi up updates the Trino worker only", { timeout: 900_000 }, async () => {
+    const two = await devStack(ctx, { "lakehouse:trinoWorkers": "2" });
+    const events: any[] = [];
+    const result = await timed("up with 2 Trino workers", () => two.up({ onEvent: (e) => events.push(e) }));
+    const changed = events.map((e) => e.resOutputsEvent?.metadata).filter((m) => m && m.op !== "same" && m.type !== "pulumi:pulumi:Stack").map((m) => `${m.op} ${m.urn.split("::").pop()}`);
+    assert.deepEqual(changed, ["update trino-worker"], JSON.stringify(result.summary.resourceChanges));
+    const workers = (await list(ctx, NS, "pods", "app.kubernetes.io/name=trino-worker")).filter((p) => p.status.phase === "Running");
+    assert.equal(workers.length, 2);
+  });
+
+  test("pulumi destroy leaves no namespace, volume or CRD behind", { timeout: 900_000 }, async () => {
+    const result = await timed("destroy", () => stack.destroy());
+    assert.equal(result.summary.result, "succeeded");
+    const namespaces = (await k(ctx, ["get", "namespaces", "-o", "name"])).split("\n");
+    assert.ok(!namespaces.includes(`namespace/${NS}`) && !namespaces.includes(`namespace/${OPERATOR_NS}`), namespaces.join(" "));
+    assert.equal((await k(ctx, ["get", "pv", "-o", "name"])).trim(), "");
+    assert.doesNotMatch(await k(ctx, ["get", "crd", "-o", "name"]), /sparkoperator/);
+  });
+});
