@@ -1,7 +1,7 @@
 /**
  * Pure builders for the pipeline's jobs: the logical date, the upstream commit markers each
  * job waits for, and the shell that waits for them. A scheduled run processes yesterday (UTC);
- * a backfill sets LOGICAL_DATE (scripts/kind-backfill.sh).
+ * a run for another day sets LOGICAL_DATE (`lakehouse deploy run`, src/deploy/runs.ts).
  */
 export type Layer = "bronze" | "silver";
 
