@@ -10,6 +10,8 @@
  * Kubernetes API's view of each object.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -21,6 +23,8 @@ import { consoleLogger } from "../../src/lib/log";
 import { s3Client } from "../../src/lib/s3";
 import { query } from "../../src/lib/trino";
 import { IMAGE_NAMES } from "../../components/imageSpecs";
+import { compareDay } from "../../bench/lib/check";
+import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "../../bench/lib/duckdb";
 import { k, testCluster } from "../cluster/harness";
 import { clusterTrino, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
 
@@ -158,6 +162,25 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
       from iceberg.gold.daily_revenue_by_driver where revenue_date = date '${DAY}' order by driver_id`)).rows;
     assert.ok(expected.length > 100, `a realistic fleet drove on ${DAY}: ${expected.length} drivers`);
     assert.deepEqual(actual.map((r) => r.map(String)), expected.map((r) => r.map(String)));
+  });
+
+  test("silver and gold on the cluster equal DuckDB's own calculation from the day's raw bronze files (bench/duckdb: another engine, other code)", { timeout: 300_000 }, async () => {
+    const store = await portForward(ctx, NS, "svc/minio", 9000);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-deploy-duckdb-"));
+    try {
+      const keys = await secretData(ctx, NS, "minio-s3-spark");
+      const { files } = await downloadBronzeDay({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, DAY, work);
+      assert.ok(files.length > 0, "the day's bronze part files");
+      const duck = await DuckBench.open();
+      await duck.run(silverTripsSql(files, work));
+      await duck.run(renderSql("gold_daily_revenue_by_driver.sql", { out: work }));
+      const agreement = await compareDay(await clusterTrino(stack, "admin"), duck, DAY);
+      assert.deepEqual(agreement.problems, [], JSON.stringify(agreement));
+      assert.ok(agreement.agreed && agreement.drivers.lakehouse > 100, JSON.stringify(agreement.drivers));
+    } finally {
+      store.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test("a run whose upstream never arrives fails, and says why in its log, in the CLI's report and in kubectl describe", { timeout: 600_000 }, async () => {
