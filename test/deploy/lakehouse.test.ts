@@ -18,7 +18,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { buildProjectImages, loadImages } from "../../src/cluster/images";
-import { LOGICAL_DATE_LABEL } from "../../src/deploy/runs";
+import { LOGICAL_DATE_LABEL, runState, startRun, waitForRuns, type PipelineJob, type RunTarget, type StartedRun } from "../../src/deploy/runs";
 import { consoleLogger } from "../../src/lib/log";
 import { s3Client } from "../../src/lib/s3";
 import { query } from "../../src/lib/trino";
@@ -29,6 +29,8 @@ import { k, testCluster } from "../cluster/harness";
 import { clusterTrino, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
 
 const DAY = "2023-06-01";
+/** The day the faults are made on. */
+const FAULT_DAY = "2023-06-02";
 /** A day nothing was ingested for: its gold run must fail, and say why. */
 const EMPTY_DAY = "2023-05-01";
 const OPERATOR_NS = `${NS}-spark-operator`;
@@ -165,22 +167,9 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
   });
 
   test("silver and gold on the cluster equal DuckDB's own calculation from the day's raw bronze files (bench/duckdb: another engine, other code)", { timeout: 300_000 }, async () => {
-    const store = await portForward(ctx, NS, "svc/minio", 9000);
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-deploy-duckdb-"));
-    try {
-      const keys = await secretData(ctx, NS, "minio-s3-spark");
-      const { files } = await downloadBronzeDay({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, DAY, work);
-      assert.ok(files.length > 0, "the day's bronze part files");
-      const duck = await DuckBench.open();
-      await duck.run(silverTripsSql(files, work));
-      await duck.run(renderSql("gold_daily_revenue_by_driver.sql", { out: work }));
-      const agreement = await compareDay(await clusterTrino(stack, "admin"), duck, DAY);
-      assert.deepEqual(agreement.problems, [], JSON.stringify(agreement));
-      assert.ok(agreement.agreed && agreement.drivers.lakehouse > 100, JSON.stringify(agreement.drivers));
-    } finally {
-      store.close();
-      fs.rmSync(work, { recursive: true, force: true });
-    }
+    const agreement = await agreementWithDuckDb(DAY);
+    assert.deepEqual(agreement.problems, [], JSON.stringify(agreement));
+    assert.ok(agreement.drivers.lakehouse > 100, JSON.stringify(agreement.drivers));
   });
 
   test("a run whose upstream never arrives fails, and says why in its log, in the CLI's report and in kubectl describe", { timeout: 600_000 }, async () => {
@@ -192,6 +181,89 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
     const [job] = await list(ctx, NS, "jobs", `${LOGICAL_DATE_LABEL}=${EMPTY_DAY}`);
     const described = await k(ctx, ["-n", NS, "describe", "job", job.metadata.name]);
     assert.match(described, /BackoffLimitExceeded/);
+  });
+});
+
+/** Silver and gold of a day on the cluster against DuckDB's calculation from the day's bronze files. */
+async function agreementWithDuckDb(day: string) {
+  const store = await portForward(ctx, NS, "svc/minio", 9000);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-deploy-duckdb-"));
+  try {
+    const keys = await secretData(ctx, NS, "minio-s3-spark");
+    const { files } = await downloadBronzeDay({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, day, work);
+    assert.ok(files.length > 0, `the bronze part files of ${day}`);
+    const duck = await DuckBench.open();
+    await duck.run(silverTripsSql(files, work));
+    await duck.run(renderSql("gold_daily_revenue_by_driver.sql", { out: work }));
+    return await compareDay(await clusterTrino(stack, "admin"), duck, day);
+  } finally {
+    store.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+describe(`faults on the cluster (${FAULT_DAY}): a pod of each engine deleted mid-run`, () => {
+  const target = (): RunTarget => ({ kubectl: (args, input) => k(ctx, args, input), namespace: NS, prefix: "lakehouse" });
+  const faults: string[] = [];
+
+  /** Starts `job`, waits until `ready` says the moment has come, deletes the pod `victim` names, then waits for the run (and its retries) to end. */
+  async function runWithFault(job: PipelineJob, victim: (run: StartedRun) => string | Promise<string>, ready: (run: StartedRun) => Promise<boolean>) {
+    const run = await startRun(target(), job, FAULT_DAY);
+    const t0 = Date.now();
+    for (;;) {
+      const state = await runState(target(), run);
+      assert.ok(!state.done, `${run.name} ended (${state.phase}) before the fault could be made`);
+      if (await ready(run).catch(() => false)) break;
+      assert.ok(Date.now() - t0 < 900_000, `${run.name}: the moment for the fault never came`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const pod = await victim(run);
+    await k(ctx, ["-n", NS, "delete", "pod", pod, "--wait=false"]);
+    const [end] = await waitForRuns(target(), [run], log, { timeoutMs: 1_500_000 });
+    faults.push(`${job}: ${pod} deleted after ${((Date.now() - t0) / 1000).toFixed(0)} s; the run ${end.state.succeeded ? "completed (retried)" : `failed: ${end.state.phase}`}`);
+    return end;
+  }
+
+  /** A failed run is rerun once, as an operator would after the fault; the rerun must complete. */
+  async function rerunIfFailed(job: PipelineJob, end: { state: { succeeded: boolean }; summary: string }) {
+    if (end.state.succeeded) return;
+    assert.ok(end.summary, `a ${job} run failed by the fault must say why in its log`);
+    const out = await lakehouse(ctx, ["deploy", "run", job, "--stack", "dev", "--date", FAULT_DAY]);
+    assert.equal(out.code, 0, out.stderr.slice(-3000));
+  }
+
+  const mainContainerRunning = async (run: StartedRun) => (await runState(target(), run)).phase === "running";
+  const logSays = (pattern: RegExp, container: string) => async (run: StartedRun) =>
+    pattern.test(await k(ctx, ["-n", NS, "logs", run.kind === "Job" ? `job/${run.name}` : `${run.name}-driver`, "-c", container]));
+
+  test("MinIO deleted while ingestion writes: the Job's retry (or a rerun) commits the whole day, once", { timeout: 1_800_000 }, async () => {
+    const end = await runWithFault("ingest", () => "minio-0", mainContainerRunning);
+    await rerunIfFailed("ingest", end);
+  });
+
+  test("the silver driver deleted after its first dataset committed: the operator's retry completes the day, nothing doubled", { timeout: 1_800_000 }, async () => {
+    // The driver logs "<dataset>: batch 1/1 (…) committed" per dataset; the retry comes after the
+    // application's onFailureRetryInterval (5 minutes), and skips a day whose marker is there.
+    const end = await runWithFault("silver", (run) => `${run.name}-driver`, logSays(/: batch \d+\/\d+ .* committed/, "spark-kubernetes-driver"));
+    await rerunIfFailed("silver", end);
+  });
+
+  test("the Trino coordinator deleted while dbt builds gold: the run fails clearly or its retry completes; gold is whole", { timeout: 1_800_000 }, async () => {
+    await k(ctx, ["-n", NS, "rollout", "status", "deployment/trino-coordinator", "--timeout=600s"]);
+    const coordinator = async () => (await list(ctx, NS, "pods", "app.kubernetes.io/name=trino-coordinator"))[0].metadata.name;
+    // dbt logs "1 of N START …" once it has parsed the project and begins to query Trino.
+    const end = await runWithFault("gold", coordinator, logSays(/\d+ of \d+ START /, "gold"));
+    await k(ctx, ["-n", NS, "rollout", "status", "deployment/trino-coordinator", "--timeout=600s"]);
+    await rerunIfFailed("gold", end);
+  });
+
+  test("after the faults the day's silver and gold equal DuckDB's calculation from its bronze files", { timeout: 300_000 }, async () => {
+    log.step(`faults: ${faults.join("; ")}`);
+    const agreement = await agreementWithDuckDb(FAULT_DAY);
+    assert.deepEqual(agreement.problems, [], JSON.stringify(agreement));
+    const admin = await clusterTrino(stack, "admin");
+    const runs = (await query(admin, `select dataset, count(*) from iceberg.silver.silver_runs where source_date = date '${FAULT_DAY}' group by 1 order by 1`)).rows;
+    assert.deepEqual(runs.map((r) => [r[0], Number(r[1])]), [["trips", 1], ["weather", 1]], "each dataset's day committed once: the retry skipped what the first attempt had committed");
   });
 });
 
