@@ -25,8 +25,11 @@ import { query } from "../../src/lib/trino";
 import { IMAGE_NAMES } from "../../components/imageSpecs";
 import { compareDay } from "../../bench/lib/check";
 import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "../../bench/lib/duckdb";
+import { supersetLogin } from "../../src/serving/superset-assets";
+import { repoRoot } from "../../src/local/paths";
 import { k, testCluster } from "../cluster/harness";
-import { clusterTrino, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
+import { assertChartsMatchTrino, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
+import { clusterTrino, configValue, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
 
 const DAY = "2023-06-01";
 /** The day the faults are made on. */
@@ -170,6 +173,19 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
     const agreement = await agreementWithDuckDb(DAY);
     assert.deepEqual(agreement.problems, [], JSON.stringify(agreement));
     assert.ok(agreement.drivers.lakehouse > 100, JSON.stringify(agreement.drivers));
+  });
+
+  test("the cluster's Superset serves Revenue Trends with the day's gold: every chart drawn in a real browser, its data equal to Trino's answer as the dashboard user", { timeout: 600_000 }, async () => {
+    const target = { baseUrl: "http://localhost:30088", adminUser: "admin", adminPassword: await configValue(stack, "lakehouse:supersetAdminPassword") };
+    const api = await supersetLogin(target.baseUrl, target.adminUser, target.adminPassword, "is the dev stack up? 'lakehouse deploy up'");
+    const dashboardId = await findRevenueTrends(api);
+    const chromium = await launchChromium(log);
+    try {
+      const captured = await renderRevenueTrends(chromium.browser, target, api, dashboardId, path.join(repoRoot, "test-results", "revenue-trends-cluster.png"));
+      await assertChartsMatchTrino(api, captured, await clusterTrino(stack, "dashboard"), dashboardId);
+    } finally {
+      await chromium.close();
+    }
   });
 
   test("a run whose upstream never arrives fails, and says why in its log, in the CLI's report and in kubectl describe", { timeout: 600_000 }, async () => {
