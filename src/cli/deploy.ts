@@ -185,7 +185,7 @@ export function registerDeployCommands(program: Command, log: Logger): void {
   deploy
     .command("run")
     .description("run pipeline jobs now for a day (or each day of a range), made from the deployed schedules, and wait for them")
-    .argument("<job>", `${PIPELINE_JOBS.join(", ")}, or all (the four at once, each waiting for its upstream, as the schedule runs them)`)
+    .argument("<job>", `${PIPELINE_JOBS.join(", ")}, or all (the four in order; with --no-wait started together, each waiting for its upstream's marker)`)
     .option("-s, --stack <name>", "stack (Pulumi.<name>.yaml): its namespace", "dev")
     .option("--kubeconfig <file|local>", "the cluster (default: KUBECONFIG, as kubectl)")
     .option("-n, --namespace <ns>", "the pipeline's namespace (default: the stack's lakehouse:namespace)")
@@ -209,13 +209,23 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       const jobs: PipelineJob[] = job === "all" ? [...PIPELINE_JOBS] : [job as PipelineJob];
       const failed: string[] = [];
       for (const day of days) {
-        const started = [];
-        for (const j of jobs) started.push(await startRun(target, j, day, { upstreamTimeoutSeconds }));
-        log.step(`${day}: started ${started.map((r) => r.name).join(", ")}`);
-        if (!opts.wait) continue;
-        const finished = await waitForRuns(target, started, log);
-        report(log, namespace, finished);
-        failed.push(...finished.filter((r) => !r.state.succeeded).map((r) => r.name));
+        if (!opts.wait) {
+          // Started together, each waits for its upstream's marker, as the schedule's runs do.
+          const started = [];
+          for (const j of jobs) started.push(await startRun(target, j, day, { upstreamTimeoutSeconds }));
+          log.step(`${day}: started ${started.map((r) => r.name).join(", ")}`);
+          continue;
+        }
+        // One after another: a run waiting for its upstream holds its pod's CPU request, and on a
+        // small node the waiting gold and maintenance pods left the silver executor unschedulable.
+        for (const j of jobs) {
+          const run = await startRun(target, j, day, { upstreamTimeoutSeconds });
+          log.step(`${day}: started ${run.name}`);
+          const finished = await waitForRuns(target, [run], log);
+          report(log, namespace, finished);
+          failed.push(...finished.filter((r) => !r.state.succeeded).map((r) => r.name));
+          if (failed.length) break;
+        }
         // A failed day stops a range: the next day's gold would build on a gap.
         if (failed.length) break;
       }
