@@ -201,14 +201,17 @@ export async function runLogs(t: RunTarget, run: StartedRun, tail = 200): Promis
 }
 
 /**
- * The line a run ends its log with: the main container's last (each job prints its summary,
- * records in, out, rejected, last); for a run that failed waiting upstream, the wait's.
+ * A run's summary: the main container's last JSON line (ingest, silver and maintenance each
+ * print one, records in, out, rejected), else its last line (dbt's "Done. PASS=…"); for a run
+ * that failed waiting upstream, the wait's last line. The last JSON line, not the last line:
+ * kubectl merges stdout and stderr as containerd read them, so a progress line written to
+ * stderr just before the summary on stdout can come after it.
  */
 export function summaryLine(logs: { container: string; text: string }[]): string {
   const withText = logs.filter((l) => l.text.trim());
   const main = withText.filter((l) => !l.container.startsWith("wait-for-"));
-  const from = (main.length ? main : withText).at(-1);
-  return from?.text.split("\n").filter((l) => l.trim()).at(-1)?.trim() ?? "";
+  const lines = ((main.length ? main : withText).at(-1)?.text ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.filter((l) => l.startsWith("{")).at(-1) ?? lines.at(-1) ?? "";
 }
 
 export interface FinishedRun extends StartedRun {

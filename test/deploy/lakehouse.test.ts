@@ -121,7 +121,7 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
     const runs = (await list(ctx, NS, "jobs", `${LOGICAL_DATE_LABEL}=${DAY}`)).map((j) => j.metadata.name);
     const logOf = (name: string, container: string) => k(ctx, ["-n", NS, "logs", `job/${name}`, "-c", container]);
     const ingestLog = await logOf(runs.find((n) => n.startsWith("lakehouse-ingest-"))!, "ingest");
-    assert.match(ingestLog.trim().split("\n").at(-1)!, /^\{"ingested":/);
+    assert.match(ingestLog, /^\{"ingested":\[\{"dataset":/m, "the ingest run's summary in its log");
     assert.doesNotMatch(ingestLog, /NodeVersionSupportWarning|ExperimentalWarning/, "no library noise in the job's log");
     const [app] = await list(ctx, NS, "sparkapplications", `${LOGICAL_DATE_LABEL}=${DAY}`);
     const driverLog = await k(ctx, ["-n", NS, "logs", `${app.metadata.name}-driver`, "-c", "spark-kubernetes-driver"]);
@@ -147,7 +147,7 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
       const [y, m, d] = DAY.split("-");
       const got = await s3.send(new GetObjectCommand({ Bucket: "bronze", Key: `trips/year=${y}/month=${m}/day=${d}/_manifest.json` }));
       const manifest = JSON.parse(await got.Body!.transformToString());
-      const [run] = await rows(`select bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs where dataset = 'trips' and source_date = date '${DAY}' order by completed_at desc limit 1`);
+      const [run] = await rows(`select bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs where dataset = 'trips' and source_date = date '${DAY}' order by finished_at desc limit 1`);
       assert.ok(run, "silver_runs has the day");
       const [bronze, silverRows, rejected, duplicates] = run.map(Number);
       assert.equal(bronze, manifest.records, "silver read every record the source sent");

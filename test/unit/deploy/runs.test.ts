@@ -110,8 +110,11 @@ test("run states, from statuses as the API server reports them", () => {
   assert.equal(sparkAppState({}).phase, "submitting");
 });
 
-test("a run's summary line is its main container's last; the wait's when the main one never ran", () => {
+test("a run's summary line is its main container's last JSON line, else its last; the wait's when the main one never ran", () => {
   assert.equal(summaryLine([{ container: "wait-for-bronze", text: "found s3://bronze/x" }, { container: "ingest", text: "logical date 2023-06-01\n{\"trips\":5703}\n\n" }]), '{"trips":5703}');
   assert.equal(summaryLine([{ container: "wait-for-silver", text: "waiting\ngave up: no s3://silver/_markers/trips/date=2023-06-02.json" }, { container: "gold", text: "" }]), "gave up: no s3://silver/_markers/trips/date=2023-06-02.json");
   assert.equal(summaryLine([]), "");
+  // As kubectl showed an ingest run's log on the cluster: stderr's progress line after stdout's summary.
+  assert.equal(summaryLine([{ container: "ingest", text: '{"ingested":[],"skipped":[]}\n[ingest    0.6s] trips 2023-06-01: 5703 records in 1 object(s), committed' }]), '{"ingested":[],"skipped":[]}');
+  assert.equal(summaryLine([{ container: "gold", text: "08:32:53  Done. PASS=50 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=50\n" }]), "08:32:53  Done. PASS=50 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=50");
 });
