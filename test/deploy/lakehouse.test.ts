@@ -23,13 +23,15 @@ import { consoleLogger } from "../../src/lib/log";
 import { s3Client } from "../../src/lib/s3";
 import { query } from "../../src/lib/trino";
 import { IMAGE_NAMES } from "../../components/imageSpecs";
+import { markerKeyFor } from "../../components/jobs";
+import { PIPELINE_NAME } from "../../components/pipeline";
 import { compareDay } from "../../bench/lib/check";
 import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "../../bench/lib/duckdb";
 import { supersetLogin } from "../../src/serving/superset-assets";
 import { repoRoot } from "../../src/local/paths";
 import { k, testCluster } from "../cluster/harness";
 import { assertChartsMatchTrino, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
-import { clusterTrino, configValue, devStack, lakehouse, list, NS, portForward, secretData } from "./support";
+import { clusterTrino, configValue, devStack, lakehouse, list, NS, withClusterS3 } from "./support";
 
 const DAY = "2023-06-01";
 /** The day the faults are made on. */
@@ -140,24 +142,18 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
   test("through Trino on its NodePort: silver_runs reconcile with the bronze manifest, the rejects are the injected mess, gold equals a calculation from silver", { timeout: 300_000 }, async () => {
     const admin = await clusterTrino(stack, "admin");
     const rows = async (sql: string) => (await query(admin, sql)).rows;
-    const store = await portForward(ctx, NS, "svc/minio", 9000);
-    try {
-      const keys = await secretData(ctx, NS, "minio-s3-spark");
-      const s3 = s3Client({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY });
-      const [y, m, d] = DAY.split("-");
-      const got = await s3.send(new GetObjectCommand({ Bucket: "bronze", Key: `trips/year=${y}/month=${m}/day=${d}/_manifest.json` }));
-      const manifest = JSON.parse(await got.Body!.transformToString());
-      const [run] = await rows(`select bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs where dataset = 'trips' and source_date = date '${DAY}' order by finished_at desc limit 1`);
-      assert.ok(run, "silver_runs has the day");
-      const [bronze, silverRows, rejected, duplicates] = run.map(Number);
-      assert.equal(bronze, manifest.records, "silver read every record the source sent");
-      assert.equal(bronze, silverRows + rejected + duplicates);
-      const injected = manifest.source_detail.injected_mess as Record<string, number>;
-      assert.equal(rejected, ["malformed_json", "empty_string", "negative_fare", "dropoff_before_pickup", "timestamp_outside_day", "unknown_zone"].reduce((s, kind) => s + injected[kind], 0), JSON.stringify(injected));
-      assert.equal(duplicates, injected.exact_duplicate + injected.resent_same_key);
-    } finally {
-      store.close();
-    }
+    const manifest = await withClusterS3(ctx, "spark", async (conn) => {
+      const got = await s3Client(conn).send(new GetObjectCommand({ Bucket: "bronze", Key: markerKeyFor("bronze", "trips", DAY) }));
+      return JSON.parse(await got.Body!.transformToString());
+    });
+    const [run] = await rows(`select bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs where dataset = 'trips' and source_date = date '${DAY}' order by finished_at desc limit 1`);
+    assert.ok(run, "silver_runs has the day");
+    const [bronze, silverRows, rejected, duplicates] = run.map(Number);
+    assert.equal(bronze, manifest.records, "silver read every record the source sent");
+    assert.equal(bronze, silverRows + rejected + duplicates);
+    const injected = manifest.source_detail.injected_mess as Record<string, number>;
+    assert.equal(rejected, ["malformed_json", "empty_string", "negative_fare", "dropoff_before_pickup", "timestamp_outside_day", "unknown_zone"].reduce((s, kind) => s + injected[kind], 0), JSON.stringify(injected));
+    assert.equal(duplicates, injected.exact_duplicate + injected.resent_same_key);
     const expected = await rows(`
       select taxi_id, count(*), sum(fare), sum(coalesce(tips, 0)), sum(coalesce(tolls, 0)), sum(coalesce(extras, 0)), sum(trip_total), sum(trip_miles)
       from iceberg.silver.trips where pickup_date = date '${DAY}' group by taxi_id order by taxi_id`);
@@ -202,24 +198,21 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
 
 /** Silver and gold of a day on the cluster against DuckDB's calculation from the day's bronze files. */
 async function agreementWithDuckDb(day: string) {
-  const store = await portForward(ctx, NS, "svc/minio", 9000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-deploy-duckdb-"));
   try {
-    const keys = await secretData(ctx, NS, "minio-s3-spark");
-    const { files } = await downloadBronzeDay({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, day, work);
+    const { files } = await withClusterS3(ctx, "spark", (conn) => downloadBronzeDay(conn, day, work));
     assert.ok(files.length > 0, `the bronze part files of ${day}`);
     const duck = await DuckBench.open();
     await duck.run(silverTripsSql(files, work));
     await duck.run(renderSql("gold_daily_revenue_by_driver.sql", { out: work }));
     return await compareDay(await clusterTrino(stack, "admin"), duck, day);
   } finally {
-    store.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
 describe(`faults on the cluster (${FAULT_DAY}): a pod of each engine deleted mid-run`, () => {
-  const target = (): RunTarget => ({ kubectl: (args, input) => k(ctx, args, input), namespace: NS, prefix: "lakehouse" });
+  const target = (): RunTarget => ({ kubectl: (args, input) => k(ctx, args, input), namespace: NS, prefix: PIPELINE_NAME });
   const faults: string[] = [];
 
   /** Starts `job`, waits until `ready` says the moment has come, deletes the pod `victim` names, then waits for the run (and its retries) to end. */
@@ -290,15 +283,11 @@ describe(`faults on the cluster (${FAULT_DAY}): a pod of each engine deleted mid
 
 describe("least privilege on the cluster", () => {
   test("each job's S3 identity writes only its own layer: ingest's keys are denied a write to silver", { timeout: 120_000 }, async () => {
-    const store = await portForward(ctx, NS, "svc/minio", 9000);
-    try {
-      const keys = await secretData(ctx, NS, "minio-s3-ingest");
-      const s3 = s3Client({ endpoint: store.url, region: "us-east-1", accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY }, { maxAttempts: 1 });
+    await withClusterS3(ctx, "ingest", async (conn) => {
+      const s3 = s3Client(conn, { maxAttempts: 1 });
       await s3.send(new PutObjectCommand({ Bucket: "bronze", Key: "_least_privilege_probe/ok.txt", Body: "ok" }));
       await assert.rejects(s3.send(new PutObjectCommand({ Bucket: "silver", Key: "_least_privilege_probe/denied.txt", Body: "no" })), /Access Denied|AccessDenied/);
-    } finally {
-      store.close();
-    }
+    });
   });
 });
 

@@ -11,7 +11,11 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
 import { ensureSecrets, offlineOverrides, openStack } from "../../src/deploy/workspace";
 import { silentLogger } from "../../src/lib/log";
+import type { S3Connection } from "../../src/lib/connection";
 import type { TrinoTarget } from "../../src/lib/trino";
+import { DEFAULTS } from "../../components/config";
+import { s3SecretName } from "../../components/minio";
+import type { Identity } from "../../components/policies";
 import { repoRoot } from "../../src/local/paths";
 import { k } from "../cluster/harness";
 
@@ -83,4 +87,18 @@ export async function portForward(ctx: ClusterContext, ns: string, target: strin
 /** Kubernetes objects of a kind in a namespace (items). */
 export async function list(ctx: ClusterContext, ns: string, kind: string, selector?: string): Promise<any[]> {
   return JSON.parse(await k(ctx, ["-n", ns, "get", kind, ...(selector ? ["-l", selector] : []), "-o", "json"])).items;
+}
+
+/**
+ * The cluster's MinIO (no NodePort: a port-forward to its Service) as one job's identity, with the
+ * keys of that identity's Secret as its pods get them; the forward is closed when `fn` settles.
+ */
+export async function withClusterS3<T>(ctx: ClusterContext, identity: Identity, fn: (s3: S3Connection) => Promise<T>): Promise<T> {
+  const store = await portForward(ctx, NS, "svc/minio", 9000);
+  try {
+    const keys = await secretData(ctx, NS, s3SecretName("minio", identity));
+    return await fn({ endpoint: store.url, region: DEFAULTS.s3Region, accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY });
+  } finally {
+    store.close();
+  }
 }
