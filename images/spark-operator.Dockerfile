@@ -40,7 +40,9 @@ RUN set -eu; \
     chmod -R a+x /usr/local/go/bin /usr/local/go/pkg/tool; \
     /usr/local/go/bin/go version | grep -F " go$GO_VERSION " \
       || { echo "GO_URL does not hold go$GO_VERSION" >&2; exit 1; }
-# GOTOOLCHAIN=local: never fetch another toolchain than the one checked above.
+# GOTOOLCHAIN=local: never fetch another toolchain than the one checked above. The module and
+# build caches stay at Go's defaults for root and GOPATH=/go: the local builder mounts the host's
+# there (IMAGE_SPECS caches), Docker builds without them.
 ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
 
 FROM go AS build

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Logger } from "../lib/log";
 import path from "node:path";
 import { IMAGE_NAMES, type ImageName } from "../../components/imageSpecs";
-import { clusterContext, clusterDown, clusterStatus, clusterUp } from "../cluster/cluster";
+import { clusterContext, clusterDown, clusterNodeProblems, clusterStatus, clusterUp } from "../cluster/cluster";
 import { buildProjectImages, loadImages } from "../cluster/images";
 import { ensureToolchain } from "../cluster/toolchain";
 import { renderTable } from "./table";
@@ -71,6 +71,9 @@ export function registerClusterCommands(program: Command, log: Logger): void {
       if (components.length === 0) return void process.stdout.write("No cluster is running here: run 'lakehouse cluster up'.\n");
       process.stdout.write(renderTable(["component", "process", "health", "log"], components.map((c) => [c.name, c.process, c.healthy ? "healthy" : "DOWN", c.log])) + "\n");
       process.stdout.write(`\nkubeconfig: ${kubeconfig}\n`);
-      if (components.some((c) => !c.healthy)) process.exitCode = 3;
+      const ctx = components.some((c) => c.name === "kube-apiserver" && c.healthy) ? await clusterContext(log, { installMissing: false }) : undefined;
+      const problems = ctx ? await clusterNodeProblems(ctx) : [];
+      if (problems.length) process.stdout.write(`\nthe node does not take pods:\n${problems.map((p) => `  ${p}`).join("\n")}\n(disk: free space under the cluster's state and the image stores; 'kubectl describe node')\n`);
+      if (components.some((c) => !c.healthy) || problems.length) process.exitCode = 3;
     });
 }

@@ -121,6 +121,36 @@ export function kubectl(ctx: { layout: cfg.ClusterLayout; tools: Toolchain }, ar
   return run(path.join(ctx.tools.kubeBin, "kubectl"), ["--kubeconfig", ctx.layout.adminKubeconfig, ...args], { input });
 }
 
+/** The parts of a Node object that say whether it takes pods. */
+export interface NodeHealthView {
+  metadata?: { name?: string };
+  spec?: { taints?: { key: string; effect: string }[]; unschedulable?: boolean };
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+
+/**
+ * What keeps a node from running pods, one line each: Ready not True, a pressure condition
+ * (DiskPressure, MemoryPressure, PIDPressure) True, a taint, cordoned. The kubelet taints a node
+ * with too little free disk and its pods stay Pending with no other sign in their own status.
+ */
+export function nodeProblems(node: NodeHealthView): string[] {
+  const name = node.metadata?.name ?? "node";
+  const problems: string[] = [];
+  for (const c of node.status?.conditions ?? []) {
+    const bad = c.type === "Ready" ? c.status !== "True" : c.status === "True";
+    if (bad) problems.push(`${name}: ${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ""})` : ""}`);
+  }
+  for (const t of node.spec?.taints ?? []) problems.push(`${name}: taint ${t.key}:${t.effect}`);
+  if (node.spec?.unschedulable) problems.push(`${name}: cordoned (unschedulable)`);
+  return problems;
+}
+
+/** nodeProblems of every node of the running cluster. */
+export async function clusterNodeProblems(ctx: ClusterContext): Promise<string[]> {
+  const nodes = JSON.parse(await kubectl(ctx, ["get", "nodes", "-o", "json"])) as { items: NodeHealthView[] };
+  return nodes.items.flatMap(nodeProblems);
+}
+
 /** Certificates and kubeconfigs, made once per install by kubeadm's own phases (never copied between installs). */
 async function ensurePki(ctx: ClusterContext): Promise<void> {
   const { layout, net, tools } = ctx;

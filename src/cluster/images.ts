@@ -17,7 +17,7 @@ import type { Logger } from "../lib/log";
 import { PAUSE_IMAGE } from "./config";
 import { cacheRoot } from "./toolchain";
 import { PROJECT_ROOT } from "../../components/files";
-import { IMAGE_SPECS, buildArgsOf, buildOrder, imageTag, type ImageName, type ImageSpec } from "../../components/imageSpecs";
+import { IMAGE_SPECS, buildArgsOf, buildOrder, imageTag, type BuildCache, type ImageName, type ImageSpec } from "../../components/imageSpecs";
 
 /** How the base image is made; its digest names the cached root file system. */
 export const BASE_RECIPE = {
@@ -40,6 +40,8 @@ export interface ImageBuild {
   buildArgs?: Record<string, string>;
   /** Multi-stage target; the last stage when absent. */
   target?: string;
+  /** Host directories mounted into every RUN step at build time (podman build -v): shared build caches, not in any layer. */
+  volumes?: Record<string, string>;
 }
 
 function podmanStore(): { root: string; runroot: string } {
@@ -133,6 +135,10 @@ export async function buildImage(build: ImageBuild, log: Logger): Promise<void> 
   log.step(`building image ${build.tag} (${path.relative(process.cwd(), build.dockerfile) || build.dockerfile}; log: ${logFile})`);
   const args = Object.entries(build.buildArgs ?? {}).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
   if (build.target) args.push("--target", build.target);
+  for (const [inBuild, host] of Object.entries(build.volumes ?? {})) {
+    fs.mkdirSync(host, { recursive: true });
+    args.push("--volume", `${host}:${inBuild}`);
+  }
   // Host networking: a RUN step reaches the registries (apt, npm, PyPI, Maven) as the host does.
   // The VM's nofile limit is 20000 and root cannot raise it (no CAP_SYS_RESOURCE).
   await podman(["build", "--pull=never", "--network", "host", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096",
@@ -171,6 +177,19 @@ export async function loadImages(socket: string, refs: string[], loadedFile: str
 /** Where the local builder tags the project's images: what the cluster's stack config names. */
 export const LOCAL_REGISTRY = "localhost";
 
+/** This machine's directory of a build cache (where its own `go` keeps modules and build results), if it has Go. */
+async function hostCacheDir(cache: BuildCache): Promise<string | undefined> {
+  const variable = cache === "go-modules" ? "GOMODCACHE" : "GOCACHE";
+  const dir = await run("go", ["env", variable]).then((out) => out.trim(), () => "");
+  return dir || undefined;
+}
+
+/** A spec's build caches as volumes of this machine's directories; without Go here, none (the build is only slower). */
+export async function cacheVolumes(caches: Record<string, BuildCache> | undefined): Promise<Record<string, string>> {
+  const entries = await Promise.all(Object.entries(caches ?? {}).map(async ([inBuild, cache]) => [inBuild, await hostCacheDir(cache)] as const));
+  return Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
+}
+
 /**
  * Builds the project's images (components/imageSpecs.ts) with podman, each after the images it
  * is built FROM, tagged `localhost/lakehouse-<name>:<tag>` as the program's imageTag() names them.
@@ -181,7 +200,8 @@ export async function buildProjectImages(names: readonly ImageName[], tag: strin
   const refOf = (n: ImageName) => (refs[n] ??= imageTag(LOCAL_REGISTRY, n, tag));
   for (const name of buildOrder(names)) {
     const spec: ImageSpec = IMAGE_SPECS[name];
-    await buildImage({ tag: refOf(name), dockerfile: path.join(root, spec.dockerfile), context: root, target: spec.target, buildArgs: buildArgsOf(name, refOf) }, log);
+    const volumes = await cacheVolumes(spec.caches);
+    await buildImage({ tag: refOf(name), dockerfile: path.join(root, spec.dockerfile), context: root, target: spec.target, buildArgs: buildArgsOf(name, refOf), volumes }, log);
   }
   return refs;
 }

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { run } from "../lib/exec";
+import { aptInstall } from "../lib/apt";
 import type { Logger } from "../lib/log";
 import { repoRoot } from "../local/paths";
 
@@ -249,9 +250,7 @@ export async function installDebianPackages(log: Logger): Promise<void> {
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`the cluster needs these Debian packages: ${missing.join(" ")}; install them (apt-get install ${missing.join(" ")}) or run as root`);
   log.step(`installing Debian packages: ${missing.join(", ")}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  await run("apt-get", ["update", "-qq"], { env });
-  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
+  await aptInstall(missing);
 }
 
 /** The Pulumi CLI and the kubernetes provider plugin in one directory (the engine finds plugins on PATH as pulumi-resource-<name>). */

@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../lib/exec";
+import { aptInstall } from "../lib/apt";
 import type { Logger } from "../lib/log";
 import { repoRoot, type StackPaths } from "./paths";
 import { TOOLCHAINS, VERSIONS } from "../lib/versions";
@@ -180,8 +181,7 @@ async function installPostgres(log: Logger): Promise<string> {
     throw new Error("PostgreSQL server is not installed: run 'sudo apt-get install -y postgresql' (Debian/Ubuntu), then try again");
   }
   log.step("installing PostgreSQL from Debian's packages");
-  await run("apt-get", ["update", "-q"]);
-  await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "postgresql"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  await aptInstall(["postgresql"]);
   const bin = find();
   if (!bin) throw new Error("apt-get installed postgresql but no server binary was found under /usr/lib/postgresql");
   return bin;

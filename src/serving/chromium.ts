@@ -3,7 +3,7 @@
  * (never `playwright install`, which downloads browsers from outside a package registry).
  */
 import fs from "node:fs";
-import { run } from "../lib/exec";
+import { aptInstall } from "../lib/apt";
 import type { Logger } from "../lib/log";
 
 export const CHROMIUM = process.env.LAKEHOUSE_CHROMIUM ?? "/usr/bin/chromium";
@@ -27,8 +27,7 @@ export async function installChromium(log: Logger): Promise<string> {
     throw new Error(`chromium is not installed at ${CHROMIUM}: run 'sudo apt-get install -y chromium' (Debian/Ubuntu), or set LAKEHOUSE_CHROMIUM`);
   }
   log.step("installing chromium from Debian's packages (for the dashboard's browser test)");
-  await run("apt-get", ["update", "-q"]);
-  await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  await aptInstall(["chromium"]);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} does not exist`);
   return CHROMIUM;
 }

@@ -3,7 +3,8 @@
  * once before the files run (LAKEHOUSE_CLUSTER_READY=1); a file run alone brings it up itself.
  */
 import path from "node:path";
-import { clusterContext, clusterUp, kubectl, type ClusterContext } from "../../src/cluster/cluster";
+import { clusterContext, clusterNodeProblems, clusterUp, kubectl, type ClusterContext } from "../../src/cluster/cluster";
+import { run } from "../../src/lib/exec";
 import { buildImage, loadImages } from "../../src/cluster/images";
 import { consoleLogger, silentLogger } from "../../src/lib/log";
 
@@ -33,6 +34,30 @@ export async function ensureWebImage(ctx: ClusterContext): Promise<string> {
 export const k = (ctx: ClusterContext, args: string[], input?: string) => kubectl(ctx, args, input);
 
 /**
+ * What a failed cluster test appends to its error, so that the end of a CI log says why pods did
+ * not run: the node's problems (a DiskPressure taint leaves every pod Pending), the namespace's
+ * pods that are not Running or done with their containers' waiting reasons, its last warnings,
+ * and the free disk space. Never throws: it reports what it could not read instead.
+ */
+export async function clusterDiagnosis(ctx: ClusterContext, ns: string): Promise<string> {
+  const part = async (title: string, read: () => Promise<string>) => `${title}:\n${(await read().catch((e: Error) => `(could not read: ${e.message})`)).trim() || "(none)"}`;
+  const parts = await Promise.all([
+    // One line, the first: the reason test/run.ts repeats at the end of the log.
+    clusterNodeProblems(ctx).then((p) => `node problems: ${p.join("; ") || "none"}`, (e: Error) => `node problems: (could not read: ${e.message})`),
+    part(`pods in ${ns} not running`, async () => {
+      const pods = JSON.parse(await k(ctx, ["-n", ns, "get", "pods", "-o", "json"])) as { items: { metadata: { name: string }; status: { phase?: string; containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string } } }[] } }[] };
+      return pods.items
+        .filter((p) => p.status.phase !== "Running" && p.status.phase !== "Succeeded")
+        .map((p) => `${p.metadata.name} ${p.status.phase ?? "?"} ${(p.status.containerStatuses ?? []).map((c) => c.state?.waiting ? `${c.name}: ${c.state.waiting.reason ?? ""} ${c.state.waiting.message ?? ""}` : "").join("; ")}`.trim())
+        .join("\n");
+    }),
+    part(`last warnings in ${ns}`, async () => (await k(ctx, ["-n", ns, "get", "events", "--field-selector", "type=Warning", "--sort-by=.lastTimestamp", "-o", "custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message", "--no-headers"])).trim().split("\n").slice(-10).join("\n")),
+    part("free disk", () => run("df", ["-h", "/", ctx.layout.run])),
+  ]);
+  return parts.join("\n");
+}
+
+/**
  * Runs a one-shot pod to completion and returns its log. Not `kubectl run --rm -i`: its attach races a
  * short-lived container and, when it loses, prints a fallback warning into the output (seen in CI).
  */
@@ -46,6 +71,8 @@ export async function runPod(ctx: ClusterContext, ns: string, name: string, imag
     const phase = await eventually(`pod ${ns}/${name} finishes`, async () => {
       const p = (await k(ctx, ["-n", ns, "get", "pod", name, "-o", "jsonpath={.status.phase}"])).trim();
       return p === "Succeeded" || p === "Failed" ? p : undefined;
+    }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await clusterDiagnosis(ctx, ns)}`);
     });
     const log = await k(ctx, ["-n", ns, "logs", name]);
     if (phase !== "Succeeded") throw new Error(`pod ${ns}/${name} failed:\n${log}`);

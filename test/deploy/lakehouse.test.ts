@@ -29,7 +29,7 @@ import { compareDay } from "../../bench/lib/check";
 import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "../../bench/lib/duckdb";
 import { supersetLogin } from "../../src/serving/superset-assets";
 import { repoRoot } from "../../src/local/paths";
-import { k, testCluster } from "../cluster/harness";
+import { clusterDiagnosis, k, testCluster } from "../cluster/harness";
 import { assertChartsMatchTrino, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
 import { clusterTrino, configValue, devStack, lakehouse, list, NS, withClusterS3 } from "./support";
 
@@ -73,7 +73,9 @@ after(async () => {
 
 describe("the dev stack on the one-node cluster", () => {
   test("pulumi up completes: every Deployment and StatefulSet Ready, every init Job complete", { timeout: 1_200_000 }, async () => {
-    const result = await timed("first up", () => stack.up());
+    const result = await timed("first up", () => stack.up()).catch(async (e: Error) => {
+      throw new Error(`pulumi up failed: ${await clusterDiagnosis(ctx, NS)}\n--- pulumi's report:\n${e.message}`);
+    });
     assert.equal(result.summary.result, "succeeded");
     assert.ok((result.summary.resourceChanges?.create ?? 0) >= 50, JSON.stringify(result.summary.resourceChanges));
     for (const ns of [NS, OPERATOR_NS]) {

@@ -29,10 +29,11 @@ describe("outer", () => {
   test("passes too", () => {});
 });
 test("top fails", () => { throw new Error("x"); });
+test("fails long", () => { throw new Error("y".repeat(300)); });
 test("top passes", () => {});
 `;
 
-test("the failing tests of a spec-reporter run, with their suites, each once", () => {
+test("the failing tests of a spec-reporter run, with their suites, each once, each with its error's first line", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failures-"));
   const file = path.join(dir, "fixture.test.mjs");
   fs.writeFileSync(file, FIXTURE);
@@ -43,9 +44,11 @@ test("the failing tests of a spec-reporter run, with their suites, each once", (
   fs.rmSync(dir, { recursive: true, force: true });
   assert.notEqual(run.status, 0, "the fixture's failures fail the run");
   assert.deepEqual(failingTests(run.stdout + run.stderr), [
-    "outer › inner › fails (with parens)",
-    "outer › hooked › cancelled by its hook",
-    "outer › cleaned up badly (the suite failed: a hook threw)",
-    "top fails",
+    "outer › inner › fails (with parens): AssertionError [ERR_ASSERTION]: 1 == 2",
+    "outer › hooked › cancelled by its hook: 'test did not finish before its parent and was cancelled'",
+    "outer › cleaned up badly (the suite failed: a hook threw): Error: cleanup",
+    "top fails: Error: x",
+    // Cut: a reason is one line of the tail CI shows.
+    `fails long: Error: ${"y".repeat(233)}…`,
   ]);
 });

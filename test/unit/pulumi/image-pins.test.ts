@@ -91,3 +91,16 @@ test("scripts/verify-images.sh reads the pins from the program, pulls, builds an
   assert.match(script, /docker buildx build /);
   assert.match(script, /IMAGE_SPECS/);
 });
+
+test("a spec's shared Go caches are where its Dockerfile's Go stage keeps them (GOPATH=/go, run as root)", () => {
+  const withCaches = IMAGE_NAMES.filter((n) => IMAGE_SPECS[n].caches);
+  assert.deepEqual(withCaches.sort(), ["minio", "spark-operator"], "every Dockerfile that builds Go shares the caches");
+  for (const n of withCaches) {
+    const text = fs.readFileSync(path.join(ROOT, IMAGE_SPECS[n].dockerfile), "utf8");
+    const goStage = text.slice(text.indexOf(" AS go\n"), text.indexOf("\nFROM ", text.indexOf(" AS build\n")));
+    assert.match(goStage, /ENV [^\n]*GOPATH=\/go[ \n]/, `${n}: the Go stage sets GOPATH=/go (its module cache /go/pkg/mod)`);
+    assert.doesNotMatch(goStage, /^USER /m, `${n}: the Go stage runs as root (its build cache /root/.cache/go-build)`);
+    assert.doesNotMatch(goStage, /GOMODCACHE|GOCACHE/, `${n}: the Go stage moves a cache elsewhere`);
+    assert.deepEqual(IMAGE_SPECS[n].caches, { "/go/pkg/mod": "go-modules", "/root/.cache/go-build": "go-build" });
+  }
+});
