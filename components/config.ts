@@ -70,7 +70,7 @@ export interface LakehouseConfig {
   postgres: { image?: string; storageSize: string };
   metastore: { image?: string };
   trino: { image?: string; workers: number };
-  spark: { operatorChart: ChartSource; operatorChartVersion: string; operatorImage?: string; version: string; executors: number };
+  spark: { operatorChart: ChartSource; operatorChartVersion: string; operatorImage?: string; version: string; executors: number; retryIntervalSeconds: number };
   images: { registry: string; tag: string; build: boolean };
   exposeNodePorts: boolean;
   schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
@@ -109,6 +109,7 @@ export const DEFAULTS: Record<string, string> = {
   sparkOperatorChart: "https://kubeflow.github.io/spark-operator/spark-operator",
   sparkVersion: "4.1.3",
   sparkExecutors: "1",
+  sparkRetryIntervalSeconds: "300",
   imageRegistry: "localhost:5001",
   imageTag: "dev",
   buildImages: "true",
@@ -212,6 +213,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     spark: {
       operatorChart: chartSource(s("sparkOperatorChart"), "spark-operator", s("sparkOperatorChartVersion"), "sparkOperatorChart", errors),
       operatorChartVersion: s("sparkOperatorChartVersion"), operatorImage: image("sparkOperatorImage"), version: s("sparkVersion"), executors: int("sparkExecutors", 1),
+      retryIntervalSeconds: int("sparkRetryIntervalSeconds", 1),
     },
     images: { registry: s("imageRegistry"), tag: s("imageTag"), build: bool("buildImages") },
     exposeNodePorts: bool("exposeNodePorts"),

@@ -41,6 +41,8 @@ export interface PipelineArgs {
   sizes: Record<Workload, Size>;
   sparkVersion: string;
   sparkExecutors: number;
+  /** Seconds before the operator runs a failed silver application again. */
+  sparkRetryIntervalSeconds: number;
   sparkServiceAccount: string;
   s3: { endpoint: pulumi.Input<string>; region: string; secretNames: Record<Identity, string> };
   metastoreUri: pulumi.Input<string>;
@@ -133,7 +135,7 @@ export class Pipeline extends pulumi.ComponentResource {
       spec: {
         schedule: a.schedules.silver, timeZone: a.timeZone, concurrencyPolicy: "Forbid", successfulRunHistoryLimit: 3, failedRunHistoryLimit: 3,
         template: sparkApplicationSpec({
-          image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, serviceAccount: a.sparkServiceAccount,
+          image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, retryIntervalSeconds: a.sparkRetryIntervalSeconds, serviceAccount: a.sparkServiceAccount,
           driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: "yesterday",
           labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
           env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],

@@ -18,6 +18,8 @@ export interface SparkAppArgs {
   image: pulumi.Input<string>;
   sparkVersion: string;
   executors: number;
+  /** Seconds the operator waits before it runs a failed application again (onFailureRetryInterval). */
+  retryIntervalSeconds: number;
   serviceAccount: string;
   driver: Size;
   executor: Size;
@@ -57,7 +59,7 @@ export function sparkApplicationSpec(a: SparkAppArgs) {
     arguments: ["--date", a.date, "--dataset", "all"],
     sparkVersion: a.sparkVersion,
     sparkConf: a.sparkConf,
-    restartPolicy: { type: "OnFailure", onFailureRetries: 2, onFailureRetryInterval: 300, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 60 },
+    restartPolicy: { type: "OnFailure", onFailureRetries: 2, onFailureRetryInterval: a.retryIntervalSeconds, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 60 },
     timeToLiveSeconds: 7 * 86400,
     driver: { ...pod, ...cores(a.driver), memory: a.driver.memory, serviceAccount: a.serviceAccount, ...(a.wait ? { initContainers: [a.wait] } : {}) },
     executor: { ...pod, ...cores(a.executor), memory: a.executor.memory, instances: a.executors, deleteOnTermination: true },

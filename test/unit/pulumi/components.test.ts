@@ -89,7 +89,7 @@ test("withLogicalDate insists the command receives $D", () => {
 });
 
 test("sparkApplicationSpec validates date and JVM sizes", () => {
-  const base = { image: "i", sparkVersion: "4.1.3", executors: 1, serviceAccount: "sa", labels: {}, env: [], sparkConf: {} };
+  const base = { image: "i", sparkVersion: "4.1.3", executors: 1, retryIntervalSeconds: 300, serviceAccount: "sa", labels: {}, env: [], sparkConf: {} };
   const size = { cpu: "1", cpuLimit: "1", memory: "768m" };
   assert.throws(() => sparkApplicationSpec({ ...base, driver: size, executor: size, date: "2024-13" }), /date must be/);
   assert.throws(() => sparkApplicationSpec({ ...base, driver: { ...size, memory: "1Gi" }, executor: size, date: "yesterday" }), /JVM size/);

@@ -6,7 +6,7 @@ import path from "node:path";
 import test from "node:test";
 import { BASE_IMAGE, chartPin, dockerfileBases, imagePins, shellDefault } from "../../../components/imagePins";
 import { DEFAULTS } from "../../../components/config";
-import { IMAGE_NAMES, IMAGE_SPECS } from "../../../components/imageSpecs";
+import { IMAGE_NAMES, IMAGE_SPECS, type ImageSpec } from "../../../components/imageSpecs";
 import { lockedVersion } from "../../../src/lib/uvLock";
 import { ROOT } from "./harness";
 
@@ -93,7 +93,8 @@ test("scripts/verify-images.sh reads the pins from the program, pulls, builds an
 });
 
 test("a spec's shared Go caches are where its Dockerfile's Go stage keeps them (GOPATH=/go, run as root)", () => {
-  const withCaches = IMAGE_NAMES.filter((n) => IMAGE_SPECS[n].caches);
+  const spec = (n: (typeof IMAGE_NAMES)[number]): ImageSpec => IMAGE_SPECS[n];
+  const withCaches = IMAGE_NAMES.filter((n) => spec(n).caches);
   assert.deepEqual(withCaches.sort(), ["minio", "spark-operator"], "every Dockerfile that builds Go shares the caches");
   for (const n of withCaches) {
     const text = fs.readFileSync(path.join(ROOT, IMAGE_SPECS[n].dockerfile), "utf8");
@@ -101,6 +102,6 @@ test("a spec's shared Go caches are where its Dockerfile's Go stage keeps them (
     assert.match(goStage, /ENV [^\n]*GOPATH=\/go[ \n]/, `${n}: the Go stage sets GOPATH=/go (its module cache /go/pkg/mod)`);
     assert.doesNotMatch(goStage, /^USER /m, `${n}: the Go stage runs as root (its build cache /root/.cache/go-build)`);
     assert.doesNotMatch(goStage, /GOMODCACHE|GOCACHE/, `${n}: the Go stage moves a cache elsewhere`);
-    assert.deepEqual(IMAGE_SPECS[n].caches, { "/go/pkg/mod": "go-modules", "/root/.cache/go-build": "go-build" });
+    assert.deepEqual(spec(n).caches, { "/go/pkg/mod": "go-modules", "/root/.cache/go-build": "go-build" });
   }
 });

@@ -52,7 +52,7 @@ test("spark: uid 185 and the code where the SparkApplication and the maintenance
   // SPARK_HOME=/opt/spark: the pods mount their conf at /opt/spark/conf; the CronJob runs its bin/spark-submit.
   assert.match(spark, /SPARK_HOME=\/opt\/spark /);
   assert.match(read("components/pipeline.ts"), /\/opt\/spark\/bin\/spark-submit .*\/opt\/lakehouse\/spark\/lakehouse\/maintenance\/job\.py/);
-  const spec = sparkApplicationSpec({ image: "i", sparkVersion: "4.1.3", executors: 1, serviceAccount: "sa", labels: {}, env: [], sparkConf: {}, driver: { cpu: "1", cpuLimit: "1", memory: "1g" }, executor: { cpu: "1", cpuLimit: "1", memory: "1g" }, date: "yesterday" });
+  const spec = sparkApplicationSpec({ image: "i", sparkVersion: "4.1.3", executors: 1, retryIntervalSeconds: 300, serviceAccount: "sa", labels: {}, env: [], sparkConf: {}, driver: { cpu: "1", cpuLimit: "1", memory: "1g" }, executor: { cpu: "1", cpuLimit: "1", memory: "1g" }, date: "yesterday" });
   assert.equal(spec.driver.securityContext.runAsUser, SPARK_UID);
   assert.equal(spec.mainApplicationFile, SILVER_APP);
 });

@@ -67,3 +67,12 @@ test("the component: the project image in the chart's image values; a repository
   assert.throws(() => new SparkOperator("bad", { operatorNamespace: "o2", jobNamespace: "j", instance: "unit", chartVersion: "2.5.2", chart: { path: os.tmpdir() } }), /has no CRDs in crds\//);
   assert.throws(() => new SparkOperator("old", { operatorNamespace: "o3", jobNamespace: "j", instance: "unit", chartVersion: "2.4.0" }), /chartVersion must be 2\.5\.x/);
 });
+
+test("the silver application's retry interval is the stack's sparkRetryIntervalSeconds (dev: Pulumi.dev.yaml's), the default Pulumi.yaml's", () => {
+  const devValue = Number(/lakehouse:sparkRetryIntervalSeconds: (\d+)/.exec(fs.readFileSync(path.join(__dirname, "../../../Pulumi.dev.yaml"), "utf8"))?.[1]);
+  assert.ok(devValue > 0, "Pulumi.dev.yaml sets lakehouse:sparkRetryIntervalSeconds");
+  const [scheduled] = byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication");
+  assert.equal(unwrap(scheduled.inputs.spec).template.restartPolicy.onFailureRetryInterval, devValue);
+  const declared = /lakehouse:sparkRetryIntervalSeconds: \{ type: integer, default: (\d+)/.exec(fs.readFileSync(path.join(__dirname, "../../../Pulumi.yaml"), "utf8"))?.[1];
+  assert.equal(DEFAULTS.sparkRetryIntervalSeconds, declared);
+});
