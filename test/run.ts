@@ -9,7 +9,8 @@
  * cluster: builds what is missing (Kubernetes, the Pulumi CLI and its kubernetes provider, from
  *   the Go module proxy; cached), brings the one-node cluster up (or reuses a running one), runs
  *   test/cluster, then stops the cluster if it started it (LAKEHOUSE_KEEP_CLUSTER=1 keeps it).
- *   `all` runs it after the integration tests, once the local stack is down.
+ *   `all` runs it after the integration tests, once the local stack is down; its builds (and the
+ *   images') start in the background as `all` begins (startClusterBuilds).
  * deploy: the lakehouse deployed for real on the same cluster (test/deploy; `npm run test:deploy`):
  *   the project's nine images built with podman from the Debian base (cached) and each one's
  *   check run as a pod, then the dev stack's `pulumi up`, a day through every layer, a failed
@@ -26,6 +27,7 @@ import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
 import { clusterDown, clusterStatus, clusterUp } from "../src/cluster/cluster";
+import { cacheRoot } from "../src/cluster/toolchain";
 
 interface Counts {
   passed: number;
@@ -136,16 +138,50 @@ async function onCluster(dirs: string[]): Promise<Counts> {
   }
 }
 
+/**
+ * The cluster tiers' builds, started in the background as `all` begins: the toolchain
+ * (`lakehouse cluster install`: Kubernetes, CoreDNS, the provisioner, the Pulumi CLI and its
+ * provider), then the nine images (`lakehouse cluster images --no-load`). Cold they take about an
+ * hour of both cores; at nice 19 they take only the CPU the unit and integration tiers leave idle
+ * (Java servers starting, tests waiting on them), and the image builds reuse the Go caches the
+ * local install fills (minio, mc). Warm, both find everything built. The cluster tier waits for
+ * them; if they fail, it builds what is missing itself and reports that build's error.
+ */
+function startClusterBuilds(): Promise<void> | undefined {
+  if (process.getuid?.() !== 0) return undefined; // the cluster needs root: its tiers say so themselves
+  const logFile = path.join(cacheRoot(), "logs", "background-builds.log");
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const cli = path.join(repoRoot, "bin", "lakehouse.mjs");
+  const script = `node ${JSON.stringify(cli)} cluster install && node ${JSON.stringify(cli)} cluster images --no-load`;
+  log.step(`building the cluster's toolchain and images in the background, at the lowest CPU priority (log: ${logFile})`);
+  const started = Date.now();
+  const out = fs.openSync(logFile, "w");
+  const child = spawn("nice", ["-n", "19", "sh", "-c", script], { cwd: repoRoot, stdio: ["ignore", out, out] });
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      fs.closeSync(out);
+      const secs = Math.round((Date.now() - started) / 1000);
+      if (code === 0) log.step(`background builds done in ${secs} s`);
+      else log.warn(`background builds failed (exit ${code}) after ${secs} s: see ${logFile}; the cluster tier builds what is missing itself`);
+      resolve();
+    });
+  });
+}
+
 const MODES = ["unit", "integration", "cluster", "deploy", "all"];
 
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? "all";
   if (!MODES.includes(mode)) throw new Error(`unknown test mode '${mode}' (${MODES.join(" | ")})`);
   let total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  const clusterBuilds = mode === "all" ? startClusterBuilds() : undefined;
   if (mode === "unit" || mode === "all") total = add(total, await unit());
   if (mode === "integration" || mode === "all") total = add(total, await integration());
-  // Cold, the image builds of deploy take over an hour on 2 cores; CI caches them (~/.cache/lakehouse).
   const clusterDirs = mode === "all" ? ["cluster", "deploy"] : mode === "cluster" || mode === "deploy" ? [mode] : [];
+  if (clusterBuilds) {
+    log.step("waiting for the background builds of the cluster's toolchain and images");
+    await clusterBuilds;
+  }
   if (clusterDirs.length) total = add(total, await onCluster(clusterDirs));
   if (total.failures.length) process.stdout.write(`\nfailed:\n${total.failures.map((f) => `  ✖ ${f}`).join("\n")}\n`);
   process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
