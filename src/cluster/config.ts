@@ -282,10 +282,13 @@ serializeImagePulls: false
 # Images are loaded here, never pulled: image garbage collection must not delete them.
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
+# Disk thresholds in bytes, not kubelet's 5% (12.6 GB on a 252 GB disk, more than the whole
+# stack's volumes): a node past one is tainted disk-pressure and every new pod stays Pending.
+# kind sets them to 0%; 1Gi still evicts before the disk is full.
 evictionHard:
   memory.available: 200Mi
-  nodefs.available: 5%
-  imagefs.available: 5%
+  nodefs.available: 1Gi
+  imagefs.available: 1Gi
 resolvConf: /etc/resolv.conf
 staticPodPath: ""
 rotateCertificates: false
