@@ -8,17 +8,18 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ClusterContext } from "../../src/cluster/cluster";
-import { buildProjectImages, loadImages } from "../../src/cluster/images";
+import { loadImages } from "../../src/cluster/images";
 import { consoleLogger } from "../../src/lib/log";
 import { lockedVersion } from "../../src/lib/uvLock";
 import { VERSIONS } from "../../src/lib/versions";
 import { IMAGE_NAMES, IMAGE_SPECS, type ImageName } from "../../components/imageSpecs";
 import { PROJECT_ROOT } from "../../components/files";
 import { k, runPod, testCluster } from "../cluster/harness";
+import { BACKGROUND_IMAGE_TAG, projectImages } from "./images";
 
 const NS = "images-test";
 /** The tag `lakehouse cluster images` builds by default: one build and one load serve both. */
-const TAG = "dev";
+const TAG = BACKGROUND_IMAGE_TAG;
 /** A version as a regular expression that matches it literally. */
 const literal = (version: string) => version.replace(/\./g, "\\.");
 const locked = (name: string) => literal(lockedVersion(path.join(PROJECT_ROOT, "uv.lock"), name));
@@ -43,7 +44,7 @@ let refs: Record<string, string>;
 before(async () => {
   ctx = await testCluster();
   const log = consoleLogger("test-images");
-  refs = await buildProjectImages(IMAGE_NAMES, TAG, log);
+  refs = await projectImages(TAG, log);
   await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
   await k(ctx, ["delete", "namespace", NS, "--ignore-not-found", "--wait=true"]);
   await k(ctx, ["create", "namespace", NS]);

@@ -17,12 +17,11 @@ import { after, before, describe, test } from "node:test";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ClusterContext } from "../../src/cluster/cluster";
-import { buildProjectImages, loadImages } from "../../src/cluster/images";
+import { loadImages } from "../../src/cluster/images";
 import { LOGICAL_DATE_LABEL, runState, startRun, waitForRuns, type PipelineJob, type RunTarget, type StartedRun } from "../../src/deploy/runs";
 import { consoleLogger } from "../../src/lib/log";
 import { s3Client } from "../../src/lib/s3";
 import { query } from "../../src/lib/trino";
-import { IMAGE_NAMES } from "../../components/imageSpecs";
 import { markerKeyFor } from "../../components/jobs";
 import { PIPELINE_NAME } from "../../components/pipeline";
 import { compareDay } from "../../bench/lib/check";
@@ -30,6 +29,7 @@ import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "../../b
 import { supersetLogin } from "../../src/serving/superset-assets";
 import { repoRoot } from "../../src/local/paths";
 import { clusterDiagnosis, k, testCluster } from "../cluster/harness";
+import { BACKGROUND_IMAGE_TAG, projectImages } from "./images";
 import { assertChartsMatchTrino, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
 import { clusterTrino, configValue, devStack, lakehouse, list, NS, withClusterS3 } from "./support";
 
@@ -59,8 +59,8 @@ const changes = (summary: Record<string, number> | undefined) => Object.fromEntr
 
 before(async () => {
   ctx = await testCluster();
-  // Built (and cached) by images.test.ts when the tier runs; a no-op here then.
-  const refs = await buildProjectImages(IMAGE_NAMES, "dev", log);
+  // Built by this run's background build, or by images.test.ts (then podman's layer cache answers).
+  const refs = await projectImages(BACKGROUND_IMAGE_TAG, log);
   await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
   stack = await devStack(ctx);
   // A stack left by an earlier, interrupted run goes first: every test here starts from nothing.
