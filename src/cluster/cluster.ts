@@ -322,10 +322,19 @@ export async function clusterDown(log: Logger, opts: { purge?: boolean } = {}): 
   }
   // containerd-shim processes outlive containerd by design; the cluster's are ours to stop.
   await run("pkill", ["-KILL", "-f", `containerd-shim-runc-v2 -namespace k8s.io -id [0-9a-f]+ -address ${layout.containerdSocket}`]).catch(() => undefined);
+  for (const m of mountsUnder(layout.state)) await run("umount", ["-l", m]).catch(() => undefined);
+  // The bridge, the pods' network namespaces and the iptables chains are the host's, not this
+  // state directory's: while another checkout's cluster runs here, they are its network (seen:
+  // a `down --purge` in one checkout cut the pods of another's running test off).
+  const others = await otherClusters(layout.conf);
+  if (others.length) {
+    if (opts.purge) fs.rmSync(layout.state, { recursive: true, force: true });
+    log.warn(`another lakehouse cluster runs on this host (${others.join(", ")}): its network (bridge ${cfg.DEFAULT_NETWORK.bridge}, the pods' namespaces, iptables) is left alone`);
+    return log.step("cluster stopped");
+  }
   const ctx = await clusterContext(log, { installMissing: false });
   // kube-proxy's KUBE-* chains.
   if (ctx) await run(path.join(ctx.tools.kubeBin, "kube-proxy"), ["--cleanup"]).catch(() => undefined);
-  for (const m of mountsUnder(layout.state)) await run("umount", ["-l", m]).catch(() => undefined);
   // What the CNI plugins leave when pods are killed rather than deleted: network namespaces, the
   // bridge, IP allocations; then every iptables chain of the CNI plugins, kubelet and kube-proxy.
   if (fs.existsSync("/var/run/netns")) for (const ns of fs.readdirSync("/var/run/netns").filter((n) => n.startsWith("cni-"))) await run("ip", ["netns", "delete", ns]).catch(() => undefined);
@@ -337,6 +346,14 @@ export async function clusterDown(log: Logger, opts: { purge?: boolean } = {}): 
     log.step(`removed ${layout.state}`);
   }
   log.step("cluster stopped");
+}
+
+/** The configuration directories of the other lakehouse clusters' containerds running on this host. */
+async function otherClusters(ownConf: string): Promise<string[]> {
+  const lines = await run("pgrep", ["-af", "containerd --config .*/conf/containerd\\.toml"]).catch(() => "");
+  return lines.split("\n")
+    .map((l) => /--config (\S+)\/containerd\.toml/.exec(l)?.[1])
+    .filter((conf): conf is string => !!conf && path.resolve(conf) !== path.resolve(ownConf));
 }
 
 export interface ComponentStatus {
