@@ -327,25 +327,27 @@ export async function clusterDown(log: Logger, opts: { purge?: boolean } = {}): 
   // state directory's: while another checkout's cluster runs here, they are its network (seen:
   // a `down --purge` in one checkout cut the pods of another's running test off).
   const others = await otherClusters(layout.conf);
-  if (others.length) {
-    if (opts.purge) fs.rmSync(layout.state, { recursive: true, force: true });
-    log.warn(`another lakehouse cluster runs on this host (${others.join(", ")}): its network (bridge ${cfg.DEFAULT_NETWORK.bridge}, the pods' namespaces, iptables) is left alone`);
-    return log.step("cluster stopped");
-  }
-  const ctx = await clusterContext(log, { installMissing: false });
-  // kube-proxy's KUBE-* chains.
-  if (ctx) await run(path.join(ctx.tools.kubeBin, "kube-proxy"), ["--cleanup"]).catch(() => undefined);
-  // What the CNI plugins leave when pods are killed rather than deleted: network namespaces, the
-  // bridge, IP allocations; then every iptables chain of the CNI plugins, kubelet and kube-proxy.
-  if (fs.existsSync("/var/run/netns")) for (const ns of fs.readdirSync("/var/run/netns").filter((n) => n.startsWith("cni-"))) await run("ip", ["netns", "delete", ns]).catch(() => undefined);
-  await run("ip", ["link", "delete", cfg.DEFAULT_NETWORK.bridge]).catch(() => undefined);
-  fs.rmSync(path.join("/var/lib/cni/networks", "lakehouse"), { recursive: true, force: true });
-  await removeIptablesChains();
+  if (others.length) log.warn(`another lakehouse cluster runs on this host (${others.join(", ")}): its network (bridge ${cfg.DEFAULT_NETWORK.bridge}, the pods' namespaces, iptables) is left alone`);
+  else await removeHostNetwork(log);
   if (opts.purge) {
     fs.rmSync(layout.state, { recursive: true, force: true });
     log.step(`removed ${layout.state}`);
   }
   log.step("cluster stopped");
+}
+
+/**
+ * The host's share of a stopped cluster: kube-proxy's KUBE-* chains, then what the CNI plugins
+ * leave when pods are killed rather than deleted (network namespaces, the bridge, IP
+ * allocations), then every iptables chain of the CNI plugins, kubelet and kube-proxy.
+ */
+async function removeHostNetwork(log: Logger): Promise<void> {
+  const ctx = await clusterContext(log, { installMissing: false });
+  if (ctx) await run(path.join(ctx.tools.kubeBin, "kube-proxy"), ["--cleanup"]).catch(() => undefined);
+  if (fs.existsSync("/var/run/netns")) for (const ns of fs.readdirSync("/var/run/netns").filter((n) => n.startsWith("cni-"))) await run("ip", ["netns", "delete", ns]).catch(() => undefined);
+  await run("ip", ["link", "delete", cfg.DEFAULT_NETWORK.bridge]).catch(() => undefined);
+  fs.rmSync(path.join("/var/lib/cni/networks", "lakehouse"), { recursive: true, force: true });
+  await removeIptablesChains();
 }
 
 /** The configuration directories of the other lakehouse clusters' containerds running on this host. */
