@@ -4,13 +4,17 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from lakehouse.silver.trips import clean_trips
 
 DAY = "2024-03-05"
+# The time rules' cases, shared with the DuckDB baseline's test (test/unit/bench/silver-trips-sql.test.ts).
+TRIP_TIMES = json.loads((Path(__file__).resolve().parents[2] / "test" / "fixtures" / "trip-times.json").read_text())
 
 
 def trip(**overrides: object) -> dict:
@@ -85,8 +89,10 @@ RULE_CASES = [
         (trip(fare="-4.00", trip_total="0.25"), "negative_amount:fare"),
         (trip(fare="1000000000000", trip_total="1000000000004.00"), "absurd_amount:fare"),
         (trip(trip_total="99.00"), "total_mismatch"),
-        (trip(trip_end_timestamp="2024-03-05T08:00:00.000"), "dropoff_not_after_pickup"),
-        (trip(trip_end_timestamp="2024-03-05T08:15:00.000"), "dropoff_not_after_pickup"),
+        (trip(trip_end_timestamp="2024-03-05T08:00:00.000"), "dropoff_before_pickup"),
+        (trip(trip_end_timestamp="2024-03-05T08:15:00.000", trip_seconds="0"), "zero_duration"),
+        # Stamps 20 minutes apart, the meter 50: more than the rounding can explain.
+        (trip(trip_seconds="3000"), "duration_mismatch"),
         (trip(trip_seconds="-5"), "implausible_duration"),
         (trip(trip_miles="450"), "implausible_distance"),
         (trip(trip_miles="90", trip_seconds="600"), "implausible_speed"),
@@ -172,3 +178,34 @@ def test_counts_reconcile_lines_equal_silver_plus_rejected_plus_duplicates(spark
     silver_rows, rejected_rows = silver.count(), rejected.count()
     duplicates = len(raw) - silver_rows - rejected_rows
     assert (silver_rows, rejected_rows, duplicates) == (10, 2, 2)
+
+
+def time_case_record(index: int, case: dict) -> dict:
+    """A case of test/fixtures/trip-times.json as the API sends it: a null field is left out."""
+    record = {"trip_id": f"time-{index:02d}", **TRIP_TIMES["base"], **case["record"]}
+    return {k: v for k, v in record.items() if v is not None}
+
+
+@pytest.fixture(scope="module")
+def time_outcomes(spark: SparkSession) -> dict[str, dict]:
+    """Every time case cleaned in one job, each in its own day's partition, by trip id:
+    the reject reason, or the UTC instants and the local day silver stores."""
+    rows = [(json.dumps(time_case_record(i, c)), f"day={c['day']}/part-00000.json", i, c["day"]) for i, c in enumerate(TRIP_TIMES["cases"])]
+    raw = spark.createDataFrame(rows, "raw_line string, source_file string, source_order long, day string")
+    silver, rejected = clean_trips(raw.withColumn("source_date", F.to_date("day")), F.col("source_date"))
+    utc = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+    outcomes = {r.trip_id: {"reason": r.reason} for r in rejected.collect()}
+    for r in silver.select("trip_id", F.date_format("pickup_at", utc).alias("pickup_at"), F.date_format("dropoff_at", utc).alias("dropoff_at"), "pickup_date").collect():
+        outcomes[r.trip_id] = {"reason": None, "pickup_at": r.pickup_at, "dropoff_at": r.dropoff_at, "pickup_date": r.pickup_date.isoformat()}
+    return outcomes
+
+
+@pytest.mark.parametrize("index", range(len(TRIP_TIMES["cases"])), ids=[c["name"] for c in TRIP_TIMES["cases"]])
+def test_rounded_and_daylight_saving_stamps(time_outcomes: dict[str, dict], index: int) -> None:
+    """Rounded stamps, trip_seconds, daylight-saving days and absent areas: the reason, or the instants kept."""
+    case = TRIP_TIMES["cases"][index]
+    got = time_outcomes[f"time-{index:02d}"]
+    if case["reason"] is None:
+        assert got == {"reason": None, "pickup_at": case["pickup_at"], "dropoff_at": case["dropoff_at"], "pickup_date": case["day"]}
+    else:
+        assert got == {"reason": case["reason"]}
