@@ -153,14 +153,81 @@ typed as (
     from raw
 ),
 
+-- Local wall-clock time in America/Chicago -> UTC instant (session time zone is UTC), as
+-- silver reads it (spark/lakehouse/silver/trips.py, _readings and _best_instants): a stamp's
+-- earliest and latest reading differ only on the daylight-saving days, when 01:00-01:59 happens
+-- twice (fall back) or 02:00-02:59 never (spring forward). DuckDB picks the second occurrence
+-- of a repeated time, Spark the first, so both readings are found from the instants an hour
+-- either side of DuckDB's pick: one that reads back as the stamp is a reading; a skipped stamp
+-- reads back an hour off, and its other reading is an hour the other way.
+picked as (
+    select
+        *,
+        timezone('America/Chicago', pickup_local) as pickup_picked,
+        timezone('America/Chicago', dropoff_local) as dropoff_picked
+    from typed
+),
+
+readings as (
+    select
+        *,
+        case
+            when timezone('America/Chicago', pickup_picked - interval 1 hour) = pickup_local
+                or timezone('America/Chicago', pickup_picked) > pickup_local then pickup_picked - interval 1 hour
+            else pickup_picked
+        end as pickup_earliest,
+        case
+            when timezone('America/Chicago', pickup_picked + interval 1 hour) = pickup_local
+                or timezone('America/Chicago', pickup_picked) < pickup_local then pickup_picked + interval 1 hour
+            else pickup_picked
+        end as pickup_latest,
+        case
+            when timezone('America/Chicago', dropoff_picked - interval 1 hour) = dropoff_local
+                or timezone('America/Chicago', dropoff_picked) > dropoff_local then dropoff_picked - interval 1 hour
+            else dropoff_picked
+        end as dropoff_earliest,
+        case
+            when timezone('America/Chicago', dropoff_picked + interval 1 hour) = dropoff_local
+                or timezone('America/Chicago', dropoff_picked) < dropoff_local then dropoff_picked + interval 1 hour
+            else dropoff_picked
+        end as dropoff_latest
+    from picked
+),
+
+-- The lengths of the four pairs of readings, in order of preference on a tie (earlier pickup,
+-- then earlier dropoff).
+pair_lengths as (
+    select
+        *,
+        epoch_us(dropoff_earliest) - epoch_us(pickup_earliest) as length_0,
+        epoch_us(dropoff_latest) - epoch_us(pickup_earliest) as length_1,
+        epoch_us(dropoff_earliest) - epoch_us(pickup_latest) as length_2,
+        epoch_us(dropoff_latest) - epoch_us(pickup_latest) as length_3
+    from readings
+),
+
+-- The pair that fits best: not ending before it starts (NULL, which least() skips), then the
+-- length closest to a positive trip_seconds (else the shortest), encoded as fit * 4 + pair.
+best_pair as (
+    select
+        *,
+        coalesce(least(
+            case when length_0 >= 0 then (case when trip_seconds > 0 then abs(length_0 - trip_seconds::bigint * 1000000) else length_0 end) * 4 + 0 end,
+            case when length_1 >= 0 then (case when trip_seconds > 0 then abs(length_1 - trip_seconds::bigint * 1000000) else length_1 end) * 4 + 1 end,
+            case when length_2 >= 0 then (case when trip_seconds > 0 then abs(length_2 - trip_seconds::bigint * 1000000) else length_2 end) * 4 + 2 end,
+            case when length_3 >= 0 then (case when trip_seconds > 0 then abs(length_3 - trip_seconds::bigint * 1000000) else length_3 end) * 4 + 3 end
+        ) % 4, 0) as pair
+    from pair_lengths
+),
+
 instants as (
     select
         *,
-        -- Local wall-clock time in America/Chicago -> UTC instant (session time zone is UTC).
-        cast(timezone('America/Chicago', pickup_local) as timestamp) as pickup_at,
-        cast(timezone('America/Chicago', dropoff_local) as timestamp) as dropoff_at,
+        cast(case when pair >= 2 then pickup_latest else pickup_earliest end as timestamp) as pickup_at,
+        cast(case when pair % 2 = 1 then dropoff_latest else dropoff_earliest end as timestamp) as dropoff_at,
+        -- The local day of the start stamp: a trip over midnight belongs to the day it started.
         cast(pickup_local as date) as pickup_date
-    from typed
+    from best_pair
 ),
 
 final as (
@@ -179,8 +246,8 @@ final as (
             when json_type(raw_line, '$.taxi_id') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:taxi_id'
             when json_type(raw_line, '$.payment_type') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:payment_type'
             when json_type(raw_line, '$.company') in ('OBJECT', 'ARRAY', 'BOOLEAN') then 'invalid_value:company'
-            when raw_trip_start_timestamp is not null and pickup_at is null then 'invalid_value:trip_start_timestamp'
-            when raw_trip_end_timestamp is not null and dropoff_at is null then 'invalid_value:trip_end_timestamp'
+            when raw_trip_start_timestamp is not null and pickup_local is null then 'invalid_value:trip_start_timestamp'
+            when raw_trip_end_timestamp is not null and dropoff_local is null then 'invalid_value:trip_end_timestamp'
             when raw_trip_seconds is not null and trip_seconds is null then 'invalid_value:trip_seconds'
             when raw_trip_miles is not null and trip_miles is null then 'invalid_value:trip_miles'
             when raw_pickup_community_area is not null and pickup_community_area is null then 'invalid_value:pickup_community_area'
@@ -198,9 +265,14 @@ final as (
             when amount_fare > 1000 then 'absurd_amount:fare'
             when amount_trip_total > 2000 then 'absurd_amount:trip_total'
             when abs(coalesce(fare, 0) + coalesce(tips, 0) + coalesce(tolls, 0) + coalesce(extras, 0) - trip_total) > 0.05 then 'total_mismatch'
-            when dropoff_at <= pickup_at then 'dropoff_not_after_pickup'
+            -- Rounding keeps order, so an end before the start is an error of the feed.
+            when dropoff_at < pickup_at then 'dropoff_before_pickup'
+            -- Equal stamps are a short trip only when the meter timed it (zero or absent: not).
+            when dropoff_at = pickup_at and coalesce(trip_seconds, 0) = 0 then 'zero_duration'
             when trip_seconds < 0 or trip_seconds > 86400 then 'implausible_duration'
             when epoch(dropoff_at) - epoch(pickup_at) > 86400 then 'implausible_duration'
+            -- More than one 15-minute step between trip_seconds and the rounded stamps' difference.
+            when trip_seconds > 0 and abs(epoch_us(dropoff_at) - epoch_us(pickup_at) - trip_seconds::bigint * 1000000) > 900 * 1000000 then 'duration_mismatch'
             when trip_miles > 300 then 'implausible_distance'
             when trip_miles < 0 then 'implausible_distance'
             when trip_seconds > 0 and cast(trip_miles as double) / (trip_seconds / 3600.0::double) > 100 then 'implausible_speed'
