@@ -21,6 +21,11 @@ export function s3SecretName(store: string, identity: Identity): string {
   return `${store}-s3-${identity}`;
 }
 
+/** The store's root keys' Secret (S3_ADMIN_USER / S3_ADMIN_PASSWORD): the server and the provisioning Job only. */
+export function s3AdminSecretName(store: string): string {
+  return `${store}-admin`;
+}
+
 export interface LifecycleRule {
   id: string;
   /** Days after which a version that stopped being current is deleted. */

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Size } from "./config";
 import { labels, selectorLabels, versionLabel } from "./labels";
-import { MINIO_UID, minioIngressSpec, minioStatefulSetSpec, S3_CLIENT_LABEL, S3_PORT, s3SecretName } from "./minio";
+import { MINIO_UID, minioIngressSpec, minioStatefulSetSpec, S3_CLIENT_LABEL, S3_PORT, s3AdminSecretName, s3SecretName } from "./minio";
 import { BUCKETS, IDENTITIES, type Identity } from "./policies";
 import { DIGEST_ANNOTATION, provisionDigest, provisionFiles, provisionJobSpec, s3UserName } from "./s3Provision";
 
@@ -67,7 +67,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     const ns = args.namespace;
     this.region = args.region;
     const l = labels({ name: "minio", instance: args.instance, component: "object-store", version: versionLabel(args.image, args.version, "ObjectStore") });
-    const adminSecretName = `${name}-admin`;
+    const adminSecretName = s3AdminSecretName(name);
     const adminSecret = new k8s.core.v1.Secret(adminSecretName, {
       metadata: { name: adminSecretName, namespace: ns, labels: l },
       stringData: { S3_ADMIN_USER: args.admin.user, S3_ADMIN_PASSWORD: args.admin.password },

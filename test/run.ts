@@ -8,14 +8,15 @@
  *   it started it (LAKEHOUSE_KEEP_STACK=1 keeps it).
  * cluster: builds what is missing (Kubernetes, the Pulumi CLI and its kubernetes provider, from
  *   the Go module proxy; cached), brings the one-node cluster up (or reuses a running one), runs
- *   test/cluster, then stops the cluster if it started it (LAKEHOUSE_KEEP_CLUSTER=1 keeps it).
- *   `all` runs it after the integration tests, once the local stack is down; its builds (and the
- *   images') start in the background as `all` begins (startClusterBuilds).
- * deploy: the lakehouse deployed for real on the same cluster (test/deploy; `npm run test:deploy`):
+ *   test/cluster and then test/deploy (below), then stops the cluster if it started it
+ *   (LAKEHOUSE_KEEP_CLUSTER=1 keeps it). `all` runs it after the integration tests, once the
+ *   local stack is down; its builds (and the images') start in the background as `all` begins
+ *   (startClusterBuilds).
+ * deploy: test/deploy alone (`npm run test:deploy`), the lakehouse deployed for real on the same cluster:
  *   the project's nine images built with podman from the Debian base (cached) and each one's
  *   check run as a pod, then the dev stack's `pulumi up`, a day through every layer, a failed
- *   run, least privilege, a config change and the destroy. `all` runs it with the cluster tier,
- *   on one start of the cluster.
+ *   run, least privilege, a config change and the destroy; the cluster tier and `all` run it after
+ *   test/cluster, on one start of the cluster.
  * Ends with one line "total: N passed, N failed, N skipped" and a non-zero exit on failure.
  */
 import { spawn } from "node:child_process";
@@ -184,7 +185,8 @@ async function main(): Promise<void> {
   const clusterBuilds = mode === "all" ? startClusterBuilds() : undefined;
   if (mode === "unit" || mode === "all") total = add(total, await unit());
   if (mode === "integration" || mode === "all") total = add(total, await integration());
-  const clusterDirs = mode === "all" ? ["cluster", "deploy"] : mode === "cluster" || mode === "deploy" ? [mode] : [];
+  // The cluster tier is the cluster and engine tests and the lakehouse deployed on it; deploy alone skips the first.
+  const clusterDirs = mode === "all" || mode === "cluster" ? ["cluster", "deploy"] : mode === "deploy" ? ["deploy"] : [];
   if (clusterBuilds) {
     log.step("waiting for the background builds of the cluster's toolchain and images");
     await clusterBuilds;

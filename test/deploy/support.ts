@@ -14,7 +14,7 @@ import { silentLogger } from "../../src/lib/log";
 import type { S3Connection } from "../../src/lib/connection";
 import type { TrinoTarget } from "../../src/lib/trino";
 import { DEFAULTS } from "../../components/config";
-import { s3SecretName } from "../../components/minio";
+import { s3AdminSecretName, s3SecretName } from "../../components/minio";
 import type { Identity } from "../../components/policies";
 import { repoRoot } from "../../src/local/paths";
 import { k } from "../cluster/harness";
@@ -91,14 +91,24 @@ export async function list(ctx: ClusterContext, ns: string, kind: string, select
 
 /**
  * The cluster's MinIO (no NodePort: a port-forward to its Service) as one job's identity, with the
- * keys of that identity's Secret as its pods get them; the forward is closed when `fn` settles.
+ * keys of that identity's Secret as its pods get them, or as "admin" (the root keys of the store's
+ * admin Secret, for a test's own setup); the forward is closed when `fn` settles.
  */
-export async function withClusterS3<T>(ctx: ClusterContext, identity: Identity, fn: (s3: S3Connection) => Promise<T>): Promise<T> {
+export async function withClusterS3<T>(ctx: ClusterContext, identity: Identity | "admin", fn: (s3: S3Connection) => Promise<T>): Promise<T> {
   const store = await portForward(ctx, NS, "svc/minio", 9000);
   try {
-    const keys = await secretData(ctx, NS, s3SecretName("minio", identity));
-    return await fn({ endpoint: store.url, region: DEFAULTS.s3Region, accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY });
+    return await fn(await clusterS3Connection(ctx, identity, store.url));
   } finally {
     store.close();
   }
+}
+
+/** A connection to `endpoint` (a forward to the cluster's MinIO) with `identity`'s keys from its Secret. */
+export async function clusterS3Connection(ctx: ClusterContext, identity: Identity | "admin", endpoint: string): Promise<S3Connection> {
+  if (identity === "admin") {
+    const root = await secretData(ctx, NS, s3AdminSecretName("minio"));
+    return { endpoint, region: DEFAULTS.s3Region, accessKey: root.S3_ADMIN_USER, secretKey: root.S3_ADMIN_PASSWORD };
+  }
+  const keys = await secretData(ctx, NS, s3SecretName("minio", identity));
+  return { endpoint, region: DEFAULTS.s3Region, accessKey: keys.LAKEHOUSE_S3_ACCESS_KEY, secretKey: keys.LAKEHOUSE_S3_SECRET_KEY };
 }

@@ -20,6 +20,8 @@ export interface TestStack {
   s3Root(): S3Connection;
   /** Trino as one of its users (default admin), over TLS with the stack's CA. */
   trino(opts?: Partial<TrinoTarget> & { as?: TrinoUser }): TrinoTarget;
+  /** Whether this process brought the stack up (a caller outside test/run.ts then stops it). */
+  started: boolean;
 }
 
 let stack: Promise<TestStack> | undefined;
@@ -27,11 +29,13 @@ let stack: Promise<TestStack> | undefined;
 async function attach(): Promise<TestStack> {
   let ctx = await stackContext(silentLogger, false);
   const healthy = ctx ? (await Promise.all(services(ctx).map((s) => s.health()))).every(Boolean) : false;
-  if (!ctx || !healthy) ctx = await up(consoleLogger("test-stack"));
-  const c = ctx;
+  const started = !ctx || !healthy;
+  if (started) ctx = await up(consoleLogger("test-stack"));
+  const c = ctx!;
   const endpoint = objectStoreEndpoint(c);
   return {
     ctx: c,
+    started,
     s3: (identity) => ({ endpoint, region: "us-east-1", ...c.secrets.s3[identity] }),
     s3Root: () => ({ endpoint, region: "us-east-1", accessKey: c.secrets.objectStoreRoot.user, secretKey: c.secrets.objectStoreRoot.password }),
     trino: ({ as = "admin", ...opts } = {}) => ({ server: trinoUrl(c), user: as, password: c.secrets.trino.users[as], caFile: trinoTls(c).caFile, ...opts }),
