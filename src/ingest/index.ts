@@ -9,7 +9,7 @@ export { BRONZE_BUCKET, MANIFEST_NAME, partitionPrefix, manifestKey, dateRange }
 export type { Manifest, ManifestObject, SchemaProfile } from "./manifest";
 export type { PartitionReport } from "./validate";
 export { bronzeS3Client } from "./s3";
-export { DEFAULT_MESS_RATES, MESS_KINDS, type MessRates, type MessKind, type MessCounts } from "./synthetic/mess";
+export { DEFAULT_MESS_RATES, DUPLICATE_MESS_KINDS, MESS_KINDS, REJECTED_MESS_KINDS, type MessRates, type MessKind, type MessCounts } from "./synthetic/mess";
 
 import type { DatasetChoice, SourceName } from "./sources";
 import type { Dataset } from "./types";

@@ -7,7 +7,8 @@ import { openMeteoResponse } from "../connectors/openMeteoShape";
 import { buildFleet, shiftSampler, type Driver } from "./drivers";
 import { messyLines, resolveMessRates, zeroCounts, type MessCounts, type MessRates } from "./mess";
 import { Random } from "./random";
-import { cleanTrips, isWeekend } from "./trips";
+import { WallClock } from "./clock";
+import { cleanTrips, isWeekend, STAMP_PRECISIONS, type StampPrecision } from "./trips";
 import { syntheticWeather } from "./weather";
 
 export interface SyntheticSettings {
@@ -21,6 +22,8 @@ export interface SyntheticSettings {
   city: City;
   /** Mess rates; "none" for clean data. */
   mess: MessRates;
+  /** The trips' stamps: "rounded" to 15 minutes as the real feed (default), or exact "seconds". */
+  stamps: StampPrecision;
 }
 
 export interface SyntheticOptions {
@@ -28,12 +31,15 @@ export interface SyntheticOptions {
   rowsPerDay?: number;
   drivers?: number;
   mess?: Partial<MessRates> | "none";
+  stamps?: StampPrecision;
 }
 
 export function resolveSyntheticSettings(opts: SyntheticOptions, city: City): SyntheticSettings {
   const rowsPerDay = opts.rowsPerDay ?? 5000;
   if (!Number.isInteger(rowsPerDay) || rowsPerDay < 0) throw new Error(`rows per day must be a non-negative integer, got ${rowsPerDay}`);
-  return { seed: opts.seed ?? "lakehouse", rowsPerDay, drivers: opts.drivers ?? 3000, city, mess: resolveMessRates(opts.mess) };
+  const stamps = opts.stamps ?? "rounded";
+  if (!STAMP_PRECISIONS.includes(stamps)) throw new Error(`stamps must be one of ${STAMP_PRECISIONS.join(", ")}, got '${stamps}'`);
+  return { seed: opts.seed ?? "lakehouse", rowsPerDay, drivers: opts.drivers ?? 3000, city, mess: resolveMessRates(opts.mess), stamps };
 }
 
 // Building the fleet costs a few ms; a multi-day run reuses it.
@@ -45,11 +51,18 @@ function fleetFor(seed: string, size: number): Driver[] {
   return fleet;
 }
 
+const clocks = new Map<string, WallClock>();
+function clockFor(timeZone: string): WallClock {
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new WallClock(timeZone)));
+  return clock;
+}
+
 /** The day's trip lines; `counts` receives how many of each kind of mess went in. */
 export function* syntheticTripLines(s: SyntheticSettings, date: string, counts: MessCounts = zeroCounts()): Generator<string> {
   const fleet = fleetFor(s.seed, s.drivers);
   const weather = syntheticWeather(s.seed, s.city, date);
-  const trips = cleanTrips({ date, seed: s.seed, rowsPerDay: s.rowsPerDay, weather, fleet, shifts: shiftSampler(s.seed, fleet, date, isWeekend(date)) });
+  const trips = cleanTrips({ date, seed: s.seed, rowsPerDay: s.rowsPerDay, weather, fleet, shifts: shiftSampler(s.seed, fleet, date, isWeekend(date)), clock: clockFor(s.city.timezone), stamps: s.stamps });
   yield* messyLines(trips, s.mess, new Random(s.seed, "mess", date), counts);
 }
 

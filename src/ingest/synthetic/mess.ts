@@ -3,6 +3,7 @@
  * kind matches one rule of the silver job (see spark/lakehouse/silver/trips.py), so silver's
  * reject reasons and duplicate counts can be checked against what was injected.
  */
+import { STAMP_STEP_SECONDS } from "./clock";
 import { Random } from "./random";
 import type { RawTrip } from "./trips";
 
@@ -23,9 +24,17 @@ export const MESS_KINDS = [
   "timestamp_outside_day",
   /** A community area outside Chicago's 1–77. */
   "unknown_zone",
+  /**
+   * A meter started and stopped at once: trip_seconds "0", no miles, equal stamps. Silver rejects
+   * it (`zero_duration`: nothing shows that the trip took any time).
+   */
+  "zero_duration",
 ] as const;
 
 export type MessKind = (typeof MESS_KINDS)[number];
+/** The kinds silver rejects (each under a reason of its own); the duplicate kinds it removes; wrong_type_number it reads as valid. */
+export const REJECTED_MESS_KINDS: readonly MessKind[] = ["malformed_json", "empty_string", "negative_fare", "dropoff_before_pickup", "timestamp_outside_day", "unknown_zone", "zero_duration"];
+export const DUPLICATE_MESS_KINDS: readonly MessKind[] = ["exact_duplicate", "resent_same_key"];
 /** Share of clean records that get each kind of mess (each record gets at most one). */
 export type MessRates = Record<MessKind, number>;
 export type MessCounts = Record<MessKind, number>;
@@ -40,6 +49,9 @@ export const DEFAULT_MESS_RATES: MessRates = {
   dropoff_before_pickup: 0.001,
   timestamp_outside_day: 0.001,
   unknown_zone: 0.001,
+  // The real sample's share: 183 of its 5,000 trips have trip_seconds 0, 169 of them no miles
+  // either (test/unit/ingest/fixtures/chicago-taxi-trips-tfx-sample.csv).
+  zero_duration: 0.036,
 };
 
 export const NO_MESS: MessRates = Object.fromEntries(MESS_KINDS.map((k) => [k, 0])) as MessRates;
@@ -113,7 +125,8 @@ export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Ran
         break;
       }
       case "dropoff_before_pickup":
-        line = JSON.stringify({ ...trip, trip_end_timestamp: shiftTimestamp(trip.trip_start_timestamp, -rng.int(60, 1800)) });
+        // Whole 15-minute steps: a rounded feed's end stamp is before its start stamp only so.
+        line = JSON.stringify({ ...trip, trip_end_timestamp: shiftTimestamp(trip.trip_start_timestamp, -STAMP_STEP_SECONDS * rng.int(1, 2)) });
         break;
       case "timestamp_outside_day": {
         // Moved whole days, so the clock time stays plausible and only the day is wrong.
@@ -123,6 +136,9 @@ export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Ran
       }
       case "unknown_zone":
         line = JSON.stringify({ ...trip, pickup_community_area: String(rng.chance(0.3) ? 0 : rng.int(78, 99)) });
+        break;
+      case "zero_duration":
+        line = JSON.stringify({ ...trip, trip_seconds: "0", trip_miles: "0", trip_end_timestamp: trip.trip_start_timestamp });
         break;
     }
     if (kind) counts[kind]++;

@@ -1,7 +1,9 @@
 /**
  * Clean synthetic taxi trips in the raw shape of the Chicago Taxi Trips API (Socrata): every
  * value a JSON string, numbers printed as Socrata prints them, absent fields left out,
- * timestamps as local (America/Chicago) wall-clock time without offset.
+ * timestamps as local (America/Chicago) wall-clock time without offset, rounded to 15 minutes as
+ * the city publishes them (so a short trip's two stamps are often equal), timed in real time
+ * (a trip across a daylight-saving change gets the stamps the clock shows).
  *
  * Realism that downstream tests rely on: pickups follow a daily and weekly rhythm taken from
  * a real Chicago sample; weather moves the day's count and the speed of traffic; fares follow
@@ -9,6 +11,7 @@
  */
 import type { DailyWeather } from "../connectors/openMeteoShape";
 import type { Driver } from "./drivers";
+import { roundToStep, STAMP_STEP_SECONDS, type WallClock } from "./clock";
 import { Random, WeightedSampler } from "./random";
 import { weatherDemandFactor, weatherSpeedFactor } from "./weather";
 
@@ -49,7 +52,16 @@ export interface TripDay {
   weather: DailyWeather;
   fleet: Driver[];
   shifts: WeightedSampler;
+  /** The city's clock, which prints the stamps. */
+  clock: WallClock;
+  /** "rounded": both stamps to 15 minutes, as the real feed (the default); "seconds": exact. */
+  stamps: StampPrecision;
 }
+
+export const STAMP_PRECISIONS = ["rounded", "seconds"] as const;
+export type StampPrecision = (typeof STAMP_PRECISIONS)[number];
+
+const SECONDS_PER_DAY = 86_400;
 
 export function dayOfWeek(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
@@ -69,11 +81,6 @@ export function tripCount(day: Pick<TripDay, "date" | "seed" | "rowsPerDay" | "w
 /** Socrata prints numbers without trailing zeros: "7.25", "0", "12.5". */
 export function money(x: number): string {
   return String(Math.round(x * 100) / 100);
-}
-
-/** Local wall-clock time `date` + seconds (may run past midnight), as Socrata's floating timestamp. */
-export function localTimestamp(date: string, secondsOfDay: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + Math.round(secondsOfDay) * 1000).toISOString().slice(0, 23);
 }
 
 /**
@@ -100,7 +107,11 @@ export function* cleanTrips(day: TripDay): Generator<RawTrip> {
   for (let i = 0; i < count; i++) {
     const driver = day.fleet[day.shifts.sample(rng)];
     const hour = hours.sample(rng);
-    const pickupSecond = hour * 3600 + rng.int(0, 3599);
+    let pickupSecond = hour * 3600 + rng.int(0, 3599);
+    // The real feed's day holds the trips whose rounded start falls on it: a pickup in the
+    // day's last 7.5 minutes would round to the next day's 00:00, so it is moved back by half a
+    // step (rounding to 23:45, still within the feed's 7.5-minute error).
+    if (day.stamps === "rounded" && pickupSecond >= SECONDS_PER_DAY - STAMP_STEP_SECONDS / 2) pickupSecond -= STAMP_STEP_SECONDS / 2;
     let pickupArea = areas.sample(rng) + 1;
     let dropoffArea: number | undefined = areas.sample(rng) + 1;
     let miles: number;
@@ -137,11 +148,13 @@ export function* cleanTrips(day: TripDay): Generator<RawTrip> {
     const tolls = 0;
     const extras = (pickupArea === OHARE || pickupArea === MIDWAY ? AIRPORT_DEPARTURE_TAX : 0) + (rng.chance(0.08) ? rng.int(1, 3) : 0);
 
+    const pickupAt = day.clock.instant(day.date, pickupSecond);
+    const stamp = (instant: number) => day.clock.stamp(day.stamps === "rounded" ? roundToStep(instant) : instant);
     const trip: RawTrip = {
       trip_id: rng.hex(40),
       taxi_id: driver.taxiId,
-      trip_start_timestamp: localTimestamp(day.date, pickupSecond),
-      trip_end_timestamp: localTimestamp(day.date, pickupSecond + seconds),
+      trip_start_timestamp: stamp(pickupAt),
+      trip_end_timestamp: stamp(pickupAt + seconds * 1000),
       trip_seconds: String(seconds),
       trip_miles: String(miles),
       pickup_community_area: String(pickupArea),

@@ -72,6 +72,7 @@ describe("the mess, at controlled rates", () => {
     assert.equal(valid.filter((r) => !String(r.trip_start_timestamp).startsWith(date)).length, counts.timestamp_outside_day, "pickups outside the day");
     const area = (r: Record<string, unknown>) => Number(r.pickup_community_area);
     assert.equal(valid.filter((r) => area(r) < 1 || area(r) > 77).length, counts.unknown_zone, "unknown community areas");
+    assert.equal(valid.filter((r) => r.trip_seconds === "0" && r.trip_start_timestamp === r.trip_end_timestamp).length, counts.zero_duration, "meters started and stopped at once");
   });
 
   test("a re-sent record comes after the original, with the same key and other values", () => {
@@ -124,7 +125,7 @@ describe("realistic clean trips", () => {
       const sum = Number(t.fare) + Number(t.tips) + Number(t.tolls) + Number(t.extras);
       assert.ok(Math.abs(sum - Number(t.trip_total)) < 0.005, `${t.trip_id}: ${sum} != ${t.trip_total}`);
       if (t.payment_type !== "No Charge") assert.equal(Number(t.fare), fareFor(Number(t.trip_miles), Number(t.trip_seconds)));
-      assert.ok(t.trip_end_timestamp > t.trip_start_timestamp);
+      assert.ok(t.trip_end_timestamp >= t.trip_start_timestamp);
       const mph = Number(t.trip_miles) / (Number(t.trip_seconds) / 3600);
       assert.ok(mph < 60, `${t.trip_id}: ${mph} mph`);
     }
@@ -187,5 +188,49 @@ describe("synthetic weather", () => {
     const mean = (ws: ReturnType<typeof days>) => ws.reduce((a, w) => a + w.tempMaxC, 0) / ws.length;
     assert.ok(mean(days("01")) + 15 < mean(days("07")));
     for (const w of [...days("01"), ...days("07")]) if (w.snowfallCm > 0) assert.ok(w.tempMaxC < 3);
+  });
+});
+
+describe("the real feed's stamps: local wall clock, rounded to 15 minutes", () => {
+  const day = (date: string, opts: Parameters<typeof resolveSyntheticSettings>[0] = {}) =>
+    lines({ seed: "stamps", rowsPerDay: 5000, mess: "none", ...opts }, date).map(parse) as Record<string, string>[];
+  /** Seconds between two floating local stamps, read as if no clock changed between them. */
+  const wallSeconds = (from: string, to: string) => (Date.parse(`${to}Z`) - Date.parse(`${from}Z`)) / 1000;
+  const trips = day("2024-06-12");
+
+  test("both stamps on the 15-minute grid, the start on the day, the pair within one step of trip_seconds", () => {
+    for (const t of trips) {
+      assert.match(t.trip_start_timestamp, /^2024-06-12T\d{2}:(00|15|30|45):00\.000$/);
+      assert.match(t.trip_end_timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:(00|15|30|45):00\.000$/);
+      assert.ok(Math.abs(wallSeconds(t.trip_start_timestamp, t.trip_end_timestamp) - Number(t.trip_seconds)) <= 900, JSON.stringify(t));
+    }
+  });
+
+  test("what the real feed has: equal stamps on short trips, trips over midnight, drop-offs outside the city", () => {
+    const share = (f: (t: Record<string, string>) => boolean) => trips.filter(f).length / trips.length;
+    assert.ok(share((t) => t.trip_start_timestamp === t.trip_end_timestamp) > 0.25, "a short trip's stamps are often equal");
+    assert.ok(trips.some((t) => t.trip_end_timestamp.startsWith("2024-06-13")), "some trips end after midnight");
+    assert.ok(share((t) => t.dropoff_community_area === undefined) > 0.01, "some drop-off areas are absent");
+  });
+
+  test("stamps 'seconds' keeps exact stamps: end - start = trip_seconds", () => {
+    for (const t of day("2024-06-12", { stamps: "seconds" })) assert.equal(wallSeconds(t.trip_start_timestamp, t.trip_end_timestamp), Number(t.trip_seconds));
+    assert.throws(() => settings({ stamps: "minutes" as never }), /stamps must be one of rounded, seconds/);
+  });
+
+  test("spring forward (2024-03-10 in Chicago): no stamp in the skipped hour 02:00-02:59", () => {
+    const stamps = day("2024-03-10").flatMap((t) => [t.trip_start_timestamp, t.trip_end_timestamp]);
+    assert.ok(stamps.length > 5000);
+    assert.deepEqual(stamps.filter((s) => s.startsWith("2024-03-10T02:")), []);
+  });
+
+  test("fall back (2024-11-03): a trip into the repeated hour ends at a stamp before its start, an hour less than real time", () => {
+    const backwards = day("2024-11-03").filter((t) => t.trip_end_timestamp < t.trip_start_timestamp);
+    assert.ok(backwards.length > 0, "some trips cross 02:00 CDT = 01:00 CST");
+    for (const t of backwards) {
+      assert.match(t.trip_start_timestamp, /T01:/);
+      assert.match(t.trip_end_timestamp, /T01:/);
+      assert.ok(Math.abs(wallSeconds(t.trip_start_timestamp, t.trip_end_timestamp) + 3600 - Number(t.trip_seconds)) <= 900, JSON.stringify(t));
+    }
   });
 });

@@ -36,6 +36,16 @@ describe("synthetic trips look like real Chicago trips", () => {
     within(mph(synthetic), mph(real), 0.3, "median speed");
   });
 
+  test("short trips: the share whose two 15-minute stamps are equal is the real feed's", () => {
+    // A trip of d < 900 s whose start falls anywhere in its 15-minute slot keeps both stamps in
+    // one slot with probability 1 - d/900 (nearest rounding): the real share follows from the
+    // real trips' durations. The meters started and stopped at once (trip_seconds 0) are mess
+    // kind zero_duration, so they are left out of both sides.
+    const realShare = mean(numbers(real, "trip_seconds").filter((d) => d > 0).map((d) => Math.max(0, 1 - d / 900)));
+    const equal = synthetic.filter((t) => t.trip_start_timestamp === t.trip_end_timestamp).length / synthetic.length;
+    within(equal, realShare, 0.2, "share of trips with equal stamps");
+  });
+
   test("tips: none recorded for cash, about a fifth of the fare on cards", () => {
     const cashTipped = (rows: Row[]) => rows.filter((r) => r.payment_type === "Cash" && Number(r.tips) > 0).length / rows.filter((r) => r.payment_type === "Cash").length;
     assert.ok(cashTipped(real) < 0.01 && cashTipped(synthetic) < 0.01);
