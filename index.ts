@@ -69,7 +69,7 @@ const dashboards = new Dashboards("superset", {
 }, nsOpts);
 const pipeline = new Pipeline(PIPELINE_NAME, {
   namespace: cfg.namespace, instance: stack, images: { ...images.refs, mc: mc.image }, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
-  datasets: cfg.datasets, ingestSource: cfg.ingestSource, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors, sparkRetryIntervalSeconds: cfg.spark.retryIntervalSeconds,
+  datasets: cfg.datasets, ingestSource: cfg.ingestSource, ingestUrls: cfg.ingestUrls, socrataAppToken: raw.getSecret("socrataAppToken"), sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors, sparkRetryIntervalSeconds: cfg.spark.retryIntervalSeconds,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
   metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino, store.provisioned],
 }, nsOpts);

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
+import { SOURCES as INGEST_SOURCES } from "../src/ingest/endpoints";
 
 /**
  * Resources of one container: requests = what the scheduler reserves; limits = the cap.
@@ -77,6 +78,8 @@ export interface LakehouseConfig {
   timeZone: string;
   datasets: string[];
   ingestSource: string;
+  /** The real sources' endpoints for the ingestion CronJob (empty: the public ones). */
+  ingestUrls: { trips?: string; weather?: string };
 }
 
 /** Defaults, also declared in Pulumi.yaml. An empty image is the project's own (see LakehouseConfig). */
@@ -121,6 +124,11 @@ export const DEFAULTS: Record<string, string> = {
   timeZone: "Etc/UTC",
   datasets: "trips,weather",
   ingestSource: "synthetic",
+  // A mirror, a proxy or a newer dataset id for the trips source (chicago or nyc) and for
+  // Open-Meteo; empty = the public endpoints. The Socrata app token is a secret:
+  // pulumi config set --secret lakehouse:socrataAppToken <token>.
+  ingestSourceUrl: "",
+  ingestWeatherUrl: "",
 };
 
 /** Where a Helm chart comes from: a repository and the chart's name in it, or a chart directory on this machine. */
@@ -202,6 +210,11 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
   for (const [job, cron] of Object.entries(schedules)) if (!validCron(cron)) errors.push(`${job}Schedule is not a 5-field cron expression (got "${cron}")`);
   const datasets = s("datasets").split(",").map((d) => d.trim()).filter(Boolean);
   if (datasets.length === 0 || !datasets.every((d) => DNS_LABEL.test(d))) errors.push(`datasets must be a comma-separated list of names (got "${s("datasets")}")`);
+  if (!(INGEST_SOURCES as readonly string[]).includes(s("ingestSource"))) errors.push(`ingestSource must be one of ${INGEST_SOURCES.join(", ")} (got "${s("ingestSource")}")`);
+  for (const key of ["ingestSourceUrl", "ingestWeatherUrl"]) {
+    if (s(key) && !/^https?:\/\/\S+$/.test(s(key))) errors.push(`${key} must be an http(s) URL (got "${s(key)}")`);
+    if (s(key) && s("ingestSource") === "synthetic") errors.push(`${key} is set but ingestSource is synthetic, which reads no endpoint`);
+  }
   const cfg: LakehouseConfig = {
     namespace: s("namespace"),
     storageClass: s("storageClass"),
@@ -221,6 +234,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     timeZone: s("timeZone"),
     datasets,
     ingestSource: s("ingestSource"),
+    ingestUrls: { trips: s("ingestSourceUrl") || undefined, weather: s("ingestWeatherUrl") || undefined },
   };
   if (errors.length) throw new Error(`invalid lakehouse config:\n  - ${errors.join("\n  - ")}`);
   return cfg;

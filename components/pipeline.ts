@@ -15,6 +15,7 @@ import { S3_CLIENT_LABEL } from "./objectStore";
 import type { Identity } from "./policies";
 import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
 import { parseProperties } from "./trinoConfig";
+import { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "../src/ingest/endpoints";
 
 export const PROFILES_FILE = "dbt/profiles.yml";
 /** The Spark properties the local jobs start with (src/jobs/spark.ts); the image carries the file too. */
@@ -38,6 +39,9 @@ export interface PipelineArgs {
   timeZone: string;
   datasets: string[];
   ingestSource: string;
+  /** The trips source's and Open-Meteo's endpoints (unset: the public ones) and the Socrata app token (a stack secret). */
+  ingestUrls?: { trips?: string; weather?: string };
+  socrataAppToken?: pulumi.Input<string>;
   sizes: Record<Workload, Size>;
   sparkVersion: string;
   sparkExecutors: number;
@@ -109,7 +113,21 @@ export class Pipeline extends pulumi.ComponentResource {
         },
       }, p);
     };
-    cron("ingest", { image: a.images.ingest, uid: 1000, identity: "ingest", size: a.sizes.ingest, deadline: DEADLINES.ingest, command: `lakehouse-ingest --source ${a.ingestSource} --date "$D"` });
+    // The endpoints as the environment the connectors read (src/ingest/endpoints.ts), the token from a Secret of its own.
+    const urlEnv = ingestUrlEnv(a.ingestSource, a.ingestUrls ?? {});
+    const tokenEnv: k8s.types.input.core.v1.EnvVar[] = [];
+    if (a.socrataAppToken !== undefined) {
+      const tokensName = `${name}-source-tokens`;
+      new k8s.core.v1.Secret(tokensName, {
+        metadata: { name: tokensName, namespace: ns, labels: l("ingest") },
+        stringData: { [SOCRATA_APP_TOKEN_ENV]: a.socrataAppToken },
+      }, p);
+      tokenEnv.push(...secretEnv(tokensName, { [SOCRATA_APP_TOKEN_ENV]: SOCRATA_APP_TOKEN_ENV }));
+    }
+    cron("ingest", {
+      image: a.images.ingest, uid: 1000, identity: "ingest", size: a.sizes.ingest, deadline: DEADLINES.ingest,
+      command: `lakehouse-ingest --source ${a.ingestSource} --date "$D"`, env: [...plainEnv(urlEnv), ...tokenEnv],
+    });
     cron("gold", {
       // dbt's SQL runs in Trino (Trino's S3 identity writes gold); the dbt keys only read silver's marker.
       image: a.images.dbt, uid: 1000, identity: "dbt", size: a.sizes.dbt, deadline: DEADLINES.gold,
@@ -146,4 +164,12 @@ export class Pipeline extends pulumi.ComponentResource {
     }, p);
     this.registerOutputs({ selector: this.selector, names: this.names });
   }
+}
+
+/** The ingestion container's endpoint variables for its source (pure): none for the synthetic source. */
+export function ingestUrlEnv(source: string, urls: { trips?: string; weather?: string }): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (urls.trips && (source === "chicago" || source === "nyc")) env[SOURCE_URL_ENV[source]] = urls.trips;
+  if (urls.weather && source !== "synthetic") env[SOURCE_URL_ENV.openMeteo] = urls.weather;
+  return env;
 }

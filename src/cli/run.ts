@@ -4,6 +4,7 @@ import { daysBetween, parseDay } from "../lib/dates";
 import type { Logger } from "../lib/log";
 import { runGold, runSilver, type SilverDayResult } from "../jobs/pipeline";
 import { runIngest } from "../jobs/ingest";
+import { SOURCE_URL_ENV } from "../ingest/endpoints";
 import { sparkSubmit } from "../jobs/spark";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
@@ -60,8 +61,8 @@ export async function runMaintenance(ctx: StackContext, layer: string, log: Logg
   process.stdout.write(renderTable(["table", "files before", "files after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
 }
 
-export async function runSteps(ctx: StackContext, step: Step, days: string[], opts: { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean; log: Logger }): Promise<void> {
-  if (step === "ingest" || step === "all") await runIngest(ctx, days, { force: opts.force || step === "ingest", rowsPerDay: opts.rowsPerDay, source: opts.source, log: opts.log });
+export async function runSteps(ctx: StackContext, step: Step, days: string[], opts: { force?: boolean; rowsPerDay?: number; source?: string; sourceUrl?: string; weatherUrl?: string; fullRefresh?: boolean; log: Logger }): Promise<void> {
+  if (step === "ingest" || step === "all") await runIngest(ctx, days, { force: opts.force || step === "ingest", rowsPerDay: opts.rowsPerDay, source: opts.source, sourceUrl: opts.sourceUrl, weatherUrl: opts.weatherUrl, log: opts.log });
   if (step === "silver" || step === "all") printSilver(await runSilver(ctx, days, { force: opts.force || step === "silver", log: opts.log }));
   if (step === "gold" || step === "all") await runGold(ctx, days, { fullRefresh: opts.fullRefresh, log: opts.log });
 }
@@ -77,9 +78,11 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .option("--force", "redo days that are already complete (a single step always redoes its days)")
     .option("--rows-per-day <n>", "synthetic trips per day (ingest; real NYC volume is ~100000)", (v) => Number(v))
     .addOption(new Option("--source <source>", "where trips come from (ingest)").default("synthetic"))
+    .option("--source-url <url>", `ingest: the trips source's endpoint, e.g. a mirror (default: the public API; env ${SOURCE_URL_ENV.chicago} / ${SOURCE_URL_ENV.nyc})`)
+    .option("--weather-url <url>", `ingest: Open-Meteo's endpoint for the real sources' weather (env ${SOURCE_URL_ENV.openMeteo})`)
     .option("--full-refresh", "gold: rebuild every gold table from all of silver (no --date: every day), a month window at a time")
     .addOption(new Option("--layer <layer>", "maintain: which layer's tables").choices(["silver", "gold", "all"]).default("all"))
-    .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; fullRefresh?: boolean; layer: string }) => {
+    .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; sourceUrl?: string; weatherUrl?: string; fullRefresh?: boolean; layer: string }) => {
       if (step === "maintain") return runMaintenance(await requireStack(log), opts.layer, log);
       const days = resolveRunDays(step, opts);
       await runSteps(await requireStack(log), step, days, { ...opts, log });

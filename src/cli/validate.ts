@@ -4,7 +4,9 @@ import { datasetsFor, validateBronze } from "../ingest";
 import type { Logger } from "../lib/log";
 import { latestSilverRuns } from "../lib/silver-runs";
 import { query } from "../lib/trino";
-import { dbt } from "../jobs/dbt";
+import { DBT_PROJECT_DIR, dbt } from "../jobs/dbt";
+import { dayRejections, rejectionsOverLimit } from "../jobs/pipeline";
+import { rejectedShareLimits } from "../lib/rejected-share";
 import { objectStoreEndpoint } from "../local/services/objectstore";
 import { trinoTarget } from "../local/services/trino";
 import { stackContext } from "../local/stack";
@@ -72,8 +74,24 @@ export function registerValidateCommand(program: Command, log: Logger): void {
       const ctx = await stackContext(log, false);
       if (!ctx) throw new Error("the local stack is not set up here: run 'lakehouse local up' first");
       if (layer === "gold") {
-        await dbt(ctx, ["test"], { echo: true });
-        return void log.step("gold: every dbt test passed");
+        const days = opts.date || opts.from || opts.to ? resolveDays(opts) : undefined;
+        if (days) {
+          // What the build's rejected-share test judges, shown whether or not it passes.
+          const limits = rejectedShareLimits(DBT_PROJECT_DIR);
+          const judged = await dayRejections(ctx, days);
+          process.stdout.write(renderTable(["dataset", "day", "bronze", "rejected", "share", "reasons (share of bronze)"], judged.map((d) => [
+            d.dataset, d.day, d.bronze, d.rejected, `${(100 * d.share).toFixed(2)}%${d.overLimit ? ` > ${(100 * limits.maxShare).toFixed(0)}%` : ""}`,
+            d.reasons.slice(0, 4).map((r) => `${r.reason} ${(100 * r.share).toFixed(2)}%`).join(", ") || "-",
+          ])) + "\n");
+        }
+        const vars = days ? ["--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`] : [];
+        try {
+          await dbt(ctx, ["test", ...vars], { echo: true });
+        } catch (e) {
+          const over = await rejectionsOverLimit(ctx, days ?? []).catch(() => []);
+          throw new Error(`gold's dbt tests failed${over.length ? `; silver rejected too much of what the source sent:\n${over.map((l) => `  ${l}`).join("\n")}` : ""}\n${(e as Error).message.split("\n").slice(-8).join("\n")}`);
+        }
+        return void log.step(`gold: every dbt test passed${days ? ` for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}` : ""}`);
       }
       const days = resolveDays(opts);
       if (layer === "bronze") {

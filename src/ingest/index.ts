@@ -3,7 +3,7 @@
  * bronze`) and the cluster's ingestion job call. See docs/ingestion.md.
  */
 export { ingestDay, ingestRange, validateBronze, type IngestDayResult, type IngestEvent, type IngestRangeResult, type BronzeValidation, type StoreOptions } from "./ingest";
-export { connectorsFor, SOURCES, DATASET_CHOICES, type SourceName, type DatasetChoice, type SourceOptions } from "./sources";
+export { connectorsFor, sourceUrls, SOURCES, DATASET_CHOICES, type SourceName, type DatasetChoice, type SourceOptions } from "./sources";
 export { SourceError, type Connector, type Dataset, type LogicalDate } from "./types";
 export { BRONZE_BUCKET, MANIFEST_NAME, partitionPrefix, manifestKey, dateRange } from "./layout";
 export type { Manifest, ManifestObject, SchemaProfile } from "./manifest";
@@ -19,3 +19,4 @@ export function datasetsFor(choice: DatasetChoice = "all", source: SourceName = 
   const trips: Dataset = source === "nyc" ? "nyc_yellow_trips" : "trips";
   return choice === "trips" ? [trips] : choice === "weather" ? ["weather"] : ["weather", trips];
 }
+export { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "./endpoints";

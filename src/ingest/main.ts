@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { s3FromEnv } from "../lib/connection";
 import { logicalDate } from "../lib/dates";
 import { consoleLogger } from "../lib/log";
-import { connectorsFor, DATASET_CHOICES, ingestRange, SOURCES, type DatasetChoice, type SourceName } from "./index";
+import { connectorsFor, DATASET_CHOICES, ingestRange, SOURCE_URL_ENV, SOURCES, sourceUrls, type DatasetChoice, type SourceName } from "./index";
 
 const program = new Command()
   .name("lakehouse-ingest")
@@ -16,13 +16,15 @@ const program = new Command()
   .addOption(new Option("--source <source>", "where trips come from").choices([...SOURCES]).default("synthetic"))
   .addOption(new Option("--dataset <dataset>", "what to ingest").choices([...DATASET_CHOICES]).default("all"))
   .option("--rows-per-day <n>", "synthetic source: mean trips per day", (v) => Number(v))
+  .option("--source-url <url>", `the trips source's endpoint (default: the public API; env ${SOURCE_URL_ENV.chicago} / ${SOURCE_URL_ENV.nyc})`)
+  .option("--weather-url <url>", `Open-Meteo's endpoint for the real sources' weather (env ${SOURCE_URL_ENV.openMeteo})`)
   .option("--force", "re-ingest a day that is already committed")
-  .action(async (opts: { date: string; source: SourceName; dataset: DatasetChoice; rowsPerDay?: number; force?: boolean }) => {
+  .action(async (opts: { date: string; source: SourceName; dataset: DatasetChoice; rowsPerDay?: number; sourceUrl?: string; weatherUrl?: string; force?: boolean }) => {
     const log = consoleLogger("ingest");
     const date = logicalDate(opts.date);
     const result = await ingestRange({
       s3: s3FromEnv(),
-      connectors: connectorsFor({ source: opts.source, dataset: opts.dataset, rowsPerDay: opts.rowsPerDay }),
+      connectors: connectorsFor({ source: opts.source, dataset: opts.dataset, rowsPerDay: opts.rowsPerDay, urls: sourceUrls(opts.source, opts, process.env) }),
       dates: [date],
       force: opts.force,
       log,

@@ -7,9 +7,9 @@ import { SyntheticTripsConnector, SyntheticWeatherConnector } from "./connectors
 import type { HttpOptions } from "./http";
 import type { MessRates } from "./synthetic/mess";
 import type { Connector } from "./types";
+import { SOURCE_URL_ENV, SOURCES, type SourceName } from "./endpoints";
 
-export const SOURCES = ["synthetic", "nyc", "chicago"] as const;
-export type SourceName = (typeof SOURCES)[number];
+export { SOURCES, type SourceName } from "./endpoints";
 export const DATASET_CHOICES = ["trips", "weather", "all"] as const;
 export type DatasetChoice = (typeof DATASET_CHOICES)[number];
 
@@ -31,6 +31,24 @@ export interface SourceOptions {
   /** Where NYC monthly files are cached. */
   cacheDir?: string;
   http?: HttpOptions;
+}
+
+/**
+ * The endpoints a run uses: `--source-url` (the trips source's) and `--weather-url` (Open-Meteo's)
+ * first, then the environment, then each connector's public default. A URL for a source that
+ * takes none (the synthetic one) is an error, not ignored.
+ */
+export function sourceUrls(source: SourceName, flags: { sourceUrl?: string; weatherUrl?: string }, env: NodeJS.ProcessEnv): NonNullable<SourceOptions["urls"]> {
+  if (source === "synthetic" && (flags.sourceUrl || flags.weatherUrl)) throw new Error("--source-url and --weather-url apply to the real sources (--source chicago | nyc), not the synthetic one");
+  for (const [flag, value] of [["--source-url", flags.sourceUrl], ["--weather-url", flags.weatherUrl]] as const) {
+    if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) throw new Error(`${flag} must be an http(s) URL, got '${value}'`);
+  }
+  const fromEnv = (name: string) => env[name] || undefined;
+  return {
+    chicago: (source === "chicago" ? flags.sourceUrl : undefined) ?? fromEnv(SOURCE_URL_ENV.chicago),
+    nyc: (source === "nyc" ? flags.sourceUrl : undefined) ?? fromEnv(SOURCE_URL_ENV.nyc),
+    openMeteo: flags.weatherUrl ?? fromEnv(SOURCE_URL_ENV.openMeteo),
+  };
 }
 
 export function connectorsFor(opts: SourceOptions = {}): Connector[] {

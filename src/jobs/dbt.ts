@@ -6,10 +6,13 @@ import { repoRoot } from "../local/paths";
 import type { StackContext } from "../local/services/types";
 import { jobEnv } from "./env";
 
+/** The gold dbt project (models, tests, dbt_project.yml's vars). */
+export const DBT_PROJECT_DIR = path.join(repoRoot, "dbt");
+
 export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } = {}): Promise<string> {
   const work = path.join(ctx.paths.state, "dbt");
   fs.mkdirSync(work, { recursive: true });
-  const project = path.join(repoRoot, "dbt");
+  const project = DBT_PROJECT_DIR;
   return run(path.join(ctx.paths.venv, "bin", "dbt"), [...args, "--project-dir", project, "--profiles-dir", project], {
     cwd: project,
     env: {

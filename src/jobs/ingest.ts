@@ -3,7 +3,7 @@
  * S3 identity, then the new partitions registered in Trino's hive catalog so raw records
  * are queryable at once.
  */
-import { connectorsFor, ingestRange, type DatasetChoice, type IngestRangeResult, type SourceName } from "../ingest";
+import { connectorsFor, ingestRange, sourceUrls, type DatasetChoice, type IngestRangeResult, type SourceName } from "../ingest";
 import type { Logger } from "../lib/log";
 import { query } from "../lib/trino";
 import { objectStoreEndpoint } from "../local/services/objectstore";
@@ -14,13 +14,17 @@ export interface IngestOptions {
   force?: boolean;
   rowsPerDay?: number;
   source?: string;
+  /** The trips source's and Open-Meteo's endpoints (else the environment's, else the public ones). */
+  sourceUrl?: string;
+  weatherUrl?: string;
   dataset?: DatasetChoice;
   log: Logger;
 }
 
 export async function runIngest(ctx: StackContext, days: string[], opts: IngestOptions): Promise<IngestRangeResult> {
   const keys = ctx.secrets.s3.ingest;
-  const connectors = connectorsFor({ source: (opts.source ?? "synthetic") as SourceName, dataset: opts.dataset ?? "all", rowsPerDay: opts.rowsPerDay });
+  const source = (opts.source ?? "synthetic") as SourceName;
+  const connectors = connectorsFor({ source, dataset: opts.dataset ?? "all", rowsPerDay: opts.rowsPerDay, urls: sourceUrls(source, opts, process.env) });
   opts.log.step(`ingest: ${connectors.map((c) => `${c.dataset} (${c.source})`).join(", ")} for ${days.length} day(s)`);
   const result = await ingestRange({
     s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys },

@@ -8,7 +8,8 @@ import { query } from "../lib/trino";
 import { objectStoreEndpoint } from "../local/services/objectstore";
 import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
-import { dbt } from "./dbt";
+import { DBT_PROJECT_DIR, dbt } from "./dbt";
+import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../lib/rejected-share";
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
@@ -108,6 +109,18 @@ async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
 }
 
 /** `dbt build` for the days (incremental), or with `fullRefresh` every gold table rebuilt from all of silver (days unused). */
+/** Each day of `days` (all of them when empty) whose silver run rejected more than the limit, described. */
+export async function rejectionsOverLimit(ctx: StackContext, days: string[]): Promise<string[]> {
+  const limits = rejectedShareLimits(DBT_PROJECT_DIR);
+  return (await dayRejections(ctx, days)).filter((d) => d.overLimit).map((d) => describeRejections(d, limits));
+}
+
+/** What silver rejected of each day's bronze records, per reason, judged against gold's limit. */
+export async function dayRejections(ctx: StackContext, days: string[]): Promise<DayRejections[]> {
+  const out = await query(trinoTarget(ctx, "pipeline"), rejectionsSql(days));
+  return summarizeRejections(out.rows, rejectedShareLimits(DBT_PROJECT_DIR));
+}
+
 export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
   if (!opts.fullRefresh) await requireSilverMarkers(ctx, days);
   // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
@@ -125,7 +138,11 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     const hint = TRINO_UNREACHABLE.test(out)
       ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
         `\nOnce Trino is up ('lakehouse local status'), run 'lakehouse run gold --date <day>' again: it rebuilds the days whole.`
-      : /FAIL \d+ assert_/.test(errors)
+      : /FAIL \d+ assert_rejected_share_within_limit/.test(errors)
+        ? `\nSilver rejected far more of what the source sent than a day usually has:\n${(await rejectionsOverLimit(ctx, days).catch(() => [])).map((l) => `  ${l}`).join("\n")}` +
+          "\nGold was not built for these days. Look at the rejected records ('lakehouse query \"select reason, raw_line from iceberg.silver.trips_rejected where source_date = date ...\"'):" +
+          " a broken feed is re-ingested ('lakehouse run ingest --force'); a wrong rule is fixed in spark/lakehouse/silver and the day rerun. The limit is dbt/dbt_project.yml's max_rejected_share."
+        : /FAIL \d+ assert_/.test(errors)
         ? "\nA reconciliation test failed: some day's gold no longer matches silver (e.g. a build that stopped midway)." +
           "\nThe failing rows name the day (dbt output above, or .lakehouse/dbt/target/run_results.json); rebuild it with 'lakehouse run gold --date <day>'."
         : "";

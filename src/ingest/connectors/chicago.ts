@@ -13,6 +13,7 @@ import { addDays } from "../layout";
 import { fetchJson, type HttpOptions } from "../http";
 import { TRIP_FIELDS } from "../synthetic/trips";
 import { SourceError, type Connector, type LogicalDate } from "../types";
+import { SOCRATA_APP_TOKEN_ENV } from "../endpoints";
 
 /** "Taxi Trips (2024-)"; the 2013–2023 trips are dataset wrvz-psew. */
 export const CHICAGO_TRIPS_URL = "https://data.cityofchicago.org/resource/ajtu-isnz.json";
@@ -48,7 +49,7 @@ export class ChicagoTripsConnector implements Connector {
   constructor(opts: ChicagoTripsOptions = {}) {
     this.url = opts.url ?? CHICAGO_TRIPS_URL;
     this.pageSize = opts.pageSize ?? 50_000;
-    const token = opts.appToken ?? process.env.SOCRATA_APP_TOKEN;
+    const token = opts.appToken ?? process.env[SOCRATA_APP_TOKEN_ENV];
     this.http = { ...opts.http, headers: { accept: "application/json", ...(token ? { "X-App-Token": token } : {}), ...opts.http?.headers } };
   }
 

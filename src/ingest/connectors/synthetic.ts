@@ -16,8 +16,8 @@ export class SyntheticTripsConnector implements Connector {
   }
 
   describe(date: LogicalDate): Record<string, unknown> {
-    const { seed, rowsPerDay, drivers, city, mess } = this.settings;
-    return { generator: "synthetic-chicago-trips", seed, rows_per_day: rowsPerDay, drivers, weather_city: city.id, mess_rates: mess, ...(this.injected.has(date) ? { injected_mess: this.injected.get(date) } : {}) };
+    const { seed, rowsPerDay, drivers, city, mess, stamps } = this.settings;
+    return { generator: "synthetic-chicago-trips", seed, rows_per_day: rowsPerDay, drivers, weather_city: city.id, stamps, mess_rates: mess, ...(this.injected.has(date) ? { injected_mess: this.injected.get(date) } : {}) };
   }
 
   async *fetchDay(date: LogicalDate): AsyncIterable<string> {

@@ -5,7 +5,7 @@
 import type { City } from "../cities";
 import { openMeteoResponse } from "../connectors/openMeteoShape";
 import { buildFleet, shiftSampler, type Driver } from "./drivers";
-import { messyLines, resolveMessRates, zeroCounts, type MessCounts, type MessRates } from "./mess";
+import { messyLines, resolveMessRates, zeroCounts, type LabelledLine, type MessCounts, type MessRates } from "./mess";
 import { Random } from "./random";
 import { WallClock } from "./clock";
 import { cleanTrips, isWeekend, STAMP_PRECISIONS, type StampPrecision } from "./trips";
@@ -60,6 +60,11 @@ function clockFor(timeZone: string): WallClock {
 
 /** The day's trip lines; `counts` receives how many of each kind of mess went in. */
 export function* syntheticTripLines(s: SyntheticSettings, date: string, counts: MessCounts = zeroCounts()): Generator<string> {
+  for (const { line } of labelledTripLines(s, date, counts)) yield line;
+}
+
+/** The same lines, each with the mess that made it: what a test knows and silver must find out. */
+export function* labelledTripLines(s: SyntheticSettings, date: string, counts: MessCounts = zeroCounts()): Generator<LabelledLine> {
   const fleet = fleetFor(s.seed, s.drivers);
   const weather = syntheticWeather(s.seed, s.city, date);
   const trips = cleanTrips({ date, seed: s.seed, rowsPerDay: s.rowsPerDay, weather, fleet, shifts: shiftSampler(s.seed, fleet, date, isWeekend(date)), clock: clockFor(s.city.timezone), stamps: s.stamps });

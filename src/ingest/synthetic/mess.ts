@@ -77,10 +77,20 @@ function shiftTimestamp(ts: string, seconds: number): string {
   return new Date(Date.parse(`${ts}Z`) + seconds * 1000).toISOString().slice(0, 23);
 }
 
+/**
+ * One line as sent, with the mess that made it (none for a clean line): the ground truth a test
+ * computes what silver and gold must hold from. Of a duplicated record, the first line is clean
+ * and the later copy carries the duplicate kind.
+ */
+export interface LabelledLine {
+  line: string;
+  kind?: MessKind;
+}
+
 /** Applies mess to a stream of clean trips and serialises every record as one line. */
-export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Random, counts: MessCounts): Generator<string> {
+export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Random, counts: MessCounts): Generator<LabelledLine> {
   // Copies sent again later wait here until their turn (a resend arrives a while after the original).
-  const later: { at: number; line: string }[] = [];
+  const later: { at: number; line: string; kind: MessKind }[] = [];
   let index = 0;
   let sum = 0;
   const cumulative = MESS_KINDS.map((k) => (sum += rates[k]));
@@ -95,13 +105,13 @@ export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Ran
         break;
       case "exact_duplicate":
         line = JSON.stringify(trip);
-        later.push({ at: index + rng.int(1, 500), line });
+        later.push({ at: index + rng.int(1, 500), line, kind });
         break;
       case "resent_same_key": {
         line = JSON.stringify(trip);
         const tips = Number(trip.tips) + 1;
         const corrected = { ...trip, tips: String(Math.round(tips * 100) / 100), trip_total: String(Math.round((Number(trip.trip_total) + 1) * 100) / 100) };
-        later.push({ at: index + rng.int(1, 500), line: JSON.stringify(corrected) });
+        later.push({ at: index + rng.int(1, 500), line: JSON.stringify(corrected), kind });
         break;
       }
       case "malformed_json": {
@@ -142,14 +152,15 @@ export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Ran
         break;
     }
     if (kind) counts[kind]++;
-    yield line;
+    // The original of a record sent again is itself a clean line.
+    yield kind === "exact_duplicate" || kind === "resent_same_key" ? { line } : { line, kind };
     for (let i = 0; i < later.length; ) {
       if (later[i].at <= index) {
-        yield later[i].line;
+        yield { line: later[i].line, kind: later[i].kind };
         later.splice(i, 1);
       } else i++;
     }
   }
   // Whatever is still waiting goes out at the end of the day's data.
-  for (const { line } of later) yield line;
+  for (const { line, kind } of later) yield { line, kind };
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { cityById } from "../../../src/ingest/cities";
-import { resolveSyntheticSettings, syntheticTripLines, syntheticWeatherLine } from "../../../src/ingest/synthetic/generator";
+import { labelledTripLines, resolveSyntheticSettings, syntheticTripLines, syntheticWeatherLine } from "../../../src/ingest/synthetic/generator";
 import { MESS_KINDS, resolveMessRates, zeroCounts, type MessRates } from "../../../src/ingest/synthetic/mess";
 import { DAY_OF_WEEK_FACTOR, fareFor, tripCount, TRIP_FIELDS } from "../../../src/ingest/synthetic/trips";
 import { syntheticWeather } from "../../../src/ingest/synthetic/weather";
@@ -73,6 +73,13 @@ describe("the mess, at controlled rates", () => {
     const area = (r: Record<string, unknown>) => Number(r.pickup_community_area);
     assert.equal(valid.filter((r) => area(r) < 1 || area(r) > 77).length, counts.unknown_zone, "unknown community areas");
     assert.equal(valid.filter((r) => r.trip_seconds === "0" && r.trip_start_timestamp === r.trip_end_timestamp).length, counts.zero_duration, "meters started and stopped at once");
+  });
+
+  test("each line's label is the mess that made it, and the labels add up to the counts", () => {
+    const labelled = [...labelledTripLines(s, date)];
+    assert.deepEqual(labelled.map((l) => l.line), out, "the same lines as syntheticTripLines");
+    for (const kind of MESS_KINDS) assert.equal(labelled.filter((l) => l.kind === kind).length, counts[kind], kind);
+    assert.ok(labelled.filter((l) => l.kind === "zero_duration").every((l) => parse(l.line).trip_seconds === "0"));
   });
 
   test("a re-sent record comes after the original, with the same key and other values", () => {

@@ -57,6 +57,9 @@ test("invalid config fails with one message naming every bad field", () => {
   });
   assert.throws(() => readConfig((k) => ({ s3Endpoint: "http://s3:9000" } as Record<string, string>)[k]), /s3Endpoint is set but objectStoreMode is minio/);
   assert.throws(() => readConfig((k) => ({ buildImages: "yes" } as Record<string, string>)[k]), /buildImages must be true or false/);
+  assert.throws(() => readConfig((k) => ({ ingestSourceUrl: "https://mirror.example/x.json" } as Record<string, string>)[k]), /ingestSourceUrl is set but ingestSource is synthetic/);
+  assert.throws(() => readConfig((k) => ({ ingestSource: "chicago", ingestWeatherUrl: "meteo" } as Record<string, string>)[k]), /ingestWeatherUrl must be an http\(s\) URL/);
+  assert.throws(() => readConfig((k) => ({ ingestSource: "socrata" } as Record<string, string>)[k]), /ingestSource must be one of synthetic, nyc, chicago/);
 });
 
 test("cron validation", () => {

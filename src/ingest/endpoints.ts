@@ -1,0 +1,12 @@
+/** The trips sources a run can read (each with its weather: synthetic, or Open-Meteo for the real ones). */
+export const SOURCES = ["synthetic", "nyc", "chicago"] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+/**
+ * The environment variables that set the real sources' endpoints (a mirror, a proxy, a newer
+ * dataset id) and the Socrata app token: read by the connectors locally and set by the cluster's
+ * ingestion CronJob from stack config (components/pipeline.ts).
+ */
+export const SOURCE_URL_ENV = { chicago: "LAKEHOUSE_CHICAGO_URL", nyc: "LAKEHOUSE_NYC_URL", openMeteo: "LAKEHOUSE_OPEN_METEO_URL" } as const;
+/** Raises Socrata's rate limit; a secret (never logged: the connector sends it as a header only). */
+export const SOCRATA_APP_TOKEN_ENV = "SOCRATA_APP_TOKEN";

@@ -1,0 +1,30 @@
+/** Where the real sources are read from: flags first, then the environment, then the public endpoints. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { connectorsFor, sourceUrls } from "../../../src/ingest";
+import { ingestUrlEnv } from "../../../components/pipeline";
+
+const env = { LAKEHOUSE_CHICAGO_URL: "https://env.example/chicago.json", LAKEHOUSE_NYC_URL: "https://env.example/nyc", LAKEHOUSE_OPEN_METEO_URL: "https://env.example/meteo" };
+
+test("--source-url sets the chosen source's endpoint, over the environment's; the rest come from the environment", () => {
+  assert.deepEqual(sourceUrls("chicago", { sourceUrl: "https://flag.example/c.json" }, env), { chicago: "https://flag.example/c.json", nyc: env.LAKEHOUSE_NYC_URL, openMeteo: env.LAKEHOUSE_OPEN_METEO_URL });
+  assert.deepEqual(sourceUrls("nyc", { sourceUrl: "https://flag.example/n", weatherUrl: "https://flag.example/m" }, {}), { chicago: undefined, nyc: "https://flag.example/n", openMeteo: "https://flag.example/m" });
+  assert.deepEqual(sourceUrls("chicago", {}, {}), { chicago: undefined, nyc: undefined, openMeteo: undefined });
+});
+
+test("a URL for the synthetic source, or one that is not http(s), is refused", () => {
+  assert.throws(() => sourceUrls("synthetic", { sourceUrl: "https://x.example" }, {}), /apply to the real sources/);
+  assert.throws(() => sourceUrls("chicago", { sourceUrl: "data.cityofchicago.org/resource/x.json" }, {}), /--source-url must be an http\(s\) URL/);
+});
+
+test("the connectors query the endpoint they are given", () => {
+  const [weather, trips] = connectorsFor({ source: "chicago", urls: sourceUrls("chicago", { sourceUrl: "https://mirror.example/resource/ajtu-isnz.json", weatherUrl: "https://meteo.example/v1/archive" }, {}) });
+  assert.match(String(trips.describe("2024-03-05").url), /^https:\/\/mirror\.example\/resource\/ajtu-isnz\.json\?/);
+  assert.match(JSON.stringify(weather.describe("2024-03-05")), /meteo\.example/);
+});
+
+test("the cluster's ingestion container: the variables for its source only", () => {
+  assert.deepEqual(ingestUrlEnv("chicago", { trips: "https://m/c", weather: "https://m/w" }), { LAKEHOUSE_CHICAGO_URL: "https://m/c", LAKEHOUSE_OPEN_METEO_URL: "https://m/w" });
+  assert.deepEqual(ingestUrlEnv("nyc", { trips: "https://m/n" }), { LAKEHOUSE_NYC_URL: "https://m/n" });
+  assert.deepEqual(ingestUrlEnv("synthetic", { trips: "https://m/c" }), {});
+});
