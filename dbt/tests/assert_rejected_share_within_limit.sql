@@ -30,6 +30,13 @@ reasons as (
     from {{ source('silver', 'weather_rejected') }}
     where {{ in_run_window('source_date') }}
     group by source_date, reason
+    {% if var('nyc_tlc', false) %}
+    union all
+    select 'nyc_yellow_trips' as dataset, source_date, reason, count(*) as records
+    from {{ source('silver', 'nyc_yellow_trips_rejected') }}
+    where {{ in_run_window('source_date') }}
+    group by source_date, reason
+    {% endif %}
 ),
 
 named as (

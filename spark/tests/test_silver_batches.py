@@ -23,3 +23,13 @@ def test_batch_days_sets_the_size_of_every_dataset() -> None:
     request = parse_args(["--from", "2025-01-01", "--to", "2025-01-10", "--batch-days", "3"])
     for spec in (TRIPS, WEATHER):
         assert [len(b) for b in plan_batches(spec, request.days, request.batch_days)] == [3, 3, 3, 1]
+
+
+def test_datasets_by_name_weather_first_and_unknown_ones_refused() -> None:
+    import pytest
+
+    assert parse_args(["--date", "2024-02-14"]).datasets == ["weather", "trips"]
+    assert parse_args(["--date", "2024-02-14", "--dataset", "nyc_yellow_trips,weather"]).datasets == ["weather", "nyc_yellow_trips"]
+    assert parse_args(["--date", "2024-02-14", "--dataset", "trips"]).datasets == ["trips"]
+    with pytest.raises(SystemExit):
+        parse_args(["--date", "2024-02-14", "--dataset", "trips,taxis"])

@@ -4,7 +4,7 @@ import { daysBetween, parseDay } from "../lib/dates";
 import type { Logger } from "../lib/log";
 import { runGold, runSilver, type SilverDayResult } from "../jobs/pipeline";
 import { runIngest } from "../jobs/ingest";
-import { SOURCE_URL_ENV } from "../ingest/endpoints";
+import { DATASETS_OF_SOURCE, SOURCE_URL_ENV, SOURCES, type SourceName } from "../ingest/endpoints";
 import { sparkSubmit } from "../jobs/spark";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
@@ -63,8 +63,10 @@ export async function runMaintenance(ctx: StackContext, layer: string, log: Logg
 
 export async function runSteps(ctx: StackContext, step: Step, days: string[], opts: { force?: boolean; rowsPerDay?: number; source?: string; sourceUrl?: string; weatherUrl?: string; fullRefresh?: boolean; log: Logger }): Promise<void> {
   if (step === "ingest" || step === "all") await runIngest(ctx, days, { force: opts.force || step === "ingest", rowsPerDay: opts.rowsPerDay, source: opts.source, sourceUrl: opts.sourceUrl, weatherUrl: opts.weatherUrl, log: opts.log });
-  if (step === "silver" || step === "all") printSilver(await runSilver(ctx, days, { force: opts.force || step === "silver", log: opts.log }));
-  if (step === "gold" || step === "all") await runGold(ctx, days, { fullRefresh: opts.fullRefresh, log: opts.log });
+  // The source's datasets (the NYC source fills nyc_yellow_trips, not trips), through silver and gold.
+  const datasets = DATASETS_OF_SOURCE[(opts.source ?? "synthetic") as SourceName] ?? DATASETS_OF_SOURCE.synthetic;
+  if (step === "silver" || step === "all") printSilver(await runSilver(ctx, days, { dataset: datasets, force: opts.force || step === "silver", log: opts.log }));
+  if (step === "gold" || step === "all") await runGold(ctx, days, { fullRefresh: opts.fullRefresh, datasets, log: opts.log });
 }
 
 export function registerRunCommands(program: Command, log: Logger): void {
@@ -77,7 +79,7 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .option("--to <day>", "last day of a range")
     .option("--force", "redo days that are already complete (a single step always redoes its days)")
     .option("--rows-per-day <n>", "synthetic trips per day (ingest; real NYC volume is ~100000)", (v) => Number(v))
-    .addOption(new Option("--source <source>", "where trips come from (ingest)").default("synthetic"))
+    .addOption(new Option("--source <source>", "where trips come from (ingest); silver and gold then run that source's datasets (nyc: nyc_yellow_trips)").choices([...SOURCES]).default("synthetic"))
     .option("--source-url <url>", `ingest: the trips source's endpoint, e.g. a mirror (default: the public API; env ${SOURCE_URL_ENV.chicago} / ${SOURCE_URL_ENV.nyc})`)
     .option("--weather-url <url>", `ingest: Open-Meteo's endpoint for the real sources' weather (env ${SOURCE_URL_ENV.openMeteo})`)
     .option("--full-refresh", "gold: rebuild every gold table from all of silver (no --date: every day), a month window at a time")

@@ -1,6 +1,12 @@
 /** The trips sources a run can read (each with its weather: synthetic, or Open-Meteo for the real ones). */
 export const SOURCES = ["synthetic", "nyc", "chicago"] as const;
 export type SourceName = (typeof SOURCES)[number];
+/** The bronze (and silver) datasets each source fills, weather first: silver and gold run these. */
+export const DATASETS_OF_SOURCE: Record<SourceName, readonly string[]> = {
+  synthetic: ["weather", "trips"],
+  chicago: ["weather", "trips"],
+  nyc: ["weather", "nyc_yellow_trips"],
+};
 
 /**
  * The environment variables that set the real sources' endpoints (a mirror, a proxy, a newer

@@ -13,7 +13,10 @@ import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeReject
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
-export type SilverDataset = "trips" | "weather" | "all";
+/** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: weather, nyc_yellow_trips). */
+export type SilverDataset = "trips" | "weather" | "nyc_yellow_trips" | "all" | readonly string[];
+/** What gold is built from unless told otherwise. */
+const DEFAULT_GOLD_DATASETS = ["weather", "trips"] as const;
 
 export interface SilverDayResult {
   dataset: string;
@@ -26,12 +29,13 @@ export interface SilverDayResult {
 
 export async function runSilver(ctx: StackContext, days: string[], opts: { dataset?: SilverDataset; force?: boolean; log: Logger }): Promise<SilverDayResult[]> {
   const range = days.length === 1 ? ["--date", days[0]] : ["--from", days[0], "--to", days[days.length - 1]];
-  opts.log.step(`silver: Spark job for ${days.length === 1 ? days[0] : `${days[0]} .. ${days.at(-1)}`} (dataset ${opts.dataset ?? "all"})`);
+  const dataset = typeof opts.dataset === "object" ? opts.dataset.join(",") : opts.dataset ?? "all";
+  opts.log.step(`silver: Spark job for ${days.length === 1 ? days[0] : `${days[0]} .. ${days.at(-1)}`} (dataset ${dataset})`);
   let out: string;
   try {
     out = await sparkSubmit(ctx, {
       script: "lakehouse/silver/job.py",
-      args: [...range, "--dataset", opts.dataset ?? "all", ...(opts.force ? ["--force"] : [])],
+      args: [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])],
       identity: "spark",
       echo: true,
     });
@@ -45,13 +49,13 @@ export async function runSilver(ctx: StackContext, days: string[], opts: { datas
   return (JSON.parse(report) as { results: SilverDayResult[] }).results;
 }
 
-/** Fails unless silver has committed every day (its markers are what gold waits for). */
-export async function requireSilverMarkers(ctx: StackContext, days: string[]): Promise<void> {
+/** Fails unless silver has committed every day of each dataset (its markers are what gold waits for). */
+export async function requireSilverMarkers(ctx: StackContext, days: string[], datasets: readonly string[] = DEFAULT_GOLD_DATASETS): Promise<void> {
   const keys = ctx.secrets.s3.dbt;
   const client = s3Client({ endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys });
   const missing: string[] = [];
   for (const day of days) {
-    for (const dataset of ["trips", "weather"]) {
+    for (const dataset of datasets) {
       if ((await getText(client, "silver", `_markers/${dataset}/date=${day}.json`)) === undefined) missing.push(`${dataset} ${day}`);
     }
   }
@@ -108,21 +112,27 @@ async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
   }
 }
 
-/** `dbt build` for the days (incremental), or with `fullRefresh` every gold table rebuilt from all of silver (days unused). */
 /** Each day of `days` (all of them when empty) whose silver run rejected more than the limit, described. */
-export async function rejectionsOverLimit(ctx: StackContext, days: string[]): Promise<string[]> {
+export async function rejectionsOverLimit(ctx: StackContext, days: string[], datasets: readonly string[] = DEFAULT_GOLD_DATASETS): Promise<string[]> {
   const limits = rejectedShareLimits(DBT_PROJECT_DIR);
-  return (await dayRejections(ctx, days)).filter((d) => d.overLimit).map((d) => describeRejections(d, limits));
+  return (await dayRejections(ctx, days, datasets)).filter((d) => d.overLimit).map((d) => describeRejections(d, limits));
 }
 
-/** What silver rejected of each day's bronze records, per reason, judged against gold's limit. */
-export async function dayRejections(ctx: StackContext, days: string[]): Promise<DayRejections[]> {
-  const out = await query(trinoTarget(ctx, "pipeline"), rejectionsSql(days));
+/** What silver rejected of each day's bronze records, per dataset and reason, judged against gold's limit. */
+export async function dayRejections(ctx: StackContext, days: string[], datasets: readonly string[] = DEFAULT_GOLD_DATASETS): Promise<DayRejections[]> {
+  const out = await query(trinoTarget(ctx, "pipeline"), rejectionsSql(days, datasets));
   return summarizeRejections(out.rows, rejectedShareLimits(DBT_PROJECT_DIR));
 }
 
-export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; log: Logger }): Promise<void> {
-  if (!opts.fullRefresh) await requireSilverMarkers(ctx, days);
+/**
+ * `dbt build` for the days (incremental), or with `fullRefresh` every gold table rebuilt from all
+ * of silver (days unused). `datasets`: the silver datasets the days were cleaned into (the
+ * source's: DATASETS_OF_SOURCE); with NYC's, gold also builds the NYC marts (var nyc_tlc).
+ */
+export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; datasets?: readonly string[]; log: Logger }): Promise<void> {
+  const datasets = opts.datasets ?? DEFAULT_GOLD_DATASETS;
+  const nyc = datasets.includes("nyc_yellow_trips") ? ", nyc_tlc: true" : "";
+  if (!opts.fullRefresh) await requireSilverMarkers(ctx, days, datasets);
   // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
   // and trip over each other's temporary tables and target/ directory: one at a time.
   const release = acquireJobLock(ctx.paths, "gold", "two dbt builds at once would interleave their deletes and inserts of the same days");
@@ -130,7 +140,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
     else {
       opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
-      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`], { echo: true });
+      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"${nyc}}`], { echo: true });
     }
   } catch (e) {
     const { output: out = "", window } = e as { output?: string; window?: string };
@@ -139,7 +149,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
       ? `\nTrino at ${trinoUrl(ctx)} could not be reached during the build (down, or restarting): the build stopped midway, so these days' gold may be partly rebuilt.` +
         `\nOnce Trino is up ('lakehouse local status'), run 'lakehouse run gold --date <day>' again: it rebuilds the days whole.`
       : /FAIL \d+ assert_rejected_share_within_limit/.test(errors)
-        ? `\nSilver rejected far more of what the source sent than a day usually has:\n${(await rejectionsOverLimit(ctx, days).catch(() => [])).map((l) => `  ${l}`).join("\n")}` +
+        ? `\nSilver rejected far more of what the source sent than a day usually has:\n${(await rejectionsOverLimit(ctx, days, datasets).catch(() => [])).map((l) => `  ${l}`).join("\n")}` +
           "\nGold was not built for these days. Look at the rejected records ('lakehouse query \"select reason, raw_line from iceberg.silver.trips_rejected where source_date = date ...\"'):" +
           " a broken feed is re-ingested ('lakehouse run ingest --force'); a wrong rule is fixed in spark/lakehouse/silver and the day rerun. The limit is dbt/dbt_project.yml's max_rejected_share."
         : /FAIL \d+ assert_/.test(errors)

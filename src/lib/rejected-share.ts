@@ -42,16 +42,16 @@ export function rejectedShareLimits(dbtProjectDir: string): RejectedShareLimits 
 /**
  * One row per dataset, day and reason (reason NULL, records 0 for a day with no rejects):
  * dataset, day, bronze records and rejected of the day's latest silver run, reason, records.
- * No days: every day silver has run.
+ * No days: every day silver has run. `datasets`: whose runs and `<dataset>_rejected` tables.
  */
-export function rejectionsSql(days: string[]): string {
+export function rejectionsSql(days: string[], datasets: readonly string[] = ["trips", "weather"]): string {
   const where = days.length ? `source_date in (${days.map((d) => `date '${d}'`).join(", ")})` : "true";
+  const names = datasets.map((d) => `'${d}'`).join(", ");
+  const reasons = datasets.map((d) => `select '${d}' as dataset, source_date, reason, count(*) as records from iceberg.silver.${d}_rejected where ${where} group by 2, 3`).join("\n      union all\n      ");
   return `
-    with runs as (select dataset, source_date, bronze_records, rejected from ${latestSilverRuns(where)}),
+    with runs as (select dataset, source_date, bronze_records, rejected from ${latestSilverRuns(`${where} and dataset in (${names})`)}),
     reasons as (
-      select 'trips' as dataset, source_date, reason, count(*) as records from iceberg.silver.trips_rejected where ${where} group by 2, 3
-      union all
-      select 'weather' as dataset, source_date, reason, count(*) as records from iceberg.silver.weather_rejected where ${where} group by 2, 3)
+      ${reasons})
     select r.dataset, cast(r.source_date as varchar), r.bronze_records, r.rejected, x.reason, coalesce(x.records, 0)
     from runs as r left join reasons as x on x.dataset = r.dataset and x.source_date = r.source_date
     order by 1, 2, 6 desc, 5`;

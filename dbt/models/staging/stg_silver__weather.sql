@@ -5,6 +5,7 @@
 -- depends_on: {{ source('silver', 'silver_runs') }}
 -- depends_on: {{ source('silver', 'trips_rejected') }}
 -- depends_on: {{ source('silver', 'weather_rejected') }}
+{% if var('nyc_tlc', false) %}-- depends_on: {{ source('silver', 'nyc_yellow_trips_rejected') }}{% endif %}
 with
 
 source as (

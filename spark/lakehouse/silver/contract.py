@@ -5,6 +5,10 @@ type of each. A partition breaks the contract when a field appears that the cont
 not list, a listed field never appears, or a field's values are mostly of another JSON type.
 A few values of the wrong type are record-level mess (rejected one by one), not a change of
 schema; "mostly" means more than half of the field's non-null values.
+
+A contract may name `optional` fields: fields a source adds or renames over the years (TLC's
+monthly files gained congestion_surcharge, airport_fee and cbd_congestion_fee), which a
+partition may lack without breaking the contract. When present they are typed like any other.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ class Contract:
     fields: dict[str, str]
     required: tuple[str, ...]
     natural_key: tuple[str, ...]
+    # Listed fields a partition may lack (absent = every value null); each is also in `fields`.
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ def load_contract(dataset: str, directory: Path = CONTRACTS_DIR) -> Contract:
         fields=dict(data["fields"]),
         required=tuple(data.get("required", ())),
         natural_key=tuple(data.get("natural_key", ())),
+        optional=tuple(data.get("optional", ())),
     )
 
 
@@ -107,7 +114,8 @@ def check_profile(contract: Contract, profile: dict[str, dict[str, int]]) -> lis
     for field, expected in sorted(contract.fields.items()):
         counts = {t: n for t, n in profile.get(field, {}).items() if t != "null"}
         if field not in profile:
-            violations.append(Violation(field, "missing", expected, None))
+            if field not in contract.optional:
+                violations.append(Violation(field, "missing", expected, None))
             continue
         total = sum(counts.values())
         if total == 0:

@@ -1,6 +1,6 @@
 """The silver job: bronze JSON of one day (or a range) → Iceberg tables in silver.
 
-    spark-submit lakehouse/silver/job.py --date 2024-03-05 [--dataset trips] [--force]
+    spark-submit lakehouse/silver/job.py --date 2024-03-05 [--dataset trips|weather|nyc_yellow_trips] [--force]
     spark-submit lakehouse/silver/job.py --from 2024-01-01 --to 2024-12-31
 
 For every day it: waits for nothing but requires the bronze manifest (ingestion's commit
@@ -40,7 +40,7 @@ from lakehouse.settings import CATALOG
 from lakehouse.silver.contract import Contract, ContractViolation, enforce, load_contract, profile_from_shapes
 from lakehouse.silver.dedupe import flag_latest
 from lakehouse.silver.layout import MANIFEST, bronze_partition, committed_objects, data_objects, date_range, manifest_records, silver_marker
-from lakehouse.silver import trips, weather
+from lakehouse.silver import nyc_yellow_trips, trips, weather
 
 RUNS = f"{CATALOG}.silver.silver_runs"
 
@@ -124,7 +124,35 @@ WEATHER = DatasetSpec(
     batch_days=366,
 )
 
-DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER)}
+NYC_YELLOW_TRIPS = DatasetSpec(
+    name="nyc_yellow_trips",
+    table=f"{CATALOG}.silver.nyc_yellow_trips",
+    rejected_table=f"{CATALOG}.silver.nyc_yellow_trips_rejected",
+    date_column="pickup_date",
+    table_ddl="""(
+      trip_key STRING NOT NULL COMMENT 'natural key: sha-256 of the typed record (TLC has no trip id)',
+      vendor_id INT NOT NULL COMMENT 'TLC VendorID: the meter vendor, not a driver',
+      pickup_at TIMESTAMP NOT NULL COMMENT 'UTC', dropoff_at TIMESTAMP NOT NULL COMMENT 'UTC',
+      pickup_date DATE NOT NULL COMMENT 'local (America/New_York) day of pickup; the bronze partition',
+      trip_seconds INT NOT NULL COMMENT 'dropoff_at - pickup_at',
+      passenger_count INT, trip_miles DECIMAL(8,2), rate_code_id INT, is_store_and_forward BOOLEAN,
+      pickup_location_id INT NOT NULL COMMENT 'TLC taxi zone (1-265)', dropoff_location_id INT NOT NULL COMMENT 'TLC taxi zone (1-265)',
+      payment_type INT,
+      fare_amount DECIMAL(10,2) NOT NULL, extra DECIMAL(10,2), mta_tax DECIMAL(10,2), tip_amount DECIMAL(10,2),
+      tolls_amount DECIMAL(10,2), improvement_surcharge DECIMAL(10,2), congestion_surcharge DECIMAL(10,2),
+      airport_fee DECIMAL(10,2), cbd_congestion_fee DECIMAL(10,2), total_amount DECIMAL(10,2) NOT NULL,
+      source_file STRING NOT NULL
+    ) USING iceberg PARTITIONED BY (pickup_date)
+    TBLPROPERTIES ('format-version'='2', 'write.parquet.compression-codec'='zstd', 'write.distribution-mode'='hash')""",
+    check=nyc_yellow_trips.check_nyc_yellow_trips,
+    natural_key=nyc_yellow_trips.NATURAL_KEY,
+    silver_columns=nyc_yellow_trips.SILVER_COLUMNS,
+    to_rejected=nyc_yellow_trips.to_rejected,
+    # NYC's ~100k trips a day is the volume trips' 15-day batches are sized for.
+    batch_days=15,
+)
+
+DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER, NYC_YELLOW_TRIPS)}
 
 
 class MissingBronzeError(RuntimeError):
@@ -394,13 +422,25 @@ def positive_int(value: str) -> int:
     return n
 
 
+def dataset_list(value: str) -> str | list[str]:
+    """ "all", or the named datasets, weather first (gold joins trips to it)."""
+    if value == "all":
+        return value
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in DATASETS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"unknown dataset(s) {', '.join(unknown) or repr(value)}: choose all, or from {', '.join(DATASETS)}")
+    return sorted(set(names), key=lambda n: (n != "weather", names.index(n)))
+
+
 def parse_args(argv: list[str]) -> RunRequest:
     parser = argparse.ArgumentParser(prog="silver", description="Clean bronze into silver Iceberg tables.")
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", type=logical_date, help="one day, YYYY-MM-DD, or 'yesterday' (UTC; scheduled runs)")
     when.add_argument("--from", dest="start", type=date.fromisoformat, help="first day of a range")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last day of a range (with --from)")
-    parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
+    parser.add_argument("--dataset", type=dataset_list, default="all",
+                        help=f"all (weather and trips), or a comma-separated list of {', '.join(DATASETS)}")
     parser.add_argument("--force", action="store_true", help="rerun days that are already complete")
     parser.add_argument("--batch-days", type=positive_int, default=None,
                         help=f"days cleaned and committed together, for every dataset (default: {TRIPS.batch_days} for trips, "
@@ -410,8 +450,10 @@ def parse_args(argv: list[str]) -> RunRequest:
     if args.start and not args.end:
         parser.error("--from needs --to")
     days = [args.date] if args.date else date_range(args.start, args.end)
-    # Weather first: it is small, and gold joins trips to it.
-    datasets = ["weather", "trips"] if args.dataset == "all" else [args.dataset]
+    # Weather first: it is small, and gold joins trips to it. "all" stays the default sources'
+    # datasets; NYC is run by name (--dataset weather,nyc_yellow_trips), as its bronze exists only
+    # when ingested with --source nyc.
+    datasets = ["weather", "trips"] if args.dataset == "all" else args.dataset
     return RunRequest(days, datasets, args.force, args.batch_days)
 
 

@@ -12,7 +12,10 @@ import yaml from "js-yaml";
 const DBT = path.join(__dirname, "..", "..", "..", "dbt");
 const WINDOW = /^(\w+) between date '\{\{ var\('start_date'\) \}\}' and date '\{\{ var\('end_date'\) \}\}'$/;
 /** Tables that grow by a row per trip or per driver-day, and the day column of each. */
-const GROWING: Record<string, string> = { trips: "pickup_date", stg_silver__trips: "trip_date", fct_trips: "trip_date", daily_revenue_by_driver: "revenue_date" };
+const GROWING: Record<string, string> = {
+  trips: "pickup_date", stg_silver__trips: "trip_date", fct_trips: "trip_date", daily_revenue_by_driver: "revenue_date",
+  nyc_yellow_trips: "pickup_date", stg_silver__nyc_yellow_trips: "trip_date", nyc_daily_revenue_by_zone: "revenue_date", nyc_daily_revenue_by_vendor: "revenue_date",
+};
 
 type TestEntry = string | Record<string, { config?: { where?: string } }>;
 interface Node { name: string; data_tests?: TestEntry[]; columns?: { name: string; data_tests?: TestEntry[] }[]; tables?: Node[] }

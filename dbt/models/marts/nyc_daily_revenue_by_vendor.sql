@@ -1,0 +1,64 @@
+{#- NYC TLC revenue per meter vendor per day; enabled with the var nyc_tlc (staging/_silver__sources.yml).
+    A vendor is the company whose meter recorded the trip, not a driver (TLC publishes no driver
+    id). Two to four rows a day, so partitioned by year. No weather: see nyc_daily_revenue_by_zone. -#}
+{{
+    config(
+        enabled=var('nyc_tlc', false),
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_run_window('revenue_date') }}",
+        properties={
+            "partitioning": "ARRAY['year(revenue_date)']"
+        }
+    )
+}}
+
+with
+
+trips as (
+    select * from {{ ref('stg_silver__nyc_yellow_trips') }}
+    -- The run's days; every day when the vars keep their defaults (a full build).
+    where {{ in_run_window('trip_date') }}
+),
+
+per_vendor_day as (
+    select
+        trip_date as revenue_date,
+        vendor_id,
+        count(*) as trips,
+        sum(trip_miles) as distance_miles,
+        sum(fare) as fare,
+        sum(tips) as tips,
+        sum(tolls) as tolls,
+        sum(surcharges) as surcharges,
+        sum(trip_total) as total_revenue
+    from trips
+    group by trip_date, vendor_id
+),
+
+final as (
+    select
+        revenue_date,
+        vendor_id,
+        -- TLC's data dictionary for yellow trip records (2025 edition); an id it does not list stays
+        -- in the mart, named as such, rather than being dropped.
+        case vendor_id
+            when 1 then 'Creative Mobile Technologies, LLC'
+            when 2 then 'Curb Mobility, LLC'
+            when 6 then 'Myle Technologies Inc'
+            when 7 then 'Helix'
+            else 'unknown vendor ' || cast(vendor_id as varchar)
+        end as vendor_name,
+        trips,
+        distance_miles,
+        fare,
+        tips,
+        tolls,
+        surcharges,
+        total_revenue,
+        cast(total_revenue / trips as decimal(12, 2)) as revenue_per_trip,
+        cast(total_revenue / nullif(distance_miles, 0) as decimal(12, 2)) as revenue_per_mile
+    from per_vendor_day
+)
+
+select * from final

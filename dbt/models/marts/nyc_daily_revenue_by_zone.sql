@@ -1,0 +1,77 @@
+{#- NYC TLC revenue per pickup zone per day; enabled with the var nyc_tlc (staging/_silver__sources.yml).
+    ~260 rows a day (TLC has 265 zones), so partitioned by month like daily_revenue_by_driver.
+    No weather: silver.weather is one row per day with no city column, so a stack that also
+    holds Chicago's weather could not tell New York's apart. -#}
+{{
+    config(
+        enabled=var('nyc_tlc', false),
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_run_window('revenue_date') }}",
+        properties={
+            "partitioning": "ARRAY['month(revenue_date)']",
+            "sorted_by": "ARRAY['pickup_location_id']"
+        }
+    )
+}}
+
+with
+
+trips as (
+    select * from {{ ref('stg_silver__nyc_yellow_trips') }}
+    -- The run's days; every day when the vars keep their defaults (a full build).
+    where {{ in_run_window('trip_date') }}
+),
+
+zones as (
+    select
+        cast(LocationID as integer) as location_id,
+        Borough as borough,
+        Zone as zone_name,
+        service_zone
+    from {{ ref('nyc_taxi_zones') }}
+),
+
+per_zone_day as (
+    select
+        trip_date as revenue_date,
+        pickup_location_id,
+        count(*) as trips,
+        sum(passenger_count) as passengers,
+        sum(trip_miles) as distance_miles,
+        sum(fare) as fare,
+        sum(tips) as tips,
+        sum(tolls) as tolls,
+        sum(surcharges) as surcharges,
+        sum(congestion_surcharge) as congestion_surcharge,
+        sum(airport_fee) as airport_fee,
+        sum(cbd_congestion_fee) as cbd_congestion_fee,
+        sum(trip_total) as total_revenue
+    from trips
+    group by trip_date, pickup_location_id
+),
+
+final as (
+    select
+        d.revenue_date,
+        d.pickup_location_id,
+        z.borough as pickup_borough,
+        z.zone_name as pickup_zone,
+        z.service_zone as pickup_service_zone,
+        d.trips,
+        d.passengers,
+        d.distance_miles,
+        d.fare,
+        d.tips,
+        d.tolls,
+        d.surcharges,
+        d.congestion_surcharge,
+        d.airport_fee,
+        d.cbd_congestion_fee,
+        d.total_revenue,
+        cast(d.total_revenue / d.trips as decimal(12, 2)) as revenue_per_trip
+    from per_zone_day as d
+    left join zones as z on z.location_id = d.pickup_location_id
+)
+
+select * from final

@@ -1,0 +1,134 @@
+/**
+ * NYC TLC yellow trips through every layer on the local stack: a month file in TLC's Parquet
+ * columns, served over HTTP as TLC serves it, ingested into bronze (`nyc_yellow_trips`), cleaned
+ * into silver (refunds, unknown zones and a resent row handled), and built into gold's NYC marts
+ * (by pickup zone, with TLC's zone names, and by vendor).
+ *
+ * Expected values: the rows this test writes, each one's fate decided here from TLC's data
+ * dictionary; zone names as TLC's lookup table gives them.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ingestDay } from "../../../src/ingest";
+import { NycYellowConnector } from "../../../src/ingest/connectors/nyc";
+import { silentLogger } from "../../../src/lib/log";
+import { query } from "../../../src/lib/trino";
+import { runGold, runSilver } from "../../../src/jobs/pipeline";
+import { useStack, type TestStack } from "../harness";
+
+const DAY = "2024-02-14";
+const DATASETS = ["nyc_yellow_trips"];
+let stack: TestStack;
+let server: http.Server;
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "tlc-it-"));
+const q = async (sql: string) => (await query(stack.trino(), sql)).rows;
+
+/** One TLC row; `fate` is what silver must do with it. */
+interface Row { vendor: number; pickup: string; minutes: number; zone: number; miles: number; fare: number; tip: number; total: number; airportFee: number | null; flag: string | null; fate: "kept" | "rejected" | "duplicate" }
+
+// Wall-clock New York times (TLC's are local, no offset); February: EST, UTC-5.
+const ZONES = [132, 161, 236, 264];
+const rows: Row[] = [];
+for (let i = 0; i < 60; i++) {
+  const zone = ZONES[i % ZONES.length];
+  const fare = 5 + ((i * 7) % 40) + 0.5;
+  const tip = i % 3 === 0 ? 0 : Math.round(fare * 0.2 * 100) / 100;
+  const airportFee = zone === 132 ? 1.75 : i % 5 === 0 ? null : 0;
+  const total = Math.round((fare + tip + 1 + 0.5 + (airportFee ?? 0)) * 100) / 100;
+  const hh = String(6 + (i % 16)).padStart(2, "0");
+  const mm = String((i * 13) % 60).padStart(2, "0");
+  rows.push({ vendor: i % 2 === 0 ? 1 : 2, pickup: `${DAY}T${hh}:${mm}:00`, minutes: 5 + (i % 30), zone, miles: i % 10 === 0 ? 0 : 0.5 + (i % 12), fare, tip, total, airportFee, flag: i % 17 === 0 ? "Y" : "N", fate: "kept" });
+}
+// A refund: TLC's negative amounts reverse a trip; not a trip of its own.
+rows.push({ ...rows[3], pickup: `${DAY}T09:41:00`, fare: -rows[3].fare, tip: 0, total: -rows[3].total, fate: "rejected" });
+// A pickup zone outside TLC's 1-265.
+rows.push({ ...rows[5], pickup: `${DAY}T10:02:00`, zone: 300, fate: "rejected" });
+// The same row sent twice.
+rows.push({ ...rows[8], fate: "duplicate" });
+
+async function parquetOf(rs: Row[]): Promise<Buffer> {
+  const { parquetWriteBuffer } = await import("hyparquet-writer");
+  // hyparquet-writer writes a Date as its UTC instant; TLC's files hold local wall clock as if UTC.
+  const wall = (s: string, plusMinutes = 0) => new Date(Date.parse(`${s}Z`) + plusMinutes * 60_000);
+  return Buffer.from(parquetWriteBuffer({
+    columnData: [
+      { name: "VendorID", data: rs.map((r) => r.vendor), type: "INT32" },
+      { name: "tpep_pickup_datetime", data: rs.map((r) => wall(r.pickup)), type: "TIMESTAMP" },
+      { name: "tpep_dropoff_datetime", data: rs.map((r) => wall(r.pickup, r.minutes)), type: "TIMESTAMP" },
+      { name: "passenger_count", data: rs.map(() => 1n), type: "INT64" },
+      { name: "trip_distance", data: rs.map((r) => r.miles), type: "DOUBLE" },
+      { name: "RatecodeID", data: rs.map((r) => (r.zone === 132 ? 2n : 1n)), type: "INT64" },
+      { name: "store_and_fwd_flag", data: rs.map((r) => r.flag), type: "STRING" },
+      { name: "PULocationID", data: rs.map((r) => r.zone), type: "INT32" },
+      { name: "DOLocationID", data: rs.map(() => 161), type: "INT32" },
+      { name: "payment_type", data: rs.map(() => 1n), type: "INT64" },
+      { name: "fare_amount", data: rs.map((r) => r.fare), type: "DOUBLE" },
+      { name: "extra", data: rs.map((r) => (r.fare < 0 ? -1 : 1)), type: "DOUBLE" },
+      { name: "mta_tax", data: rs.map((r) => (r.fare < 0 ? -0.5 : 0.5)), type: "DOUBLE" },
+      { name: "tip_amount", data: rs.map((r) => r.tip), type: "DOUBLE" },
+      { name: "tolls_amount", data: rs.map(() => 0), type: "DOUBLE" },
+      { name: "improvement_surcharge", data: rs.map(() => 0), type: "DOUBLE" },
+      { name: "total_amount", data: rs.map((r) => r.total), type: "DOUBLE" },
+      { name: "congestion_surcharge", data: rs.map(() => 0), type: "DOUBLE" },
+      { name: "Airport_fee", data: rs.map((r) => r.airportFee), type: "DOUBLE" },
+    ],
+  }));
+}
+
+const cents = (v: unknown) => Math.round(Number(v) * 100);
+
+describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => {
+  before(async () => {
+    stack = await useStack();
+    const file = await parquetOf(rows);
+    server = http.createServer((req, res) => {
+      if (!req.url?.endsWith(`yellow_tripdata_${DAY.slice(0, 7)}.parquet`)) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "binary/octet-stream", "content-length": String(file.length) });
+      res.end(file);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trip-data`;
+    await ingestDay({ s3: stack.s3("ingest"), connector: new NycYellowConnector({ url, cacheDir }), date: DAY });
+  });
+
+  after(() => {
+    server?.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test("silver keeps the trips, rejects the refund and the unknown zone, drops the resent row: it reconciles", { timeout: 600_000 }, async () => {
+    const [result] = await runSilver(stack.ctx, [DAY], { dataset: DATASETS, force: true, log: silentLogger });
+    assert.deepEqual(
+      [result.dataset, result.bronze_records, result.silver_rows, result.rejected, result.duplicates_removed],
+      ["nyc_yellow_trips", rows.length, rows.filter((r) => r.fate === "kept").length, rows.filter((r) => r.fate === "rejected").length, 1],
+    );
+    const reasons = (await q(`select reason from iceberg.silver.nyc_yellow_trips_rejected where source_date = date '${DAY}' order by 1`)).map((r) => String(r[0]));
+    assert.equal(reasons.length, 2);
+    assert.ok(reasons.some((r) => /refund|negative/.test(r)) && reasons.some((r) => /zone/.test(r)), reasons.join(", "));
+    const [[flagged]] = await q(`select count_if(is_store_and_forward) from iceberg.silver.nyc_yellow_trips where pickup_date = date '${DAY}'`);
+    assert.equal(Number(flagged), rows.filter((r) => r.fate === "kept" && r.flag === "Y").length);
+  });
+
+  test("gold's revenue by pickup zone and by vendor equal the sums of the kept rows, with TLC's zone names", { timeout: 600_000 }, async () => {
+    await runGold(stack.ctx, [DAY], { datasets: DATASETS, log: silentLogger });
+    const kept = rows.filter((r) => r.fate === "kept");
+    const names: Record<number, [string, string]> = { 132: ["Queens", "JFK Airport"], 161: ["Manhattan", "Midtown Center"], 236: ["Manhattan", "Upper East Side North"], 264: ["Unknown", "N/A"] };
+    const byZone = ZONES.map((z) => {
+      const rs = kept.filter((r) => r.zone === z);
+      return [z, ...names[z], rs.length, rs.reduce((s, r) => s + cents(r.fare), 0), rs.reduce((s, r) => s + cents(r.tip), 0), rs.reduce((s, r) => s + cents(r.airportFee ?? 0), 0), rs.reduce((s, r) => s + cents(r.total), 0)];
+    });
+    const zoneRows = await q(`select pickup_location_id, pickup_borough, pickup_zone, trips, fare, tips, airport_fee, total_revenue from iceberg.gold.nyc_daily_revenue_by_zone where revenue_date = date '${DAY}' order by 1`);
+    assert.deepEqual(zoneRows.map((r) => [Number(r[0]), r[1], r[2], Number(r[3]), cents(r[4]), cents(r[5]), cents(r[6]), cents(r[7])]), byZone);
+    const byVendor = [1, 2].map((v) => {
+      const rs = kept.filter((r) => r.vendor === v);
+      return [v, rs.length, rs.reduce((s, r) => s + cents(r.total), 0)];
+    });
+    const vendorRows = await q(`select vendor_id, trips, total_revenue from iceberg.gold.nyc_daily_revenue_by_vendor where revenue_date = date '${DAY}' order by 1`);
+    assert.deepEqual(vendorRows.map((r) => [Number(r[0]), Number(r[1]), cents(r[2])]), byVendor);
+  });
+});
