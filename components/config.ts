@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
-import { SOURCES as INGEST_SOURCES } from "../src/ingest/endpoints";
+import { DATASETS_OF_SOURCE, SOURCES as INGEST_SOURCES, type SourceName } from "../src/ingest/endpoints";
 
 /**
  * Resources of one container: requests = what the scheduler reserves; limits = the cap.
@@ -209,8 +209,16 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
   };
   for (const [job, cron] of Object.entries(schedules)) if (!validCron(cron)) errors.push(`${job}Schedule is not a 5-field cron expression (got "${cron}")`);
   const datasets = s("datasets").split(",").map((d) => d.trim()).filter(Boolean);
-  if (datasets.length === 0 || !datasets.every((d) => DNS_LABEL.test(d))) errors.push(`datasets must be a comma-separated list of names (got "${s("datasets")}")`);
+  // Names as the markers spell them (components/jobs.ts markerKey), e.g. nyc_yellow_trips.
+  if (datasets.length === 0 || !datasets.every((d) => /^[a-z0-9_]+$/.test(d))) errors.push(`datasets must be a comma-separated list of names (got "${s("datasets")}")`);
   if (!(INGEST_SOURCES as readonly string[]).includes(s("ingestSource"))) errors.push(`ingestSource must be one of ${INGEST_SOURCES.join(", ")} (got "${s("ingestSource")}")`);
+  else {
+    // The jobs wait for, clean and build the datasets the source fills: a stack must name them.
+    const fills = DATASETS_OF_SOURCE[s("ingestSource") as SourceName];
+    if (fills.some((d) => !datasets.includes(d)) || datasets.some((d) => !fills.includes(d))) {
+      errors.push(`ingestSource ${s("ingestSource")} fills the datasets ${fills.join(",")}: set lakehouse:datasets to that (got "${s("datasets")}")`);
+    }
+  }
   for (const key of ["ingestSourceUrl", "ingestWeatherUrl"]) {
     if (s(key) && !/^https?:\/\/\S+$/.test(s(key))) errors.push(`${key} must be an http(s) URL (got "${s(key)}")`);
     if (s(key) && s("ingestSource") === "synthetic") errors.push(`${key} is set but ingestSource is synthetic, which reads no endpoint`);

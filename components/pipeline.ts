@@ -132,7 +132,8 @@ export class Pipeline extends pulumi.ComponentResource {
       // dbt's SQL runs in Trino (Trino's S3 identity writes gold); the dbt keys only read silver's marker.
       image: a.images.dbt, uid: 1000, identity: "dbt", size: a.sizes.dbt, deadline: DEADLINES.gold,
       wait: waiter("silver", "dbt", DEADLINES.gold - 3600),
-      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D'}"`,
+      // NYC's marts are built only where silver cleans NYC (dbt var nyc_tlc: docs/ingestion.md).
+      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D'${a.datasets.includes("nyc_yellow_trips") ? ", nyc_tlc: true" : ""}}"`,
       env: [
         ...plainEnv({ LAKEHOUSE_TRINO_HOST: a.trino.host, LAKEHOUSE_TRINO_PORT: String(a.trino.port), LAKEHOUSE_TRINO_USER: "pipeline", LAKEHOUSE_TRINO_TLS_CA: "/app/lakehouse/trino-ca/cert.pem" }),
         ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: "pipeline-password" }),
@@ -155,6 +156,8 @@ export class Pipeline extends pulumi.ComponentResource {
         template: sparkApplicationSpec({
           image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, retryIntervalSeconds: a.sparkRetryIntervalSeconds, serviceAccount: a.sparkServiceAccount,
           driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: "yesterday",
+          // The job's "all" is weather and trips; another source's datasets are named (NYC's: weather, nyc_yellow_trips).
+          datasets: isDefaultDatasets(a.datasets) ? undefined : a.datasets,
           labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
           env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
           wait: waiter("bronze", "spark", DEADLINES.silverWait),
@@ -172,4 +175,8 @@ export function ingestUrlEnv(source: string, urls: { trips?: string; weather?: s
   if (urls.trips && (source === "chicago" || source === "nyc")) env[SOURCE_URL_ENV[source]] = urls.trips;
   if (urls.weather && source !== "synthetic") env[SOURCE_URL_ENV.openMeteo] = urls.weather;
   return env;
+}
+
+function isDefaultDatasets(datasets: readonly string[]): boolean {
+  return datasets.length === 2 && datasets.includes("trips") && datasets.includes("weather");
 }

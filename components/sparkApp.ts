@@ -25,6 +25,8 @@ export interface SparkAppArgs {
   executor: Size;
   /** --date argument: YYYY-MM-DD for a backfill, "yesterday" for the schedule. */
   date: string;
+  /** --dataset argument: the silver datasets the source fills (e.g. weather, nyc_yellow_trips); none: all (weather and trips). */
+  datasets?: readonly string[];
   labels: Record<string, string>;
   env: k8s.types.input.core.v1.EnvVar[];
   wait?: k8s.types.input.core.v1.Container;
@@ -56,7 +58,7 @@ export function sparkApplicationSpec(a: SparkAppArgs) {
     image: a.image,
     imagePullPolicy: "IfNotPresent",
     mainApplicationFile: SILVER_APP,
-    arguments: ["--date", a.date, "--dataset", "all"],
+    arguments: ["--date", a.date, "--dataset", a.datasets?.length ? a.datasets.join(",") : "all"],
     sparkVersion: a.sparkVersion,
     sparkConf: a.sparkConf,
     restartPolicy: { type: "OnFailure", onFailureRetries: 2, onFailureRetryInterval: a.retryIntervalSeconds, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 60 },
