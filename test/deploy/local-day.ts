@@ -9,13 +9,18 @@ import { query } from "../../src/lib/trino";
 import { down } from "../../src/local/stack";
 import { useStack } from "../integration/harness";
 
-/** `sql`'s rows from the local stack's Trino as the dashboard user, after `day` ran through every layer there. */
-export async function localStackRows(day: string, sql: string): Promise<unknown[][]> {
+/**
+ * Each query's rows from the local stack's Trino as the dashboard user, after `day` ran through
+ * every layer there. One call for all of them: a stack this call started is stopped at its end.
+ */
+export async function localStackRows(day: string, sqls: string[]): Promise<unknown[][][]> {
   const stack = await useStack();
   try {
     // force: the integration tier ingests this day with a smaller volume; the default volume replaces it.
     await runSteps(stack.ctx, "all", [day], { force: true, log: consoleLogger("test-local-day") });
-    return (await query(stack.trino({ as: "dashboard" }), sql)).rows;
+    const out: unknown[][][] = [];
+    for (const sql of sqls) out.push((await query(stack.trino({ as: "dashboard" }), sql)).rows);
+    return out;
   } finally {
     if (stack.started) await down(silentLogger);
   }
