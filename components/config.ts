@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
-import { DATASETS_OF_SOURCE, SOURCES as INGEST_SOURCES, type SourceName } from "../src/ingest/endpoints";
+import { DATASETS_OF_SOURCE, isHttpUrl, SOURCES as INGEST_SOURCES, type SourceName } from "../src/ingest/endpoints";
 
 /**
  * Resources of one container: requests = what the scheduler reserves; limits = the cap.
@@ -220,7 +220,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     }
   }
   for (const key of ["ingestSourceUrl", "ingestWeatherUrl"]) {
-    if (s(key) && !/^https?:\/\/\S+$/.test(s(key))) errors.push(`${key} must be an http(s) URL (got "${s(key)}")`);
+    if (s(key) && !isHttpUrl(s(key))) errors.push(`${key} must be an http(s) URL (got "${s(key)}")`);
     if (s(key) && s("ingestSource") === "synthetic") errors.push(`${key} is set but ingestSource is synthetic, which reads no endpoint`);
   }
   const cfg: LakehouseConfig = {

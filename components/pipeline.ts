@@ -15,7 +15,7 @@ import { S3_CLIENT_LABEL } from "./objectStore";
 import type { Identity } from "./policies";
 import { sparkApplicationSpec, SPARK_UID } from "./sparkApp";
 import { parseProperties } from "./trinoConfig";
-import { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "../src/ingest/endpoints";
+import { DATASETS_OF_SOURCE, SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "../src/ingest/endpoints";
 
 export const PROFILES_FILE = "dbt/profiles.yml";
 /** The Spark properties the local jobs start with (src/jobs/spark.ts); the image carries the file too. */
@@ -177,6 +177,8 @@ export function ingestUrlEnv(source: string, urls: { trips?: string; weather?: s
   return env;
 }
 
+/** The datasets the job's "all" means: the default source's. */
 function isDefaultDatasets(datasets: readonly string[]): boolean {
-  return datasets.length === 2 && datasets.includes("trips") && datasets.includes("weather");
+  const all = DATASETS_OF_SOURCE.synthetic;
+  return datasets.length === all.length && all.every((d) => datasets.includes(d));
 }

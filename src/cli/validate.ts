@@ -6,7 +6,7 @@ import { latestSilverRuns } from "../lib/silver-runs";
 import { query } from "../lib/trino";
 import { DBT_PROJECT_DIR, dbt } from "../jobs/dbt";
 import { dayRejections, rejectionsOverLimit } from "../jobs/pipeline";
-import { rejectedShareLimits } from "../lib/rejected-share";
+import { describeRejections, percent, rejectedShareLimits } from "../lib/rejected-share";
 import { objectStoreEndpoint } from "../local/services/objectstore";
 import { trinoTarget } from "../local/services/trino";
 import { stackContext } from "../local/stack";
@@ -75,20 +75,20 @@ export function registerValidateCommand(program: Command, log: Logger): void {
       if (!ctx) throw new Error("the local stack is not set up here: run 'lakehouse local up' first");
       if (layer === "gold") {
         const days = opts.date || opts.from || opts.to ? resolveDays(opts) : undefined;
-        if (days) {
-          // What the build's rejected-share test judges, shown whether or not it passes.
-          const limits = rejectedShareLimits(DBT_PROJECT_DIR);
-          const judged = await dayRejections(ctx, days);
+        const limits = rejectedShareLimits(DBT_PROJECT_DIR);
+        // What the build's rejected-share test judges, shown whether or not it passes.
+        const judged = days ? await dayRejections(ctx, days) : undefined;
+        if (judged) {
           process.stdout.write(renderTable(["dataset", "day", "bronze", "rejected", "share", "reasons (share of bronze)"], judged.map((d) => [
-            d.dataset, d.day, d.bronze, d.rejected, `${(100 * d.share).toFixed(2)}%${d.overLimit ? ` > ${(100 * limits.maxShare).toFixed(0)}%` : ""}`,
-            d.reasons.slice(0, 4).map((r) => `${r.reason} ${(100 * r.share).toFixed(2)}%`).join(", ") || "-",
+            d.dataset, d.day, d.bronze, d.rejected, `${percent(d.share)}${d.overLimit ? ` > ${(100 * limits.maxShare).toFixed(0)}%` : ""}`,
+            d.reasons.slice(0, 4).map((r) => `${r.reason} ${percent(r.share)}`).join(", ") || "-",
           ])) + "\n");
         }
         const vars = days ? ["--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"}`] : [];
         try {
           await dbt(ctx, ["test", ...vars], { echo: true });
         } catch (e) {
-          const over = await rejectionsOverLimit(ctx, days ?? []).catch(() => []);
+          const over = judged ? judged.filter((d) => d.overLimit).map((d) => describeRejections(d, limits)) : await rejectionsOverLimit(ctx, []).catch(() => []);
           throw new Error(`gold's dbt tests failed${over.length ? `; silver rejected too much of what the source sent:\n${over.map((l) => `  ${l}`).join("\n")}` : ""}\n${(e as Error).message.split("\n").slice(-8).join("\n")}`);
         }
         return void log.step(`gold: every dbt test passed${days ? ` for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}` : ""}`);

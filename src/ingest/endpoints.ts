@@ -14,5 +14,10 @@ export const DATASETS_OF_SOURCE: Record<SourceName, readonly string[]> = {
  * ingestion CronJob from stack config (components/pipeline.ts).
  */
 export const SOURCE_URL_ENV = { chicago: "LAKEHOUSE_CHICAGO_URL", nyc: "LAKEHOUSE_NYC_URL", openMeteo: "LAKEHOUSE_OPEN_METEO_URL" } as const;
+/** An endpoint a user sets (flag or stack config): http(s), no spaces. */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/\S+$/.test(value);
+}
+
 /** Raises Socrata's rate limit; a secret (never logged: the connector sends it as a header only). */
 export const SOCRATA_APP_TOKEN_ENV = "SOCRATA_APP_TOKEN";

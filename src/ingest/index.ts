@@ -13,10 +13,11 @@ export { DEFAULT_MESS_RATES, DUPLICATE_MESS_KINDS, MESS_KINDS, REJECTED_MESS_KIN
 
 import type { DatasetChoice, SourceName } from "./sources";
 import type { Dataset } from "./types";
+import { DATASETS_OF_SOURCE } from "./endpoints";
 
 /** The bronze datasets a CLI choice covers (for `validate bronze`). */
 export function datasetsFor(choice: DatasetChoice = "all", source: SourceName = "synthetic"): Dataset[] {
-  const trips: Dataset = source === "nyc" ? "nyc_yellow_trips" : "trips";
-  return choice === "trips" ? [trips] : choice === "weather" ? ["weather"] : ["weather", trips];
+  const all = DATASETS_OF_SOURCE[source] as readonly Dataset[];
+  return choice === "all" ? [...all] : choice === "weather" ? ["weather"] : all.filter((d) => d !== "weather");
 }
 export { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "./endpoints";

@@ -7,7 +7,7 @@ import { SyntheticTripsConnector, SyntheticWeatherConnector } from "./connectors
 import type { HttpOptions } from "./http";
 import type { MessRates } from "./synthetic/mess";
 import type { Connector } from "./types";
-import { SOURCE_URL_ENV, SOURCES, type SourceName } from "./endpoints";
+import { isHttpUrl, SOURCE_URL_ENV, SOURCES, type SourceName } from "./endpoints";
 
 export { SOURCES, type SourceName } from "./endpoints";
 export const DATASET_CHOICES = ["trips", "weather", "all"] as const;
@@ -41,7 +41,7 @@ export interface SourceOptions {
 export function sourceUrls(source: SourceName, flags: { sourceUrl?: string; weatherUrl?: string }, env: NodeJS.ProcessEnv): NonNullable<SourceOptions["urls"]> {
   if (source === "synthetic" && (flags.sourceUrl || flags.weatherUrl)) throw new Error("--source-url and --weather-url apply to the real sources (--source chicago | nyc), not the synthetic one");
   for (const [flag, value] of [["--source-url", flags.sourceUrl], ["--weather-url", flags.weatherUrl]] as const) {
-    if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) throw new Error(`${flag} must be an http(s) URL, got '${value}'`);
+    if (value !== undefined && !isHttpUrl(value)) throw new Error(`${flag} must be an http(s) URL, got '${value}'`);
   }
   const fromEnv = (name: string) => env[name] || undefined;
   return {

@@ -75,7 +75,8 @@ export function summarizeRejections(rows: unknown[][], limits: RejectedShareLimi
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day) || a.dataset.localeCompare(b.dataset));
 }
 
-const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+/** A share as the reports print it: "25.10%". */
+export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** "trips 2024-03-05: 25.10% of 5120 records rejected (limit 8.00%): dropoff_before_pickup 24.02%, zero_duration 1.08%" */
 export function describeRejections(d: DayRejections, limits: RejectedShareLimits, topReasons = 5): string {

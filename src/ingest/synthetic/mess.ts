@@ -153,7 +153,7 @@ export function* messyLines(trips: Iterable<RawTrip>, rates: MessRates, rng: Ran
     }
     if (kind) counts[kind]++;
     // The original of a record sent again is itself a clean line.
-    yield kind === "exact_duplicate" || kind === "resent_same_key" ? { line } : { line, kind };
+    yield kind && DUPLICATE_MESS_KINDS.includes(kind) ? { line } : { line, kind };
     for (let i = 0; i < later.length; ) {
       if (later[i].at <= index) {
         yield { line: later[i].line, kind: later[i].kind };
