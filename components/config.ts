@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { CronExpressionParser } from "cron-parser";
 import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
 import { DATASETS_OF_SOURCE, isHttpUrl, SOURCES as INGEST_SOURCES, type SourceName } from "../src/ingest/endpoints";
@@ -159,11 +160,25 @@ export function chartSource(value: string, chart: string, version: string, field
   return { path: dir };
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+/** The macros a Kubernetes CronJob's schedule may be instead of five fields (robfig/cron's descriptors). */
+const CRONJOB_MACROS: readonly string[] = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
 
+/**
+ * Whether `expr` is a schedule a Kubernetes CronJob accepts: one of CRONJOB_MACROS, or standard
+ * cron's five fields (minute hour day-of-month month day-of-week; names such as MON and JAN allowed)
+ * that cron-parser can schedule. The field count is checked here, not left to cron-parser: it also
+ * takes a leading seconds field, which Kubernetes refuses, and fills in missing fields (even for "").
+ * The macros are matched here too: cron-parser does not know @midnight.
+ */
 export function validCron(expr: string): boolean {
-  const f = expr.trim().split(/\s+/);
-  return f.length === 5 && f.every((x) => CRON_FIELD.test(x));
+  if (CRONJOB_MACROS.includes(expr)) return true;
+  if (expr.trim().split(/\s+/).length !== 5) return false;
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/;
@@ -207,7 +222,7 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
   const schedules = {
     ingest: s("ingestSchedule"), silver: s("silverSchedule"), gold: s("goldSchedule"), maintenance: s("maintenanceSchedule"),
   };
-  for (const [job, cron] of Object.entries(schedules)) if (!validCron(cron)) errors.push(`${job}Schedule is not a 5-field cron expression (got "${cron}")`);
+  for (const [job, cron] of Object.entries(schedules)) if (!validCron(cron)) errors.push(`${job}Schedule must be a Kubernetes CronJob schedule: 5 cron fields (minute hour day-of-month month day-of-week) or one of ${CRONJOB_MACROS.join(", ")} (got "${cron}")`);
   const datasets = s("datasets").split(",").map((d) => d.trim()).filter(Boolean);
   // Names as the markers spell them (components/jobs.ts markerKey), e.g. nyc_yellow_trips.
   if (datasets.length === 0 || !datasets.every((d) => /^[a-z0-9_]+$/.test(d))) errors.push(`datasets must be a comma-separated list of names (got "${s("datasets")}")`);

@@ -156,7 +156,7 @@ export class Pipeline extends pulumi.ComponentResource {
         template: sparkApplicationSpec({
           image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, retryIntervalSeconds: a.sparkRetryIntervalSeconds, serviceAccount: a.sparkServiceAccount,
           driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: "yesterday",
-          // The job's "all" is weather and trips; another source's datasets are named (NYC's: weather, nyc_yellow_trips).
+          // The job's "all" is weather and trips; another source's datasets are named (NYC's: nyc_weather, nyc_yellow_trips).
           datasets: isDefaultDatasets(a.datasets) ? undefined : a.datasets,
           labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
           env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],

@@ -25,7 +25,7 @@ export interface SparkAppArgs {
   executor: Size;
   /** --date argument: YYYY-MM-DD for a backfill, "yesterday" for the schedule. */
   date: string;
-  /** --dataset argument: the silver datasets the source fills (e.g. weather, nyc_yellow_trips); none: all (weather and trips). */
+  /** --dataset argument: the silver datasets the source fills (e.g. nyc_weather, nyc_yellow_trips); none: all (weather and trips). */
   datasets?: readonly string[];
   labels: Record<string, string>;
   env: k8s.types.input.core.v1.EnvVar[];

@@ -1,4 +1,5 @@
 /** Pure rendering of Trino's files for the cluster, derived from the repository's trino/ files. */
+import { getProperties } from "properties-file";
 import { quantity } from "./k8s";
 
 export const TRINO_USERS = ["admin", "pipeline", "dashboard"] as const;
@@ -16,16 +17,16 @@ export const COORDINATOR_FILES = {
 export const CATALOG_FILES = ["trino/catalog/iceberg.properties", "trino/catalog/hive.properties"] as const;
 export const SCHEMAS_FILE = "trino/init/schemas.sql";
 
+/**
+ * A Java .properties text (Trino's files, Spark's spark-defaults.conf) as key -> value, read by
+ * java.util.Properties' rules, as the JVMs read it: the key ends at the first `=`, `:` or whitespace,
+ * so `key=value`, `key:value` and Spark's `key value` all work and a value keeps its own `=` and spaces
+ * (`spark.driver.extraJavaOptions -Dfoo=bar` is that key with the value `-Dfoo=bar`). Values are
+ * trimmed as Spark trims them after loading (Utils.getPropertiesFromFile): a trailing space in the
+ * file is not part of a setting.
+ */
 export function parseProperties(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
-    const i = line.search(/[=:]/);
-    if (i < 0) throw new Error(`not a property line: "${line}"`);
-    out.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
-  }
-  return out;
+  return new Map(Object.entries(getProperties(text)).map(([key, value]): [string, string] => [key, value.trim()]));
 }
 
 export function renderProperties(props: Map<string, string>, header: string): string {

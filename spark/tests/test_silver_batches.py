@@ -31,5 +31,19 @@ def test_datasets_by_name_weather_first_and_unknown_ones_refused() -> None:
     assert parse_args(["--date", "2024-02-14"]).datasets == ["weather", "trips"]
     assert parse_args(["--date", "2024-02-14", "--dataset", "nyc_yellow_trips,weather"]).datasets == ["weather", "nyc_yellow_trips"]
     assert parse_args(["--date", "2024-02-14", "--dataset", "trips"]).datasets == ["trips"]
+    assert parse_args(["--date", "2024-02-14", "--dataset", "nyc_yellow_trips,nyc_weather"]).datasets == ["nyc_weather", "nyc_yellow_trips"]
     with pytest.raises(SystemExit):
         parse_args(["--date", "2024-02-14", "--dataset", "trips,taxis"])
+
+
+def test_new_yorks_weather_is_its_own_dataset_with_weathers_rules_and_contract() -> None:
+    from lakehouse.silver.contract import load_contract
+    from lakehouse.silver.job import DATASETS, NYC_WEATHER
+
+    assert DATASETS["nyc_weather"] is NYC_WEATHER
+    # Its own tables: one row a day per city, so the two cities' days cannot share a table.
+    assert (NYC_WEATHER.table, NYC_WEATHER.rejected_table) == ("iceberg.silver.nyc_weather", "iceberg.silver.nyc_weather_rejected")
+    assert {NYC_WEATHER.table, NYC_WEATHER.rejected_table}.isdisjoint({WEATHER.table, WEATHER.rejected_table})
+    # The same Open-Meteo answer: the same checks, columns and contract file.
+    assert (NYC_WEATHER.check, NYC_WEATHER.silver_columns, NYC_WEATHER.table_ddl) == (WEATHER.check, WEATHER.silver_columns, WEATHER.table_ddl)
+    assert load_contract(NYC_WEATHER.contract).dataset == "weather"

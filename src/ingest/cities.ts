@@ -6,6 +6,12 @@ export interface City {
   longitude: number;
   timezone: string;
   elevation: number;
+  /**
+   * The bronze (and silver) dataset of the city's daily weather. One dataset per city, so that
+   * each city's day is its own bronze partition and silver table: ingesting New York's day never
+   * replaces Chicago's, and silver's one-row-per-day key holds (Open-Meteo answers one city a query).
+   */
+  weatherDataset: "weather" | "nyc_weather";
   /** Daily maximum temperature, °C: yearly mean and half the summer–winter swing. */
   climate: { tmaxMean: number; tmaxAmplitude: number; wetDayChance: number; wetDayMeanMm: number; windMedianKmh: number };
 }
@@ -13,12 +19,12 @@ export interface City {
 export const CITIES: Record<string, City> = {
   // Chicago Midway/Loop; the Chicago Taxi Trips city, so the default for trips' weather.
   chicago: {
-    id: "chicago", name: "Chicago", latitude: 41.85, longitude: -87.65, timezone: "America/Chicago", elevation: 181,
+    id: "chicago", name: "Chicago", latitude: 41.85, longitude: -87.65, timezone: "America/Chicago", elevation: 181, weatherDataset: "weather",
     climate: { tmaxMean: 15, tmaxAmplitude: 14.5, wetDayChance: 0.33, wetDayMeanMm: 6.5, windMedianKmh: 22 },
   },
   // Central Park; the NYC TLC city.
   new_york: {
-    id: "new_york", name: "New York", latitude: 40.78, longitude: -73.97, timezone: "America/New_York", elevation: 39,
+    id: "new_york", name: "New York", latitude: 40.78, longitude: -73.97, timezone: "America/New_York", elevation: 39, weatherDataset: "nyc_weather",
     climate: { tmaxMean: 17, tmaxAmplitude: 12.5, wetDayChance: 0.31, wetDayMeanMm: 7.5, windMedianKmh: 20 },
   },
 };

@@ -1,12 +1,17 @@
 /** The trips sources a run can read (each with its weather: synthetic, or Open-Meteo for the real ones). */
 export const SOURCES = ["synthetic", "nyc", "chicago"] as const;
 export type SourceName = (typeof SOURCES)[number];
-/** The bronze (and silver) datasets each source fills, weather first: silver and gold run these. */
+/**
+ * The bronze (and silver) datasets each source fills, weather first: silver and gold run these.
+ * Each city's weather is a dataset of its own (cities.ts weatherDataset): NYC's is nyc_weather.
+ */
 export const DATASETS_OF_SOURCE: Record<SourceName, readonly string[]> = {
   synthetic: ["weather", "trips"],
   chicago: ["weather", "trips"],
-  nyc: ["weather", "nyc_yellow_trips"],
+  nyc: ["nyc_weather", "nyc_yellow_trips"],
 };
+/** The daily-weather datasets, one per city: `--dataset weather` means the source's one. */
+export const WEATHER_DATASETS: readonly string[] = ["weather", "nyc_weather"];
 
 /**
  * The environment variables that set the real sources' endpoints (a mirror, a proxy, a newer

@@ -13,11 +13,12 @@ export { DEFAULT_MESS_RATES, DUPLICATE_MESS_KINDS, MESS_KINDS, REJECTED_MESS_KIN
 
 import type { DatasetChoice, SourceName } from "./sources";
 import type { Dataset } from "./types";
-import { DATASETS_OF_SOURCE } from "./endpoints";
+import { DATASETS_OF_SOURCE, WEATHER_DATASETS } from "./endpoints";
 
 /** The bronze datasets a CLI choice covers (for `validate bronze`). */
 export function datasetsFor(choice: DatasetChoice = "all", source: SourceName = "synthetic"): Dataset[] {
   const all = DATASETS_OF_SOURCE[source] as readonly Dataset[];
-  return choice === "all" ? [...all] : choice === "weather" ? ["weather"] : all.filter((d) => d !== "weather");
+  if (choice === "all") return [...all];
+  return all.filter((d) => WEATHER_DATASETS.includes(d) === (choice === "weather"));
 }
-export { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "./endpoints";
+export { SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV, WEATHER_DATASETS } from "./endpoints";

@@ -24,7 +24,7 @@ export interface SourceOptions {
   drivers?: number;
   /** Synthetic only: mess rates, or "none". */
   mess?: Partial<MessRates> | "none";
-  /** Weather cities (default: the trips' city: chicago, or new_york for --source nyc). */
+  /** Weather cities, each into its own dataset (default: the trips' city: chicago, or new_york for --source nyc). */
   cities?: string[];
   /** Endpoints of the real sources (defaults: the public APIs); tests point them at a local server. */
   urls?: { chicago?: string; nyc?: string; openMeteo?: string };
@@ -61,7 +61,9 @@ export function connectorsFor(opts: SourceOptions = {}): Connector[] {
   const connectors: Connector[] = [];
   // Weather first: a day's trips depend on its weather (the synthetic ones literally).
   if (dataset === "weather" || dataset === "all") {
-    connectors.push(source === "synthetic" ? new SyntheticWeatherConnector(opts.seed ?? "lakehouse", cities) : new OpenMeteoConnector({ cities, url: opts.urls?.openMeteo, http: opts.http }));
+    for (const city of cities) {
+      connectors.push(source === "synthetic" ? new SyntheticWeatherConnector(opts.seed ?? "lakehouse", city) : new OpenMeteoConnector({ city, url: opts.urls?.openMeteo, http: opts.http }));
+    }
   }
   if (dataset === "trips" || dataset === "all") {
     if (source === "synthetic") connectors.push(new SyntheticTripsConnector({ seed: opts.seed, rowsPerDay: opts.rowsPerDay, drivers: opts.drivers, mess: opts.mess }, cities[0]));

@@ -7,7 +7,7 @@
 export type LogicalDate = string;
 
 /** Bronze datasets. A dataset is one raw shape, so it has one schema contract downstream. */
-export type Dataset = "trips" | "weather" | "nyc_yellow_trips";
+export type Dataset = "trips" | "weather" | "nyc_weather" | "nyc_yellow_trips";
 
 export interface Connector {
   /** Short name stored in the manifest, e.g. "synthetic", "chicago-socrata". */

@@ -13,8 +13,8 @@ import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeReject
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
-/** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: weather, nyc_yellow_trips). */
-export type SilverDataset = "trips" | "weather" | "nyc_yellow_trips" | "all" | readonly string[];
+/** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: nyc_weather, nyc_yellow_trips). */
+export type SilverDataset = "trips" | "weather" | "nyc_weather" | "nyc_yellow_trips" | "all" | readonly string[];
 /** What gold is built from unless told otherwise. */
 const DEFAULT_GOLD_DATASETS = ["weather", "trips"] as const;
 

@@ -16,8 +16,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { strFromU8, strToU8, unzipSync, zipSync, type ZipOptions, type Zippable } from "fflate";
 import { ENV } from "../lib/connection";
-import { run } from "../lib/exec";
+import { escapesDir } from "../lib/zip-entry";
 import type { Logger } from "../lib/log";
 import { repoRoot } from "../local/paths";
 import { supersetUrl } from "../local/services/superset";
@@ -174,70 +175,6 @@ export function listFiles(dir: string, rel = ""): string[] {
 }
 
 // ---------------------------------------------------------------------------------------
-// The bundle as a ZIP built in memory (stored, like Python's zipfile by default): no Python
-// needed in the cluster's Node image, and the copy with the password never touches a disk.
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-export function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** A ZIP archive of `entries` in the given order, uncompressed, with a fixed timestamp (1980-01-01). */
-export function zipStored(entries: { name: string; data: Buffer }[]): Buffer {
-  const DOS_DATE = (1 << 5) | 1; // 1980-01-01
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const nameBytes = Buffer.from(name, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
-// ---------------------------------------------------------------------------------------
 // Where to import, and as whom.
 
 /** Superset to import into and the Trino its database connection points at. */
@@ -314,19 +251,65 @@ export async function waitForSuperset(url: string, timeoutMs: number, log: Logge
   }
 }
 
-/** A private scratch directory under the stack's state, removed by the callback's end. */
-async function withPrivateTemp<T>(ctx: StackContext, prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  fs.mkdirSync(ctx.paths.state, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ctx.paths.state, prefix));
-  fs.chmodSync(dir, 0o700);
-  try {
-    return await fn(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+// ---------------------------------------------------------------------------------------
+// The bundle as a ZIP, built and read in memory with fflate: no Python needed in the cluster's
+// Node image, and neither the import copy with the password nor an export touches a disk.
+
+/** The bundle's root folder: Superset drops every entry's first path component (remove_root). */
+const BUNDLE_ROOT = "bundle";
+
+/**
+ * STORE (level 0), not DEFLATE: Superset's importer refuses a bundle whose compression ratio
+ * exceeds ZIP_FILE_MAX_COMPRESS_RATIO (check_is_safe_zip, its zip-bomb guard), which stored
+ * entries (ratio 1) can never trip, and deflating a few KB of YAML would save nothing that
+ * matters. The fixed timestamp (1980-01-01, the earliest a ZIP holds; fflate encodes local
+ * time, and so does this Date) makes the same assets give the same bytes on every run.
+ */
+const BUNDLE_ZIP_OPTIONS: ZipOptions = { level: 0, mtime: new Date(1980, 0, 1) };
+
+/** What the bundle takes from an import target: the Trino its database connection points at, and the passwords. */
+type BundleTarget = Pick<ImportTarget, "trino" | "trinoPasswords">;
+
+/** The database YAML `rel` as imported into `target`: its Trino endpoint, and the password of the URI's user. */
+function databaseForTarget(rel: string, yaml: string, target: BundleTarget): string {
+  const user = databaseUri(yaml, rel).username;
+  const password = target.trinoPasswords[user];
+  if (!password) throw new Error(`${rel}: Trino user '${user}' has no password (known: ${Object.keys(target.trinoPasswords).join(", ")})`);
+  return injectPassword(yaml, target.trino, password, rel);
 }
 
-const python = (ctx: StackContext) => path.join(ctx.paths.venv, "bin", "python");
+/**
+ * The import bundle: `files` (relative to `assetsDir`, in that order) as `bundle/<path>`, each
+ * database YAML pointed at `target`'s Trino with its user's password.
+ */
+export function assetBundle(assetsDir: string, files: string[], target: BundleTarget): Uint8Array {
+  const entries: Zippable = {};
+  for (const rel of files) {
+    const text = fs.readFileSync(path.join(assetsDir, rel), "utf8");
+    entries[`${BUNDLE_ROOT}/${rel.split(path.sep).join("/")}`] = strToU8(rel.startsWith("databases/") ? databaseForTarget(rel, text, target) : text);
+  }
+  return zipSync(entries, BUNDLE_ZIP_OPTIONS);
+}
+
+/**
+ * The YAML files of a Superset export ZIP, by path under its one root folder (which Superset
+ * names after the export), sorted. Hidden names and other files are skipped, as `listFiles`
+ * skips them; throws on any other layout and on an entry name that escapes its directory.
+ */
+export function exportedFiles(zip: Uint8Array): Map<string, string> {
+  const entries = unzipSync(zip);
+  const names = Object.keys(entries).sort();
+  const unsafe = names.find(escapesDir);
+  if (unsafe !== undefined) throw new Error(`the export has an entry outside its folder: '${unsafe}'`);
+  const roots = [...new Set(names.map((n) => n.split("/")[0]))];
+  if (roots.length !== 1) throw new Error(`unexpected export layout: ${roots.join(", ")}`);
+  const files = new Map<string, string>();
+  for (const name of names) {
+    const parts = name.split("/").slice(1);
+    if (name.endsWith(".yaml") && !parts.some((p) => p.startsWith("."))) files.set(parts.join("/"), strFromU8(entries[name]));
+  }
+  return files;
+}
 
 export interface ImportResult {
   /** Files of the bundle, relative to the assets directory. */
@@ -356,19 +339,7 @@ export async function importBundle(target: ImportTarget, log: Logger, assetsDir:
   log.step(`importing ${files.length} Superset asset files from ${shown && !shown.startsWith("..") ? shown : assetsDir}`);
   const api = await supersetLogin(target.url, target.adminUser, target.adminPassword, target.hint);
 
-  // Superset strips the ZIP's first path component: the bundle needs a root folder.
-  const zip = zipStored(
-    files.map((rel) => {
-      let text = fs.readFileSync(path.join(assetsDir, rel), "utf8");
-      if (rel.startsWith("databases/")) {
-        const user = databaseUri(text, rel).username;
-        const password = target.trinoPasswords[user];
-        if (!password) throw new Error(`${rel}: Trino user '${user}' has no password (known: ${Object.keys(target.trinoPasswords).join(", ")})`);
-        text = injectPassword(text, target.trino, password, rel);
-      }
-      return { name: `bundle/${rel.split(path.sep).join("/")}`, data: Buffer.from(text, "utf8") };
-    }),
-  );
+  const zip = assetBundle(assetsDir, files, target);
   const form = new FormData();
   form.append("bundle", new Blob([zip], { type: "application/zip" }), "bundle.zip");
   form.append("overwrite", "true");
@@ -403,41 +374,31 @@ export async function exportAssets(ctx: StackContext, outDir: string = ASSETS_DI
   if (ids.length === 0) throw new Error("Superset has no dashboards to export (run 'lakehouse dashboards import' first?)");
   const res = await api.fetch(`/api/v1/dashboard/export/?q=${encodeURIComponent(`!(${ids.join(",")})`)}`);
   if (!res.ok) throw await failure(res, "dashboard export");
-  const zipBytes = Buffer.from(await res.arrayBuffer());
+  const exported = exportedFiles(new Uint8Array(await res.arrayBuffer()));
   const secrets = Object.values(ctx.secrets.trino.users as Record<string, string>).filter(Boolean);
 
-  return withPrivateTemp(ctx, "superset-export-", async (tmp) => {
-    const zip = path.join(tmp, "export.zip");
-    fs.writeFileSync(zip, zipBytes, { mode: 0o600 });
-    const extracted = path.join(tmp, "x");
-    await run(python(ctx), ["-m", "zipfile", "-e", zip, extracted]);
-    const roots = fs.readdirSync(extracted);
-    if (roots.length !== 1) throw new Error(`unexpected export layout: ${roots.join(", ")}`);
-    const src = path.join(extracted, roots[0]);
+  const out = new Map<string, string>();
+  for (const [rel, exportedText] of exported) {
+    let text = exportedText;
+    let name = normaliseExportName(rel);
+    if (out.has(name)) name = rel; // two charts with one title keep their id suffix
+    if (rel === METADATA_FILE) text = text.replace(/^type:.*$/m, "type: assets");
+    if (rel.startsWith("databases/")) {
+      const committed = path.join(outDir, name);
+      text = stripPassword(text, fs.existsSync(committed) ? fs.readFileSync(committed, "utf8") : undefined, name);
+    }
+    const leaked = secrets.find((s) => text.includes(s));
+    if (leaked) throw new Error(`${name}: the export contains a Trino password; nothing was written`);
+    out.set(name, text);
+  }
 
-    const out = new Map<string, string>();
-    for (const rel of listFiles(src)) {
-      let text = fs.readFileSync(path.join(src, rel), "utf8");
-      let name = normaliseExportName(rel);
-      if (out.has(name)) name = rel; // two charts with one title keep their id suffix
-      if (rel === METADATA_FILE) text = text.replace(/^type:.*$/m, "type: assets");
-      if (rel.startsWith("databases/")) {
-        const committed = path.join(outDir, name);
-        text = stripPassword(text, fs.existsSync(committed) ? fs.readFileSync(committed, "utf8") : undefined, name);
-      }
-      const leaked = secrets.find((s) => text.includes(s));
-      if (leaked) throw new Error(`${name}: the export contains a Trino password; nothing was written`);
-      out.set(name, text);
-    }
-
-    for (const folder of ASSET_FOLDERS) {
-      for (const rel of listFiles(outDir, folder)) fs.rmSync(path.join(outDir, rel));
-    }
-    for (const [rel, text] of out) {
-      fs.mkdirSync(path.dirname(path.join(outDir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(outDir, rel), text);
-    }
-    ctx.log.step(`exported ${ids.length} dashboard(s) as ${out.size} files into ${path.relative(repoRoot, outDir) || outDir}`);
-    return [...out.keys()];
-  });
+  for (const folder of ASSET_FOLDERS) {
+    for (const rel of listFiles(outDir, folder)) fs.rmSync(path.join(outDir, rel));
+  }
+  for (const [rel, text] of out) {
+    fs.mkdirSync(path.dirname(path.join(outDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(outDir, rel), text);
+  }
+  ctx.log.step(`exported ${ids.length} dashboard(s) as ${out.size} files into ${path.relative(repoRoot, outDir) || outDir}`);
+  return [...out.keys()];
 }

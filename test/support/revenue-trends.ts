@@ -1,5 +1,6 @@
 /**
- * The Revenue Trends dashboard checked as a user sees it, against any Superset: rendered in a
+ * The Revenue Trends dashboards (Revenue Trends, and NYC Revenue Trends: DashboardSpec) checked
+ * as a user sees them, against any Superset: rendered in a
  * real headless chromium (Debian's package, driven by playwright-core), and each chart's data
  * read through Superset's chart-data API and checked against hand-written SQL run directly on
  * Trino as the read-only dashboard user.
@@ -18,13 +19,8 @@ import { query, type TrinoTarget } from "../../src/lib/trino";
 import { CHROMIUM_ARGS, installChromium } from "../../src/serving/chromium";
 import { ASSETS_DIR, listDashboards, type SupersetApi } from "../../src/serving/superset-assets";
 
-export const DASHBOARD_TITLE = "Revenue Trends";
-const yamlUuid = (file: string) => /^uuid:\s*(\S+)/m.exec(fs.readFileSync(file, "utf8"))![1];
-/** The dashboard's UUID in the bundle (superset/assets/dashboards/Revenue_Trends.yaml): the same in every Superset it is imported into. */
-export const DASHBOARD_UUID = yamlUuid(path.join(ASSETS_DIR, "dashboards", "Revenue_Trends.yaml"));
-/** The UUIDs of the bundle's charts (superset/assets/charts/*.yaml). */
-export const CHART_UUIDS = fs.readdirSync(path.join(ASSETS_DIR, "charts")).map((f) => yamlUuid(path.join(ASSETS_DIR, "charts", f)));
 const GOLD = "iceberg.gold";
+const dashboardYaml = (file: string) => fs.readFileSync(path.join(ASSETS_DIR, "dashboards", file), "utf8");
 
 type Row = Record<string, unknown>;
 interface DomElement {
@@ -69,6 +65,32 @@ export interface Expectation {
   top?: { n: number; by: string };
 }
 
+/** A dashboard of the bundle and what its charts must show. */
+export interface DashboardSpec {
+  /** Its title in Superset (dashboard_title). */
+  title: string;
+  /** Its UUID in the bundle (superset/assets/dashboards/<file>): the same in every Superset it is imported into. */
+  uuid: string;
+  /** The UUIDs of the charts its layout places (position's CHART entries). */
+  chartUuids: string[];
+  /** The native filters of its filter bar, by name. */
+  filters: string[];
+  /** Each chart's expectation, by chart name: exactly the dashboard's charts. */
+  expected: Record<string, Expectation>;
+}
+
+/** The spec of superset/assets/dashboards/<file>: title, UUID and charts read from the file. */
+function dashboardSpec(file: string, filters: string[], expected: Record<string, Expectation>): DashboardSpec {
+  const text = dashboardYaml(file);
+  return {
+    title: /^dashboard_title:\s*(.+)$/m.exec(text)![1].trim(),
+    uuid: /^uuid:\s*(\S+)/m.exec(text)![1],
+    chartUuids: [...text.matchAll(/^[ \t]+uuid:[ \t]*(\S+)/gm)].map((m) => m[1]),
+    filters,
+    expected,
+  };
+}
+
 export const EXPECTED: Record<string, Expectation> = {
   "Daily revenue and moving averages": {
     sql: `select revenue_date, total_revenue, revenue_7d_avg, revenue_28d_avg from ${GOLD}.revenue_trends`,
@@ -98,6 +120,41 @@ export const EXPECTED: Record<string, Expectation> = {
     top: { n: 10, by: "sum_revenue" },
   },
 };
+
+/** Revenue Trends: the Chicago-shaped sources' dashboard (by driver). */
+export const REVENUE_TRENDS = dashboardSpec("Revenue_Trends.yaml", ["Date range", "Driver"], EXPECTED);
+export const DASHBOARD_TITLE = REVENUE_TRENDS.title;
+export const DASHBOARD_UUID = REVENUE_TRENDS.uuid;
+export const CHART_UUIDS = REVENUE_TRENDS.chartUuids;
+
+/**
+ * NYC Revenue Trends: NYC TLC's dashboard (no driver: by pickup zone). Its daily charts read
+ * nyc_revenue_trends; the expectations sum nyc_daily_revenue_by_zone where they can, another
+ * mart than the chart's.
+ */
+export const NYC_REVENUE_TRENDS = dashboardSpec("NYC_Revenue_Trends.yaml", ["Date range", "Borough"], {
+  "NYC daily revenue and moving averages": {
+    sql: `select revenue_date, total_revenue, revenue_7d_avg, revenue_28d_avg from ${GOLD}.nyc_revenue_trends`,
+    key: "revenue_date",
+    columns: ["sum_revenue", "moving_avg_7d", "moving_avg_28d"],
+  },
+  "NYC trips per day": {
+    sql: `select revenue_date, sum(trips) from ${GOLD}.nyc_daily_revenue_by_zone group by revenue_date`,
+    key: "revenue_date",
+    columns: ["sum_trips"],
+  },
+  "NYC revenue by pickup borough": {
+    sql: `select pickup_borough, sum(total_revenue) from ${GOLD}.nyc_daily_revenue_by_zone group by pickup_borough`,
+    key: "pickup_borough",
+    columns: ["sum_revenue"],
+  },
+  "NYC top pickup zones by revenue": {
+    sql: `select pickup_zone, sum(total_revenue), sum(trips) from ${GOLD}.nyc_daily_revenue_by_zone group by pickup_zone`,
+    key: "pickup_zone",
+    columns: ["sum_revenue", "sum_trips"],
+    top: { n: 10, by: "sum_revenue" },
+  },
+});
 
 /** Superset sends temporal values as epoch milliseconds, Trino dates as 'YYYY-MM-DD'. */
 export function keyOf(v: unknown): string {
@@ -129,11 +186,12 @@ export async function dashboardCharts(api: SupersetApi, dashboardId: number): Pr
 }
 
 /**
- * The id of the Revenue Trends dashboard in this Superset, found by the bundle's UUID (ids
+ * The id of the dashboard (default: Revenue Trends) in this Superset, found by the bundle's UUID (ids
  * differ per instance). Fails, naming what is there, when no dashboard has that UUID, or when
  * more than one dashboard has the UUID or the title (a copy made in the UI, say).
  */
-export async function findRevenueTrends(api: SupersetApi): Promise<number> {
+export async function findRevenueTrends(api: SupersetApi, spec: DashboardSpec = REVENUE_TRENDS): Promise<number> {
+  const { uuid: DASHBOARD_UUID, title: DASHBOARD_TITLE } = spec;
   const dashboards = await listDashboards(api);
   const byUuid = dashboards.filter((d) => d.uuid === DASHBOARD_UUID);
   const byTitle = dashboards.filter((d) => d.title === DASHBOARD_TITLE);
@@ -204,6 +262,7 @@ export async function launchChromium(log: Logger = consoleLogger("test")): Promi
  * @param dashboardId the dashboard's id there (findRevenueTrends)
  * @param screenshot where to write the PNG (its directory is created)
  * @param captured   the map to fill (default: a new one)
+ * @param spec       the dashboard (default: Revenue Trends): its filter bar and charts
  */
 export async function renderRevenueTrends(
   browser: BrowserContext,
@@ -212,6 +271,7 @@ export async function renderRevenueTrends(
   dashboardId: number,
   screenshot: string,
   captured: CapturedChartData = new Map(),
+  spec: DashboardSpec = REVENUE_TRENDS,
 ): Promise<CapturedChartData> {
   const base = target.baseUrl;
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -263,7 +323,7 @@ export async function renderRevenueTrends(
   await page.screenshot({ path: screenshot, fullPage: true });
 
   const filterNames = await page.locator('[data-test="filter-control-name"]').allInnerTexts();
-  assert.deepEqual(filterNames.map((n) => n.trim()).sort(), ["Date range", "Driver"], "native filters in the filter bar");
+  assert.deepEqual(filterNames.map((n) => n.trim()).sort(), [...spec.filters].sort(), "native filters in the filter bar");
 
   const name = (id: number) => charts.find((c) => c.id === id)?.name ?? String(id);
   const bad = last.filter((s) => s.state !== "rendered");
@@ -294,8 +354,10 @@ export async function renderRevenueTrends(
  * @param captured    renderRevenueTrends' result
  * @param trino       Trino as the read-only `dashboard` user (what Superset's connection uses)
  * @param dashboardId the dashboard's id in that Superset
+ * @param spec        the dashboard (default: Revenue Trends): the expectation of each chart
  */
-export async function assertChartsMatchTrino(api: SupersetApi, captured: CapturedChartData, trino: TrinoTarget, dashboardId: number): Promise<void> {
+export async function assertChartsMatchTrino(api: SupersetApi, captured: CapturedChartData, trino: TrinoTarget, dashboardId: number, spec: DashboardSpec = REVENUE_TRENDS): Promise<void> {
+  const EXPECTED = spec.expected;
   const charts = await dashboardCharts(api, dashboardId);
   assert.deepEqual(charts.map((c) => c.name).sort(), Object.keys(EXPECTED).sort(), "every chart needs an expectation here (and no more)");
   for (const chart of charts) {

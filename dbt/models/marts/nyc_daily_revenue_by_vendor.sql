@@ -1,6 +1,7 @@
 {#- NYC TLC revenue per meter vendor per day; enabled with the var nyc_tlc (staging/_silver__sources.yml).
     A vendor is the company whose meter recorded the trip, not a driver (TLC publishes no driver
-    id). Two to four rows a day, so partitioned by year. No weather: see nyc_daily_revenue_by_zone. -#}
+    id). Two to four rows a day, so partitioned by year. With the day's New York weather, as
+    nyc_daily_revenue_by_zone. -#}
 {{
     config(
         enabled=var('nyc_tlc', false),
@@ -21,6 +22,10 @@ trips as (
     where {{ in_run_window('trip_date') }}
 ),
 
+weather as (
+    select * from {{ ref('nyc_dim_weather') }}
+),
+
 per_vendor_day as (
     select
         trip_date as revenue_date,
@@ -38,27 +43,31 @@ per_vendor_day as (
 
 final as (
     select
-        revenue_date,
-        vendor_id,
+        d.revenue_date,
+        d.vendor_id,
         -- TLC's data dictionary for yellow trip records (2025 edition); an id it does not list stays
         -- in the mart, named as such, rather than being dropped.
-        case vendor_id
+        case d.vendor_id
             when 1 then 'Creative Mobile Technologies, LLC'
             when 2 then 'Curb Mobility, LLC'
             when 6 then 'Myle Technologies Inc'
             when 7 then 'Helix'
-            else 'unknown vendor ' || cast(vendor_id as varchar)
+            else 'unknown vendor ' || cast(d.vendor_id as varchar)
         end as vendor_name,
-        trips,
-        distance_miles,
-        fare,
-        tips,
-        tolls,
-        surcharges,
-        total_revenue,
-        cast(total_revenue / trips as decimal(12, 2)) as revenue_per_trip,
-        cast(total_revenue / nullif(distance_miles, 0) as decimal(12, 2)) as revenue_per_mile
-    from per_vendor_day
+        d.trips,
+        d.distance_miles,
+        d.fare,
+        d.tips,
+        d.tolls,
+        d.surcharges,
+        d.total_revenue,
+        cast(d.total_revenue / d.trips as decimal(12, 2)) as revenue_per_trip,
+        cast(d.total_revenue / nullif(d.distance_miles, 0) as decimal(12, 2)) as revenue_per_mile,
+        w.weather_condition,
+        w.temperature_max_c,
+        w.precipitation_mm
+    from per_vendor_day as d
+    left join weather as w on w.weather_date = d.revenue_date
 )
 
 select * from final

@@ -1,7 +1,7 @@
 {#- NYC TLC revenue per pickup zone per day; enabled with the var nyc_tlc (staging/_silver__sources.yml).
     ~260 rows a day (TLC has 265 zones), so partitioned by month like daily_revenue_by_driver.
-    No weather: silver.weather is one row per day with no city column, so a stack that also
-    holds Chicago's weather could not tell New York's apart. -#}
+    With the day's New York weather (nyc_dim_weather; NULL for a day without it, as in
+    daily_revenue_by_driver: a missing weather day must not drop revenue). -#}
 {{
     config(
         enabled=var('nyc_tlc', false),
@@ -30,6 +30,10 @@ zones as (
         Zone as zone_name,
         service_zone
     from {{ ref('nyc_taxi_zones') }}
+),
+
+weather as (
+    select * from {{ ref('nyc_dim_weather') }}
 ),
 
 per_zone_day as (
@@ -69,9 +73,13 @@ final as (
         d.airport_fee,
         d.cbd_congestion_fee,
         d.total_revenue,
-        cast(d.total_revenue / d.trips as decimal(12, 2)) as revenue_per_trip
+        cast(d.total_revenue / d.trips as decimal(12, 2)) as revenue_per_trip,
+        w.weather_condition,
+        w.temperature_max_c,
+        w.precipitation_mm
     from per_zone_day as d
     left join zones as z on z.location_id = d.pickup_location_id
+    left join weather as w on w.weather_date = d.revenue_date
 )
 
 select * from final

@@ -35,10 +35,7 @@ daily as (
 with_windows as (
     select
         *,
-        avg(total_revenue) over (order by revenue_date range between interval '6' day preceding and current row) as revenue_7d_avg,
-        avg(total_revenue) over (order by revenue_date range between interval '27' day preceding and current row) as revenue_28d_avg,
-        avg(trips) over (order by revenue_date range between interval '6' day preceding and current row) as trips_7d_avg,
-        max(total_revenue) over (order by revenue_date range between interval '7' day preceding and interval '7' day preceding) as revenue_week_ago
+        {{ revenue_trend_windows() }}
     from daily
 ),
 
@@ -50,11 +47,7 @@ final as (
         total_revenue,
         tips,
         distance_miles,
-        cast(total_revenue / nullif(distance_miles, 0) as decimal(12, 2)) as revenue_per_mile,
-        cast(revenue_7d_avg as decimal(14, 2)) as revenue_7d_avg,
-        cast(revenue_28d_avg as decimal(14, 2)) as revenue_28d_avg,
-        cast(trips_7d_avg as decimal(14, 2)) as trips_7d_avg,
-        cast(100.0 * (total_revenue - revenue_week_ago) / nullif(revenue_week_ago, 0) as decimal(8, 2)) as revenue_wow_change_pct,
+        {{ revenue_trend_measures() }},
         weather_condition,
         temperature_max_c
     from with_windows

@@ -26,7 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from pyspark import StorageLevel
@@ -66,6 +66,9 @@ class DatasetSpec:
     # Days per batch unless --batch-days says otherwise. A batch's cost is its records plus a
     # fixed ~2.5 s (object checks, three commits, markers): size it by the dataset's records a day.
     batch_days: int = 7
+    # The schema contract (spark/contracts/<contract>.json) when it is another dataset's: each
+    # city's weather is a dataset of its own in the one shape Open-Meteo answers with.
+    contract: str | None = None
 
 
 REJECTED_DDL = """(
@@ -124,6 +127,17 @@ WEATHER = DatasetSpec(
     batch_days=366,
 )
 
+# New York's weather (for NYC TLC's marts): the same Open-Meteo answer for another city, so
+# the same rules and contract; a dataset and tables of its own, since both tables are one row a
+# day and ingesting one city's day must not replace the other's.
+NYC_WEATHER = replace(
+    WEATHER,
+    name="nyc_weather",
+    table=f"{CATALOG}.silver.nyc_weather",
+    rejected_table=f"{CATALOG}.silver.nyc_weather_rejected",
+    contract="weather",
+)
+
 NYC_YELLOW_TRIPS = DatasetSpec(
     name="nyc_yellow_trips",
     table=f"{CATALOG}.silver.nyc_yellow_trips",
@@ -152,7 +166,9 @@ NYC_YELLOW_TRIPS = DatasetSpec(
     batch_days=15,
 )
 
-DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER, NYC_YELLOW_TRIPS)}
+DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER, NYC_WEATHER, NYC_YELLOW_TRIPS)}
+# Gold joins trips to the day's weather, and weather is one small record a day: it runs first.
+WEATHER_DATASETS = frozenset({WEATHER.name, NYC_WEATHER.name})
 
 
 class MissingBronzeError(RuntimeError):
@@ -376,7 +392,7 @@ def plan_batches(spec: DatasetSpec, pending: list[date], batch_days: int | None)
 
 def run_dataset(spark: SparkSession, spec: DatasetSpec, days: list[date], force: bool, batch_days: int | None) -> list[DayResult]:
     name = spec.name
-    contract = load_contract(name)
+    contract = load_contract(spec.contract or name)
     manifests = read_manifests(spark, name, days)
     complete = [False] * len(days) if force else storage.concurrently(lambda d: up_to_date(spark, name, d, manifests[d]), days)
     pending = [d for d, done in zip(days, complete) if not done]
@@ -430,7 +446,7 @@ def dataset_list(value: str) -> str | list[str]:
     unknown = [n for n in names if n not in DATASETS]
     if not names or unknown:
         raise argparse.ArgumentTypeError(f"unknown dataset(s) {', '.join(unknown) or repr(value)}: choose all, or from {', '.join(DATASETS)}")
-    return sorted(set(names), key=lambda n: (n != "weather", names.index(n)))
+    return sorted(set(names), key=lambda n: (n not in WEATHER_DATASETS, names.index(n)))
 
 
 def parse_args(argv: list[str]) -> RunRequest:
@@ -451,7 +467,7 @@ def parse_args(argv: list[str]) -> RunRequest:
         parser.error("--from needs --to")
     days = [args.date] if args.date else date_range(args.start, args.end)
     # Weather first: it is small, and gold joins trips to it. "all" stays the default sources'
-    # datasets; NYC is run by name (--dataset weather,nyc_yellow_trips), as its bronze exists only
+    # datasets; NYC is run by name (--dataset nyc_weather,nyc_yellow_trips), as its bronze exists only
     # when ingested with --source nyc.
     datasets = ["weather", "trips"] if args.dataset == "all" else args.dataset
     return RunRequest(days, datasets, args.force, args.batch_days)

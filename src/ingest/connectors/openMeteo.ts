@@ -1,6 +1,6 @@
 /**
- * Daily weather from Open-Meteo's historical archive API: one request per city and day, and
- * the response object, untouched, is the day's bronze record for that city.
+ * Daily weather from Open-Meteo's historical archive API: one request per day for the city, and
+ * the response object, untouched, is the day's bronze record in the city's weather dataset.
  */
 import type { City } from "../cities";
 import { fetchJson, type HttpOptions } from "../http";
@@ -10,7 +10,8 @@ import { DAILY_VARIABLES } from "./openMeteoShape";
 export const OPEN_METEO_ARCHIVE_URL = "https://archive-api.open-meteo.com/v1/archive";
 
 export interface OpenMeteoOptions {
-  cities: City[];
+  /** Whose weather: also names the bronze dataset it fills (City.weatherDataset). */
+  city: City;
   url?: string;
   http?: HttpOptions;
 }
@@ -29,27 +30,25 @@ export function openMeteoDayQuery(baseUrl: string, city: City, date: LogicalDate
 
 export class OpenMeteoConnector implements Connector {
   readonly source = "open-meteo-archive";
-  readonly dataset = "weather" as const;
+  readonly dataset: City["weatherDataset"];
   private readonly url: string;
 
   constructor(private readonly opts: OpenMeteoOptions) {
-    if (opts.cities.length === 0) throw new Error("OpenMeteoConnector needs at least one city");
+    this.dataset = opts.city.weatherDataset;
     this.url = opts.url ?? OPEN_METEO_ARCHIVE_URL;
   }
 
   describe(date: LogicalDate): Record<string, unknown> {
-    return { urls: this.opts.cities.map((c) => openMeteoDayQuery(this.url, c, date)), cities: this.opts.cities.map((c) => c.id) };
+    return { url: openMeteoDayQuery(this.url, this.opts.city, date), city: this.opts.city.id };
   }
 
   async *fetchDay(date: LogicalDate, signal?: AbortSignal): AsyncIterable<string> {
-    const ctx = { source: this.source, date };
-    for (const city of this.opts.cities) {
-      const url = openMeteoDayQuery(this.url, city, date);
-      const body = await fetchJson(url, ctx, { ...this.opts.http, headers: { accept: "application/json", ...this.opts.http?.headers } }, signal);
-      const problem = dayProblem(body, date);
-      if (problem) throw new SourceError(this.source, date, url, `${city.name}: ${problem}`);
-      yield JSON.stringify(body);
-    }
+    const { city } = this.opts;
+    const url = openMeteoDayQuery(this.url, city, date);
+    const body = await fetchJson(url, { source: this.source, date }, { ...this.opts.http, headers: { accept: "application/json", ...this.opts.http?.headers } }, signal);
+    const problem = dayProblem(body, date);
+    if (problem) throw new SourceError(this.source, date, url, `${city.name}: ${problem}`);
+    yield JSON.stringify(body);
   }
 }
 

@@ -29,18 +29,21 @@ export class SyntheticTripsConnector implements Connector {
 
 export class SyntheticWeatherConnector implements Connector {
   readonly source = "synthetic";
-  readonly dataset = "weather" as const;
+  readonly dataset: City["weatherDataset"];
 
   constructor(
     private readonly seed: string,
-    private readonly cities: City[],
-  ) {}
+    /** Whose weather: also names the bronze dataset it fills (City.weatherDataset). */
+    private readonly city: City,
+  ) {
+    this.dataset = city.weatherDataset;
+  }
 
   describe(): Record<string, unknown> {
-    return { generator: "synthetic-open-meteo-daily", seed: this.seed, cities: this.cities.map((c) => c.id) };
+    return { generator: "synthetic-open-meteo-daily", seed: this.seed, city: this.city.id };
   }
 
   async *fetchDay(date: LogicalDate): AsyncIterable<string> {
-    for (const city of this.cities) yield syntheticWeatherLine({ seed: this.seed, city }, date);
+    yield syntheticWeatherLine({ seed: this.seed, city: this.city }, date);
   }
 }

@@ -1,11 +1,14 @@
 /**
  * NYC TLC yellow trips through every layer on the local stack: a month file in TLC's Parquet
- * columns, served over HTTP as TLC serves it, ingested into bronze (`nyc_yellow_trips`), cleaned
- * into silver (refunds, unknown zones and a resent row handled), and built into gold's NYC marts
- * (by pickup zone, with TLC's zone names, and by vendor).
+ * columns, served over HTTP as TLC serves it, and New York's weather in Open-Meteo's answer,
+ * ingested into bronze (`nyc_yellow_trips`, `nyc_weather`), cleaned into silver (refunds,
+ * unknown zones and a resent row handled), built into gold's NYC marts (by pickup zone, with
+ * TLC's zone names, by vendor, and the daily trends, each with the day's New York weather), and
+ * shown on the NYC Revenue Trends dashboard in a real browser.
  *
  * Expected values: the rows this test writes, each one's fate decided here from TLC's data
- * dictionary; zone names as TLC's lookup table gives them.
+ * dictionary; zone names as TLC's lookup table gives them; the weather condition from the
+ * day's values by the rule docs/architecture.md states (any snow: snow; 1 mm or more: rain).
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -15,14 +18,24 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ingestDay } from "../../../src/ingest";
+import { cityById } from "../../../src/ingest/cities";
 import { NycYellowConnector } from "../../../src/ingest/connectors/nyc";
+import { OpenMeteoConnector } from "../../../src/ingest/connectors/openMeteo";
+import { openMeteoResponse } from "../../../src/ingest/connectors/openMeteoShape";
+import { DATASETS_OF_SOURCE } from "../../../src/ingest/endpoints";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { runGold, runSilver } from "../../../src/jobs/pipeline";
+import { repoRoot } from "../../../src/local/paths";
+import { supersetUrl } from "../../../src/local/services/superset";
+import { importAssets, supersetApi } from "../../../src/serving/superset-assets";
+import { assertChartsMatchTrino, findRevenueTrends, launchChromium, NYC_REVENUE_TRENDS, renderRevenueTrends } from "../../support/revenue-trends";
 import { useStack, type TestStack } from "../harness";
 
 const DAY = "2024-02-14";
-const DATASETS = ["nyc_yellow_trips"];
+const DATASETS = DATASETS_OF_SOURCE.nyc;
+// New York's weather that day: 3.1 mm of rain, no snow (a rain day), in Open-Meteo's answer.
+const WEATHER = { date: DAY, weatherCode: 61, tempMaxC: 6.4, tempMinC: 0.2, precipitationMm: 3.1, rainMm: 3.1, snowfallCm: 0, windMaxKmh: 24.5 };
 let stack: TestStack;
 let server: http.Server;
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "tlc-it-"));
@@ -86,14 +99,19 @@ describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => 
   before(async () => {
     stack = await useStack();
     const file = await parquetOf(rows);
+    const weather = JSON.stringify(openMeteoResponse(cityById("new_york"), WEATHER));
     server = http.createServer((req, res) => {
+      if (req.url?.startsWith("/v1/archive?") && new URL(req.url, "http://x").searchParams.get("timezone") === "America/New_York") {
+        return void res.writeHead(200, { "content-type": "application/json" }).end(weather);
+      }
       if (!req.url?.endsWith(`yellow_tripdata_${DAY.slice(0, 7)}.parquet`)) return void res.writeHead(404).end();
       res.writeHead(200, { "content-type": "binary/octet-stream", "content-length": String(file.length) });
       res.end(file);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trip-data`;
-    await ingestDay({ s3: stack.s3("ingest"), connector: new NycYellowConnector({ url, cacheDir }), date: DAY });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await ingestDay({ s3: stack.s3("ingest"), connector: new OpenMeteoConnector({ city: cityById("new_york"), url: `${base}/v1/archive` }), date: DAY });
+    await ingestDay({ s3: stack.s3("ingest"), connector: new NycYellowConnector({ url: `${base}/trip-data`, cacheDir }), date: DAY });
   });
 
   after(() => {
@@ -102,11 +120,17 @@ describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => 
   });
 
   test("silver keeps the trips, rejects the refund and the unknown zone, drops the resent row: it reconciles", { timeout: 600_000 }, async () => {
-    const [result] = await runSilver(stack.ctx, [DAY], { dataset: DATASETS, force: true, log: silentLogger });
+    const results = await runSilver(stack.ctx, [DAY], { dataset: DATASETS, force: true, log: silentLogger });
     assert.deepEqual(
-      [result.dataset, result.bronze_records, result.silver_rows, result.rejected, result.duplicates_removed],
-      ["nyc_yellow_trips", rows.length, rows.filter((r) => r.fate === "kept").length, rows.filter((r) => r.fate === "rejected").length, 1],
+      results.map((r) => [r.dataset, r.bronze_records, r.silver_rows, r.rejected, r.duplicates_removed]),
+      [
+        ["nyc_weather", 1, 1, 0, 0],
+        ["nyc_yellow_trips", rows.length, rows.filter((r) => r.fate === "kept").length, rows.filter((r) => r.fate === "rejected").length, 1],
+      ],
     );
+    // New York's day in its own table: Chicago's weather of the same day (if any) is untouched.
+    const [[tmax, rain]] = await q(`select temperature_max_c, precipitation_mm from iceberg.silver.nyc_weather where weather_date = date '${DAY}'`);
+    assert.deepEqual([Number(tmax), Number(rain)], [WEATHER.tempMaxC, WEATHER.precipitationMm]);
     const reasons = (await q(`select reason from iceberg.silver.nyc_yellow_trips_rejected where source_date = date '${DAY}' order by 1`)).map((r) => String(r[0]));
     assert.equal(reasons.length, 2);
     assert.ok(reasons.some((r) => /refund|negative/.test(r)) && reasons.some((r) => /zone/.test(r)), reasons.join(", "));
@@ -130,5 +154,32 @@ describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => 
     });
     const vendorRows = await q(`select vendor_id, trips, total_revenue from iceberg.gold.nyc_daily_revenue_by_vendor where revenue_date = date '${DAY}' order by 1`);
     assert.deepEqual(vendorRows.map((r) => [Number(r[0]), Number(r[1]), cents(r[2])]), byVendor);
+    // The day's New York weather on every row of both marts: 3.1 mm of rain, no snow.
+    for (const mart of ["nyc_daily_revenue_by_zone", "nyc_daily_revenue_by_vendor"]) {
+      const weather = await q(`select distinct weather_condition, temperature_max_c from iceberg.gold.${mart} where revenue_date = date '${DAY}'`);
+      assert.deepEqual(weather.map((r) => [r[0], Number(r[1])]), [["rain", WEATHER.tempMaxC]], mart);
+    }
+    // The daily trend: the day's totals over all the kept rows (the first day: its averages are itself).
+    const [trend] = await q(`select trips, total_revenue, distance_miles, revenue_7d_avg, revenue_wow_change_pct, weather_condition from iceberg.gold.nyc_revenue_trends where revenue_date = date '${DAY}'`);
+    const total = kept.reduce((s, r) => s + cents(r.total), 0);
+    assert.deepEqual(
+      [Number(trend[0]), cents(trend[1]), cents(trend[2]), cents(trend[3]), trend[4], trend[5]],
+      [kept.length, total, kept.reduce((s, r) => s + cents(r.miles), 0), total, null, "rain"],
+    );
+  });
+
+  test("the NYC Revenue Trends dashboard draws every chart in a real browser, each equal to Trino's answer", { timeout: 600_000 }, async () => {
+    await importAssets(stack.ctx);
+    const api = await supersetApi(stack.ctx);
+    const dashboardId = await findRevenueTrends(api, NYC_REVENUE_TRENDS);
+    const chromium = await launchChromium();
+    try {
+      const { adminUser, adminPassword } = stack.ctx.secrets.superset;
+      const shot = path.join(repoRoot, "test-results", "nyc-revenue-trends.png");
+      const captured = await renderRevenueTrends(chromium.browser, { baseUrl: supersetUrl(stack.ctx), adminUser, adminPassword }, api, dashboardId, shot, new Map(), NYC_REVENUE_TRENDS);
+      await assertChartsMatchTrino(api, captured, stack.trino({ as: "dashboard" }), dashboardId, NYC_REVENUE_TRENDS);
+    } finally {
+      await chromium.close();
+    }
   });
 });

@@ -38,7 +38,7 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
 
   test("importing twice leaves one dashboard with the bundle's UUID, and overwrites changes made in Superset", async () => {
     const first = await importAssets(stack.ctx);
-    const [dashboard] = first.dashboards;
+    const dashboard = first.dashboards.find((d) => d.uuid === DASHBOARD_UUID);
     assert.ok(dashboard, "the import reported no dashboard with the bundle's UUID");
     // Tamper with a chart, then import again: the bundle must win.
     const charts = await dashboardCharts(api, dashboard.id);

@@ -44,7 +44,7 @@ test("every test on a growing table filters on the run's days, by that table's d
 });
 
 test("the reconciliation tests read the run's days of silver and gold only", () => {
-  for (const file of ["assert_daily_revenue_reconciles_with_silver.sql", "assert_revenue_trends_match_daily_revenue.sql"]) {
+  for (const file of ["assert_daily_revenue_reconciles_with_silver.sql", "assert_revenue_trends_match_daily_revenue.sql", "assert_nyc_revenue_reconciles_with_silver.sql"]) {
     const sql = fs.readFileSync(path.join(DBT, "tests", file), "utf8");
     const reads = (sql.match(/\{\{ (source|ref)\(/g) ?? []).length;
     assert.equal((sql.match(/in_run_window\('\w+'\)/g) ?? []).length, reads, `${file}: every table it reads is filtered`);

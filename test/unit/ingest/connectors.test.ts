@@ -144,9 +144,9 @@ describe("Chicago Taxi Trips (Socrata)", () => {
 describe("Open-Meteo archive", () => {
   const ny = cityById("new_york");
   const real = vegaWeather().find((w) => w.location === "New York" && w.date === "2015-01-26")!;
-  const meteo = () => new OpenMeteoConnector({ cities: [ny], url: `${base}/v1/archive`, http: fast });
+  const meteo = () => new OpenMeteoConnector({ city: ny, url: `${base}/v1/archive`, http: fast });
 
-  test("one record per city and day: the answer, untouched (real NOAA values in Open-Meteo's envelope)", async () => {
+  test("one record a day: the answer, untouched (real NOAA values in Open-Meteo's envelope)", async () => {
     const answer = openMeteoResponse(ny, {
       date: real.date, weatherCode: 73, tempMaxC: real.temp_max, tempMinC: real.temp_min, precipitationMm: real.precipitation,
       rainMm: 0, snowfallCm: real.precipitation * 0.7, windMaxKmh: real.wind * 3.6,

@@ -1,7 +1,8 @@
 /** Where the real sources are read from: flags first, then the environment, then the public endpoints. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectorsFor, sourceUrls } from "../../../src/ingest";
+import { connectorsFor, datasetsFor, sourceUrls } from "../../../src/ingest";
+import { DATASETS_OF_SOURCE } from "../../../src/ingest/endpoints";
 import { ingestUrlEnv } from "../../../components/pipeline";
 
 const env = { LAKEHOUSE_CHICAGO_URL: "https://env.example/chicago.json", LAKEHOUSE_NYC_URL: "https://env.example/nyc", LAKEHOUSE_OPEN_METEO_URL: "https://env.example/meteo" };
@@ -27,4 +28,17 @@ test("the cluster's ingestion container: the variables for its source only", () 
   assert.deepEqual(ingestUrlEnv("chicago", { trips: "https://m/c", weather: "https://m/w" }), { LAKEHOUSE_CHICAGO_URL: "https://m/c", LAKEHOUSE_OPEN_METEO_URL: "https://m/w" });
   assert.deepEqual(ingestUrlEnv("nyc", { trips: "https://m/n" }), { LAKEHOUSE_NYC_URL: "https://m/n" });
   assert.deepEqual(ingestUrlEnv("synthetic", { trips: "https://m/c" }), {});
+});
+
+test("each city's weather fills its own dataset, the one its source's silver and gold read", () => {
+  // Chicago's and New York's day must be two bronze partitions: one would replace the other.
+  for (const source of ["synthetic", "chicago", "nyc"] as const) {
+    const datasets = connectorsFor({ source }).map((c) => c.dataset);
+    assert.deepEqual(datasets, [...DATASETS_OF_SOURCE[source]], source);
+  }
+  assert.deepEqual(connectorsFor({ source: "nyc" }).map((c) => c.dataset), ["nyc_weather", "nyc_yellow_trips"]);
+  assert.deepEqual(connectorsFor({ source: "synthetic", dataset: "weather", cities: ["chicago", "new_york"] }).map((c) => c.dataset), ["weather", "nyc_weather"]);
+  assert.deepEqual(datasetsFor("weather", "nyc"), ["nyc_weather"]);
+  assert.deepEqual(datasetsFor("trips", "nyc"), ["nyc_yellow_trips"]);
+  assert.deepEqual(datasetsFor("all", "chicago"), ["weather", "trips"]);
 });

@@ -31,7 +31,7 @@ describe("layout", () => {
     assert.deepEqual(connectorsFor({ source: "chicago" }).map((c) => c.source), ["open-meteo-archive", "chicago-socrata"]);
     assert.throws(() => connectorsFor({ source: "chicago", rowsPerDay: 10 }), /synthetic source only/);
     assert.throws(() => connectorsFor({ source: "bogus" as never }), /unknown source 'bogus'/);
-    assert.deepEqual(datasetsFor("all", "nyc"), ["weather", "nyc_yellow_trips"]);
+    assert.deepEqual(datasetsFor("all", "nyc"), ["nyc_weather", "nyc_yellow_trips"]);
   });
 });
 

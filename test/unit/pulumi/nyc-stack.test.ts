@@ -1,6 +1,6 @@
 /**
  * A stack that ingests NYC TLC: its silver application cleans the source's datasets
- * (weather, nyc_yellow_trips), the gold CronJob builds the NYC marts (var nyc_tlc) and both wait
+ * (nyc_weather, nyc_yellow_trips), the gold CronJob builds the NYC marts (var nyc_tlc) and both wait
  * for those datasets' markers; a source whose datasets the stack does not name is refused.
  */
 import assert from "node:assert/strict";
@@ -12,14 +12,15 @@ import { unwrap } from "./stack-checks";
 let rs: Captured[] = [];
 
 before(async () => {
-  ({ resources: rs } = await runStack("dev", { buildImages: "false", ingestSource: "nyc", datasets: "weather,nyc_yellow_trips" }));
+  ({ resources: rs } = await runStack("dev", { buildImages: "false", ingestSource: "nyc", datasets: "nyc_weather,nyc_yellow_trips" }));
 });
 
 test("the silver application cleans weather and nyc_yellow_trips, and waits for their bronze markers", async () => {
   const app = (await unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs)).spec.template;
-  assert.deepEqual(app.arguments, ["--date", "yesterday", "--dataset", "weather,nyc_yellow_trips"]);
+  assert.deepEqual(app.arguments, ["--date", "yesterday", "--dataset", "nyc_weather,nyc_yellow_trips"]);
   const wait = app.driver.initContainers[0].command.join(" ");
   assert.match(wait, /bronze\/nyc_yellow_trips\//);
+  assert.match(wait, /bronze\/nyc_weather\//);
   assert.doesNotMatch(wait, /bronze\/trips\//);
 });
 
@@ -28,8 +29,9 @@ test("the gold CronJob builds the NYC marts and waits for NYC's silver marker", 
   const pod = (await unwrap(gold.inputs)).spec.jobTemplate.spec.template.spec;
   assert.match(pod.containers[0].command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', nyc_tlc: true\}"/);
   assert.match(pod.initContainers[0].command.join(" "), /_markers\/nyc_yellow_trips\//);
+  assert.match(pod.initContainers[0].command.join(" "), /_markers\/nyc_weather\//);
 });
 
 test("ingestSource nyc with the default datasets is refused, naming the datasets to set", () => {
-  assert.throws(() => readConfig((k) => ({ ingestSource: "nyc" } as Record<string, string>)[k]), /ingestSource nyc fills the datasets weather,nyc_yellow_trips: set lakehouse:datasets to that/);
+  assert.throws(() => readConfig((k) => ({ ingestSource: "nyc" } as Record<string, string>)[k]), /ingestSource nyc fills the datasets nyc_weather,nyc_yellow_trips: set lakehouse:datasets to that/);
 });
