@@ -9,6 +9,12 @@ import { jobEnv } from "./env";
 /** The gold dbt project (models, tests, dbt_project.yml's vars). */
 export const DBT_PROJECT_DIR = path.join(repoRoot, "dbt");
 
+/**
+ * The Trino client's notice on every connection that it cannot cache OAuth2 tokens without the
+ * keyring package: dbt connects with a password, so it never applies. Kept in the output.
+ */
+export const DBT_NOTICES = /^INFO:trino\.auth:keyring module not found\. OAuth2 token will not be stored in keyring\.$/;
+
 export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } = {}): Promise<string> {
   const work = path.join(ctx.paths.state, "dbt");
   fs.mkdirSync(work, { recursive: true });
@@ -25,5 +31,6 @@ export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } 
       DBT_USE_COLORS: process.stderr.isTTY ? "true" : "false",
     },
     echo: opts.echo,
+    quiet: DBT_NOTICES,
   });
 }

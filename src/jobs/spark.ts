@@ -38,11 +38,19 @@ export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
   ];
 }
 
+/**
+ * The JVM's start-up notices that reach a terminal before log4j is configured, none of which a
+ * user can act on: the JDK's incubator-module warning (Spark's vectorised code asks for it) and
+ * SLF4J 1.x's "no binding" notice from the Hive metastore client's jars. Kept in the output.
+ */
+export const SPARK_NOTICES = /^(WARNING: Using incubator modules: jdk\.incubator\.vector|SLF4J: (Failed to load class "org\.slf4j\.impl\.StaticLoggerBinder"\.|Defaulting to no-operation \(NOP\) logger implementation|See http:\/\/www\.slf4j\.org\/codes\.html#StaticLoggerBinder for further details\.))$/;
+
 export function sparkSubmit(ctx: StackContext, job: SparkRun, opts: RunOptions = {}): Promise<string> {
   return run(path.join(ctx.paths.venv, "bin", "spark-submit"), sparkSubmitArgs(ctx, job), {
     cwd: path.join(repoRoot, "spark"),
     env: { ...process.env, ...jobEnv(ctx, job.identity), PYTHONPATH: path.join(repoRoot, "spark"), ...job.env },
     echo: job.echo,
+    quiet: SPARK_NOTICES,
     logFile: job.logFile,
     ...opts,
   });

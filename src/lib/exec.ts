@@ -19,6 +19,11 @@ export interface RunOptions {
   logFile?: string;
   /** Stream output to this process's stderr as it comes (long installs). */
   echo?: boolean;
+  /**
+   * Lines not echoed (still in the output, the error's tail and the log file): the libraries'
+   * start-up notices a user can do nothing about. LAKEHOUSE_VERBOSE=1 echoes them too.
+   */
+  quiet?: RegExp;
   /** Run as this user (when root), e.g. PostgreSQL refuses to run as root. */
   asUser?: string;
   input?: string;
@@ -37,10 +42,11 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     const child = spawn(file, argv, spawnOpts);
     const chunks: Buffer[] = [];
     const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: "a" }) : undefined;
+    const echo = opts.echo ? echoer(opts.quiet && process.env.LAKEHOUSE_VERBOSE !== "1" ? opts.quiet : undefined) : undefined;
     const onData = (d: Buffer) => {
       chunks.push(d);
       log?.write(d);
-      if (opts.echo) process.stderr.write(d);
+      echo?.write(d);
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
@@ -55,6 +61,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     });
     child.on("close", (code) => {
       log?.end();
+      echo?.end();
       const output = Buffer.concat(chunks).toString("utf8");
       if (code === 0) return resolve(output);
       const tail = output.trim().split("\n").slice(-15).join("\n");
@@ -62,4 +69,30 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       reject(new CommandError(`'${[cmd, ...args].join(" ")}' failed with exit code ${code}${where}:\n${tail}`, code, output));
     });
   });
+}
+
+/**
+ * Writes a child's output to this process's stderr as it comes, without the lines `quiet`
+ * matches: whole lines are judged, so a chunk's last partial line waits for its end.
+ */
+export function echoer(quiet: RegExp | undefined, out: (s: string) => void = (s) => process.stderr.write(s)): { write(d: Buffer): void; end(): void } {
+  if (!quiet) return { write: (d) => out(d.toString("utf8")), end: () => undefined };
+  let pending = "";
+  const flush = (text: string) => {
+    const kept = text.split("\n").filter((line) => !quiet.test(line));
+    if (kept.length > 0) out(kept.join("\n") + "\n");
+  };
+  return {
+    write(d) {
+      pending += d.toString("utf8");
+      const end = pending.lastIndexOf("\n");
+      if (end < 0) return;
+      flush(pending.slice(0, end));
+      pending = pending.slice(end + 1);
+    },
+    end() {
+      if (pending) flush(pending);
+      pending = "";
+    },
+  };
 }
