@@ -4,14 +4,20 @@
 with
 
 silver as (
-    select pickup_date as day, count(*) as trips, sum(trip_total) as revenue
+    select
+        pickup_date as day,
+        count(*) as trips,
+        sum(trip_total) as revenue
     from {{ source('silver', 'trips') }}
     where {{ in_run_window('pickup_date') }}
     group by pickup_date
 ),
 
 gold as (
-    select revenue_date as day, sum(trips) as trips, sum(total_revenue) as revenue
+    select
+        revenue_date as day,
+        sum(trips) as trips,
+        sum(total_revenue) as revenue
     from {{ ref('daily_revenue_by_driver') }}
     where {{ in_run_window('revenue_date') }}
     group by revenue_date
@@ -24,6 +30,7 @@ select
     s.revenue as silver_revenue,
     g.revenue as gold_revenue
 from silver as s
-full outer join gold as g on g.day = s.day
-where s.trips is distinct from g.trips
-   or s.revenue is distinct from g.revenue
+full outer join gold as g on s.day = g.day
+where
+    s.trips is distinct from g.trips
+    or s.revenue is distinct from g.revenue

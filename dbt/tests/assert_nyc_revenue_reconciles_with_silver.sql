@@ -5,33 +5,54 @@
 with
 
 silver as (
-    select pickup_date as day, count(*) as trips, sum(total_amount) as revenue
+    select
+        pickup_date as day,
+        count(*) as trips,
+        sum(total_amount) as revenue
     from {{ source('silver', 'nyc_yellow_trips') }}
     where {{ in_run_window('pickup_date') }}
     group by pickup_date
 ),
 
 marts as (
-    select 'nyc_daily_revenue_by_zone' as mart, revenue_date as day, sum(trips) as trips, sum(total_revenue) as revenue
+    select
+        'nyc_daily_revenue_by_zone' as mart,
+        revenue_date as day,
+        sum(trips) as trips,
+        sum(total_revenue) as revenue
     from {{ ref('nyc_daily_revenue_by_zone') }}
     where {{ in_run_window('revenue_date') }}
     group by revenue_date
     union all
-    select 'nyc_daily_revenue_by_vendor' as mart, revenue_date as day, sum(trips) as trips, sum(total_revenue) as revenue
+    select
+        'nyc_daily_revenue_by_vendor' as mart,
+        revenue_date as day,
+        sum(trips) as trips,
+        sum(total_revenue) as revenue
     from {{ ref('nyc_daily_revenue_by_vendor') }}
     where {{ in_run_window('revenue_date') }}
     group by revenue_date
     union all
-    select 'nyc_revenue_trends' as mart, revenue_date as day, trips, total_revenue as revenue
+    select
+        'nyc_revenue_trends' as mart,
+        revenue_date as day,
+        trips,
+        total_revenue as revenue
     from {{ ref('nyc_revenue_trends') }}
     where {{ in_run_window('revenue_date') }}
 ),
 
 expected as (
-    select m.mart, s.day, s.trips, s.revenue
+    select
+        m.mart,
+        s.day,
+        s.trips,
+        s.revenue
     from silver as s
     -- Every mart named, so a mart with no rows for a day of trips is a disagreement.
-    cross join (values 'nyc_daily_revenue_by_zone', 'nyc_daily_revenue_by_vendor', 'nyc_revenue_trends') as m (mart)
+    cross join (
+        values 'nyc_daily_revenue_by_zone', 'nyc_daily_revenue_by_vendor', 'nyc_revenue_trends'
+    ) as m (mart)
 )
 
 select
@@ -42,6 +63,7 @@ select
     e.revenue as silver_revenue,
     m.revenue as mart_revenue
 from expected as e
-full outer join marts as m on m.mart = e.mart and m.day = e.day
-where e.trips is distinct from m.trips
-   or e.revenue is distinct from m.revenue
+full outer join marts as m on e.mart = m.mart and e.day = m.day
+where
+    e.trips is distinct from m.trips
+    or e.revenue is distinct from m.revenue

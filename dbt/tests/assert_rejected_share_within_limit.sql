@@ -17,22 +17,35 @@ runs as (
 ),
 
 latest as (
-    select * from runs where recency = 1
+    select * from runs
+    where recency = 1
 ),
 
 reasons as (
-    select 'trips' as dataset, source_date, reason, count(*) as records
+    select
+        'trips' as dataset,
+        source_date,
+        reason,
+        count(*) as records
     from {{ source('silver', 'trips_rejected') }}
     where {{ in_run_window('source_date') }}
     group by source_date, reason
     union all
-    select 'weather' as dataset, source_date, reason, count(*) as records
+    select
+        'weather' as dataset,
+        source_date,
+        reason,
+        count(*) as records
     from {{ source('silver', 'weather_rejected') }}
     where {{ in_run_window('source_date') }}
     group by source_date, reason
     {% if var('nyc_tlc', false) %}
     union all
-    select 'nyc_yellow_trips' as dataset, source_date, reason, count(*) as records
+    select
+        'nyc_yellow_trips' as dataset,
+        source_date,
+        reason,
+        count(*) as records
     from {{ source('silver', 'nyc_yellow_trips_rejected') }}
     where {{ in_run_window('source_date') }}
     group by source_date, reason
@@ -43,7 +56,13 @@ named as (
     select
         dataset,
         source_date,
-        array_join(array_agg(reason || ' ' || cast(records as varchar) order by records desc, reason), ', ') as reasons
+        array_join(
+            array_agg(
+                reason || ' ' || cast(records as varchar)
+                order by records desc, reason asc
+            ),
+            ', '
+        ) as reasons
     from reasons
     group by dataset, source_date
 )
@@ -56,6 +75,7 @@ select
     cast(l.rejected as double) / l.bronze_records as rejected_share,
     n.reasons
 from latest as l
-left join named as n on n.dataset = l.dataset and n.source_date = l.source_date
-where l.bronze_records >= {{ var('min_records_for_rejected_share') }}
-  and cast(l.rejected as double) / l.bronze_records > {{ var('max_rejected_share') }}
+left join named as n on l.dataset = n.dataset and l.source_date = n.source_date
+where
+    l.bronze_records >= {{ var('min_records_for_rejected_share') }}
+    and cast(l.rejected as double) / l.bronze_records > {{ var('max_rejected_share') }}

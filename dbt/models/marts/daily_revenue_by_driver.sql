@@ -62,7 +62,7 @@ final as (
         w.precipitation_mm,
         w.snowfall_cm
     from per_driver_day as d
-    left join weather as w on w.weather_date = d.revenue_date
+    left join weather as w on d.revenue_date = w.weather_date
 )
 
 select * from final

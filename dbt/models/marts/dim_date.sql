@@ -3,8 +3,8 @@
 with
 
 days as (
-    select day as date_day
-    from unnest(sequence(date '2012-01-01', date '2030-12-31', interval '1' day)) as t(day)
+    select t.day as date_day
+    from unnest(sequence(date '2012-01-01', date '2030-12-31', interval '1' day)) as t (day)
 ),
 
 final as (

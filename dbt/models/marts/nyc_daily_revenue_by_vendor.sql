@@ -67,7 +67,7 @@ final as (
         w.temperature_max_c,
         w.precipitation_mm
     from per_vendor_day as d
-    left join weather as w on w.weather_date = d.revenue_date
+    left join weather as w on d.revenue_date = w.weather_date
 )
 
 select * from final

@@ -25,9 +25,9 @@ trips as (
 
 zones as (
     select
-        cast(LocationID as integer) as location_id,
-        Borough as borough,
-        Zone as zone_name,
+        cast(locationid as integer) as location_id,
+        borough,
+        zone as zone_name,
         service_zone
     from {{ ref('nyc_taxi_zones') }}
 ),
@@ -78,8 +78,8 @@ final as (
         w.temperature_max_c,
         w.precipitation_mm
     from per_zone_day as d
-    left join zones as z on z.location_id = d.pickup_location_id
-    left join weather as w on w.weather_date = d.revenue_date
+    left join zones as z on d.pickup_location_id = z.location_id
+    left join weather as w on d.revenue_date = w.weather_date
 )
 
 select * from final

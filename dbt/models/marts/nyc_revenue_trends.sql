@@ -18,7 +18,10 @@ with
 daily_by_vendor as (
     select * from {{ ref('nyc_daily_revenue_by_vendor') }}
     {% if is_incremental() %}
-    where revenue_date between date '{{ var("start_date") }}' - interval '28' day and date '{{ var("end_date") }}'
+    where
+        revenue_date
+        between date '{{ var("start_date") }}' - interval '28' day
+        and date '{{ var("end_date") }}'
     {% endif %}
 ),
 

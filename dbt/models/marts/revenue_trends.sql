@@ -14,7 +14,10 @@ with
 daily_by_driver as (
     select * from {{ ref('daily_revenue_by_driver') }}
     {% if is_incremental() %}
-    where revenue_date between date '{{ var("start_date") }}' - interval '28' day and date '{{ var("end_date") }}'
+    where
+        revenue_date
+        between date '{{ var("start_date") }}' - interval '28' day
+        and date '{{ var("end_date") }}'
     {% endif %}
 ),
 

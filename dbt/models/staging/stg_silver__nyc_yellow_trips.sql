@@ -32,9 +32,11 @@ renamed as (
         coalesce(tip_amount, 0) as tips,
         coalesce(tolls_amount, 0) as tolls,
         -- Every charge beyond fare, tips and tolls; absent fees of earlier years count as 0.
-        coalesce(extra, 0) + coalesce(mta_tax, 0) + coalesce(improvement_surcharge, 0)
+        (
+            coalesce(extra, 0) + coalesce(mta_tax, 0) + coalesce(improvement_surcharge, 0)
             + coalesce(congestion_surcharge, 0) + coalesce(airport_fee, 0)
-            + coalesce(cbd_congestion_fee, 0) as surcharges,
+            + coalesce(cbd_congestion_fee, 0)
+        ) as surcharges,
         coalesce(congestion_surcharge, 0) as congestion_surcharge,
         coalesce(airport_fee, 0) as airport_fee,
         coalesce(cbd_congestion_fee, 0) as cbd_congestion_fee,
