@@ -1,8 +1,9 @@
 /**
  * The test runner behind `npm test` (all), `npm run test:unit` and `npm run test:integration`.
  *
- * unit: Node tests in test/unit and pytest tests in spark/tests not marked `integration`;
- *   needs no service (only the Python environment, installed if missing).
+ * unit: the checks (`tsc --noEmit -p .`, `sqlfluff lint dbt/`; each counted as one test), Node
+ *   tests in test/unit and pytest tests in spark/tests not marked `integration`; needs no service
+ *   (only the Python environment, installed if missing).
  * integration: installs what is missing, brings the local stack up (or reuses a running
  *   one), runs test/integration and pytest's `integration` tests, then stops the stack if
  *   it started it (LAKEHOUSE_KEEP_STACK=1 keeps it).
@@ -17,13 +18,16 @@
  *   check run as a pod, then the dev stack's `pulumi up`, a day through every layer, a failed
  *   run, least privilege, a config change and the destroy; the cluster tier and `all` run it after
  *   test/cluster, on one start of the cluster.
- * Ends with one line "total: N passed, N failed, N skipped" and a non-zero exit on failure.
+ * Counts come from the runners' JUnit reports (test-results/reports/, kept for CI), not from
+ * their terminal output, which is echoed as it comes. After the last run: one line per run with
+ * its counts and time, the failing tests with their errors' first lines, and last one line
+ * "total: N passed, N failed, N skipped"; a non-zero exit on failure.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { consoleLogger } from "../src/lib/log";
-import { failingTests } from "./failures";
+import { add, countCheck, countRun, type Counts, NO_COUNTS, nodeTestName, pytestName } from "./failures";
 import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
@@ -31,15 +35,20 @@ import { clusterDown, clusterStatus, clusterUp } from "../src/cluster/cluster";
 import { cacheRoot } from "../src/cluster/toolchain";
 import { BACKGROUND_IMAGE_TAG, IMAGES_BUILT_ENV } from "./deploy/images";
 
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  /** The failing tests' lines, repeated after the total: CI shows only the end of a long log. */
-  failures: string[];
+const log = consoleLogger("test");
+
+/** Where the runs' machine-readable reports go (git-ignored; CI can keep them). */
+const REPORTS = path.join(repoRoot, "test-results", "reports");
+
+/** A report's path for the run named `label`, with the previous run's report removed: a run that crashes must not be counted from it. */
+function reportFile(label: string, ext: string): string {
+  fs.mkdirSync(REPORTS, { recursive: true });
+  const file = path.join(REPORTS, `${label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}.${ext}`);
+  fs.rmSync(file, { force: true });
+  return file;
 }
 
-const log = consoleLogger("test");
+const secondsSince = (start: number) => Math.round((Date.now() - start) / 1000);
 
 function findTests(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -50,58 +59,96 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
-/** Runs a command, echoing its output, and returns the output and exit code. */
-function runEcho(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+/** Runs a command and returns its output and exit code; `echo` writes the output through as it comes. */
+function runCommand(cmd: string, args: string[], { env = process.env, echo = true }: { env?: NodeJS.ProcessEnv; echo?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const onData = (d: Buffer) => {
       output += d.toString();
-      process.stdout.write(d);
+      if (echo) process.stdout.write(d);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
+    child.on("error", (e) => resolve({ code: 127, output: `${output}${e.message}\n` }));
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
-async function nodeTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
-  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, failures: [] };
-  const { code, output } = await runEcho(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, ...files], env);
-  const num = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)`, "m").exec(output)?.[1] ?? 0);
-  const counts = { passed: num("pass"), failed: num("fail") + num("cancelled"), skipped: num("skipped") + num("todo"), failures: failingTests(output) };
-  // A crash before any test reported still fails the run.
-  if (code !== 0 && counts.failed === 0) {
-    counts.failed = 1;
-    counts.failures.push(`node --test exited ${code} before any test failed (${files.length} files from ${path.relative(repoRoot, path.dirname(files[0]))})`);
-  }
-  return counts;
+async function nodeTests(label: string, files: string[], concurrency: number, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
+  if (files.length === 0) return NO_COUNTS;
+  const report = reportFile(label, "xml");
+  const started = Date.now();
+  const { code } = await runCommand(process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`,
+    "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=junit", `--test-reporter-destination=${report}`, ...files], { env });
+  return countRun({ label, code, report, nameOf: nodeTestName(repoRoot), seconds: secondsSince(started) });
 }
 
 async function pytest(marker: string, env: NodeJS.ProcessEnv = process.env): Promise<Counts> {
+  const label = `pytest -m "${marker}" spark/tests`;
+  const report = reportFile(label, "xml");
   const python = path.join(stackPaths().venv, "bin", "python");
-  const { code, output } = await runEcho(python, ["-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "spark/tests"], env);
-  const summary = output.trim().split("\n").pop() ?? "";
-  const num = (label: string) => Number(new RegExp(`(\\d+) ${label}`).exec(summary)?.[1] ?? 0);
-  const failures = output.split("\n").filter((l) => /^(FAILED|ERROR) /.test(l)).map((l) => `pytest: ${l}`);
-  const counts = { passed: num("passed"), failed: num("failed") + num("error"), skipped: num("skipped") + num("deselected") * 0, failures };
+  const started = Date.now();
+  const { code } = await runCommand(python, ["-m", "pytest", "-m", marker, "-p", "no:cacheprovider", `--junitxml=${report}`, "spark/tests"], { env });
   // pytest exits 5 when no test was collected for this marker: not a failure.
-  if (code !== 0 && code !== 5 && counts.failed === 0) {
-    counts.failed = 1;
-    counts.failures.push(`pytest -m "${marker}" exited ${code} before any test failed`);
-  }
+  return countRun({ label, code, report, nameOf: pytestName, okCodes: [5], seconds: secondsSince(started) });
+}
+
+/**
+ * A check that is not a test runner, counted as one test. Not echoed as it runs (the checks run
+ * side by side): its result line, then its output whole. `describe` gives a failed check's line
+ * after the total, and any lines to print below its output.
+ */
+async function check(label: string, cmd: string, args: string[], describe: (code: number, output: string) => { failure: string; details?: string[] }): Promise<Counts> {
+  const started = Date.now();
+  const { code, output } = await runCommand(cmd, args, { echo: false });
+  const { failure, details = [] } = describe(code, output);
+  const counts = countCheck(label, code, failure, secondsSince(started));
+  log.step(counts.parts[0]);
+  const text = [output.trim(), ...details].filter(Boolean).join("\n");
+  if (text) process.stdout.write(`${text}\n`);
   return counts;
 }
 
-const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, failures: [...a.failures, ...b.failures] });
+const firstLine = (output: string) => output.trim().split("\n")[0] ?? "";
+
+/** The type check: tsx runs the TypeScript with its types stripped, unchecked. */
+function typecheck(): Promise<Counts> {
+  const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  return check("tsc --noEmit -p .", process.execPath, [tsc, "--noEmit", "-p", ".", "--pretty", "false"], (code, output) => {
+    // tsc has no machine-readable output; its errors are a line each ("file(line,col): error TSnnnn: ...").
+    const errors = output.split("\n").filter((l) => /: error TS\d+:/.test(l));
+    return { failure: errors.length ? `${errors.length} error(s), the first: ${errors[0]}` : `exited ${code}: ${firstLine(output)}` };
+  });
+}
+
+interface SqlfluffFile { filepath: string; violations: { start_line_no: number; start_line_pos: number; code: string; description: string; warning?: boolean }[] }
+
+/** The dbt project's SQL lint (configured in .sqlfluff), read from its JSON report. */
+function sqlLint(): Promise<Counts> {
+  const report = reportFile("sqlfluff", "json");
+  const sqlfluff = path.join(stackPaths().venv, "bin", "sqlfluff");
+  return check("sqlfluff lint dbt/", sqlfluff, ["lint", "dbt/", "--format", "json", "--write-output", report, "--nocolor"], (code, output) => {
+    let violations: string[] = [];
+    try {
+      const files = JSON.parse(fs.readFileSync(report, "utf8")) as SqlfluffFile[];
+      violations = files.flatMap((f) => f.violations.filter((v) => !v.warning).map((v) => `${f.filepath}:${v.start_line_no}:${v.start_line_pos}: ${v.code} ${v.description}`));
+    } catch {
+      // No report: sqlfluff stopped before linting, and its output says why.
+    }
+    return { failure: violations.length ? `${violations.length} violation(s), the first: ${violations[0]}` : `exited ${code}: ${firstLine(output)}`, details: violations };
+  });
+}
 
 async function unit(): Promise<Counts> {
   log.step("unit tests (no services)");
   await installPython(stackPaths(), log);
   // The pytest session loads the silver job's JVM functions; built (or found) once here.
   const functionsJar = await buildSparkFunctions(stackPaths(), log);
-  const node = await nodeTests(findTests(path.join(repoRoot, "test", "unit")), 2);
-  return add(node, await pytest("not integration", { ...process.env, LAKEHOUSE_SPARK_FUNCTIONS_JAR: functionsJar }));
+  log.step("checks: tsc --noEmit -p . and sqlfluff lint dbt/, side by side");
+  const checks = (await Promise.all([typecheck(), sqlLint()])).reduce(add, NO_COUNTS);
+  const node = await nodeTests("node --test test/unit", findTests(path.join(repoRoot, "test", "unit")), 2);
+  return [checks, node, await pytest("not integration", { ...process.env, LAKEHOUSE_SPARK_FUNCTIONS_JAR: functionsJar })].reduce(add, NO_COUNTS);
 }
 
 async function integration(): Promise<Counts> {
@@ -115,7 +162,8 @@ async function integration(): Promise<Counts> {
     // run (node's test runner orders the files it is given by name).
     const files = findTests(path.join(repoRoot, "test", "integration"));
     const isLifecycle = (f: string) => f.includes(`${path.sep}lifecycle${path.sep}`);
-    const node = add(await nodeTests(files.filter((f) => !isLifecycle(f)), 1, env), await nodeTests(files.filter(isLifecycle), 1, env));
+    const node = add(await nodeTests("node --test test/integration", files.filter((f) => !isLifecycle(f)), 1, env),
+      await nodeTests("node --test test/integration/lifecycle", files.filter(isLifecycle), 1, env));
     return add(node, await pytest("integration", env));
   } finally {
     if (!alreadyUp && process.env.LAKEHOUSE_KEEP_STACK !== "1") await down(log);
@@ -132,8 +180,8 @@ async function onCluster(dirs: string[]): Promise<Counts> {
   log.step(alreadyUp ? "cluster tests on the running cluster" : "bringing the one-node cluster up for the cluster tests");
   await clusterUp(log, { pulumi: true });
   try {
-    let counts: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
-    for (const dir of dirs) counts = add(counts, await nodeTests(findTests(path.join(repoRoot, "test", dir)), 1, { ...process.env, LAKEHOUSE_CLUSTER_READY: "1" }));
+    let counts = NO_COUNTS;
+    for (const dir of dirs) counts = add(counts, await nodeTests(`node --test test/${dir}`, findTests(path.join(repoRoot, "test", dir)), 1, { ...process.env, LAKEHOUSE_CLUSTER_READY: "1" }));
     return counts;
   } finally {
     if (!alreadyUp && process.env.LAKEHOUSE_KEEP_CLUSTER !== "1") await clusterDown(log);
@@ -181,7 +229,7 @@ const MODES = ["unit", "integration", "cluster", "deploy", "all"];
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? "all";
   if (!MODES.includes(mode)) throw new Error(`unknown test mode '${mode}' (${MODES.join(" | ")})`);
-  let total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  let total = NO_COUNTS;
   const clusterBuilds = mode === "all" ? startClusterBuilds() : undefined;
   if (mode === "unit" || mode === "all") total = add(total, await unit());
   if (mode === "integration" || mode === "all") total = add(total, await integration());
@@ -192,6 +240,7 @@ async function main(): Promise<void> {
     await clusterBuilds;
   }
   if (clusterDirs.length) total = add(total, await onCluster(clusterDirs));
+  process.stdout.write(`\n${total.parts.join("\n")}\n`);
   if (total.failures.length) process.stdout.write(`\nfailed:\n${total.failures.map((f) => `  ✖ ${f}`).join("\n")}\n`);
   process.stdout.write(`\ntotal: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
