@@ -20,6 +20,14 @@ const GROWING: Record<string, string> = {
 type TestEntry = string | Record<string, { config?: { where?: string } }>;
 interface Node { name: string; data_tests?: TestEntry[]; columns?: { name: string; data_tests?: TestEntry[] }[]; tables?: Node[] }
 
+/** The files under `dir` (relative to dbt/) whose names match `name`, found by walking it. */
+function filesIn(dir: string, name: RegExp, recursive = true): string[] {
+  return fs.readdirSync(path.join(DBT, dir), { withFileTypes: true, recursive })
+    .filter((e) => e.isFile() && name.test(e.name))
+    .map((e) => path.relative(DBT, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
 function nodes(file: string): Node[] {
   const doc = yaml.load(fs.readFileSync(path.join(DBT, file), "utf8")) as { models?: Node[]; sources?: Node[] };
   return [...(doc.models ?? []), ...(doc.sources ?? []).flatMap((s) => s.tables ?? [])];
@@ -27,7 +35,8 @@ function nodes(file: string): Node[] {
 
 test("every test on a growing table filters on the run's days, by that table's day column", () => {
   const seen = new Set<string>();
-  for (const file of ["models/staging/_silver__sources.yml", "models/staging/_stg_silver__models.yml", "models/marts/_marts__models.yml"]) {
+  // Every properties file of the project's models and sources, wherever a new one is added.
+  for (const file of filesIn("models", /\.ya?ml$/)) {
     for (const node of nodes(file).filter((n) => n.name in GROWING)) {
       seen.add(node.name);
       const entries = [...(node.data_tests ?? []), ...(node.columns ?? []).flatMap((c) => c.data_tests ?? [])];
@@ -43,10 +52,14 @@ test("every test on a growing table filters on the run's days, by that table's d
   assert.deepEqual([...seen].sort(), Object.keys(GROWING).sort());
 });
 
-test("the reconciliation tests read the run's days of silver and gold only", () => {
-  for (const file of ["assert_daily_revenue_reconciles_with_silver.sql", "assert_revenue_trends_match_daily_revenue.sql", "assert_nyc_revenue_reconciles_with_silver.sql"]) {
-    const sql = fs.readFileSync(path.join(DBT, "tests", file), "utf8");
+test("every singular test (the reconciliations, the rejected share) reads the run's days of the tables it reads only", () => {
+  // tests/*.sql, not tests/generic/: a generic test is scoped by its `where` config, checked above.
+  const files = filesIn("tests", /\.sql$/, false);
+  assert.ok(files.includes(path.join("tests", "assert_daily_revenue_reconciles_with_silver.sql")), `found ${files.join(", ")}`);
+  for (const file of files) {
+    const sql = fs.readFileSync(path.join(DBT, file), "utf8");
     const reads = (sql.match(/\{\{ (source|ref)\(/g) ?? []).length;
+    assert.ok(reads > 0, `${file} reads a table`);
     assert.equal((sql.match(/in_run_window\('\w+'\)/g) ?? []).length, reads, `${file}: every table it reads is filtered`);
   }
 });
