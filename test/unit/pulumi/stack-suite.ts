@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
 import bcrypt from "bcryptjs";
-import { byType, type Captured, ROOT, runStack, stackSecretValues, urnEndsWith } from "./harness";
+import { byType, type Captured, ROOT, runStack, stackConfig, stackSecretValues, urnEndsWith } from "./harness";
 import { DEFAULTS } from "../../../components/config";
 import { quantity } from "../../../components/k8s";
 import { BUCKETS, IDENTITIES } from "../../../components/policies";
@@ -153,8 +153,13 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
 
   test("NetworkPolicies: only engines reach the object store; only Trino and Spark reach the metastore", () => {
     const pods = c.podTemplates(rs);
+    // Trino's workers read the object store and the metastore as the coordinator does. Each stack
+    // runs them (dev 1, prod 4: its Pulumi.<stack>.yaml), so each stack's policies must let them in.
+    const workers = Number(overrides.trinoWorkers ?? stackConfig(stack)["lakehouse:trinoWorkers"] ?? DEFAULTS.trinoWorkers);
+    assert.ok(workers > 0, `stack ${stack} runs Trino workers`);
+    assert.deepEqual(pods.filter((p) => p.owner.name === "trino-worker").map((p) => p.replicas), [workers]);
     const s3 = pods.filter((p) => p.labels["lakehouse.io/s3-client"] === "true").map((p) => p.owner.name).sort();
-    assert.deepEqual(s3, ["hive-metastore", "lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance", "minio-provision", "trino-coordinator", ...(stack === "prod" || true ? ["trino-worker"] : [])].sort());
+    assert.deepEqual(s3, ["hive-metastore", "lakehouse-gold", "lakehouse-ingest", "lakehouse-maintenance", "minio-provision", "trino-coordinator", "trino-worker"]);
     const hms = pods.filter((p) => p.labels["lakehouse.io/metastore-client"] === "true").map((p) => p.owner.name).sort();
     assert.deepEqual(hms, ["lakehouse-maintenance", "trino-coordinator", "trino-worker"]);
     const silverLabels = c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs).spec.template.driver.labels;
