@@ -2,6 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Size } from "./config";
 
+export { quantity } from "../src/lib/quantity";
 
 export function resources(s: Size): { requests: Record<string, string>; limits: Record<string, string> } {
   return { requests: { cpu: s.cpu, memory: s.memory }, limits: { cpu: s.cpuLimit, memory: s.memory } };
@@ -43,15 +44,4 @@ export function secretEnv(secretName: string, keys: Record<string, string>): k8s
 
 export function plainEnv(vars: Record<string, string>): k8s.types.input.core.v1.EnvVar[] {
   return Object.entries(vars).map(([name, value]) => ({ name, value }));
-}
-
-const UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e-3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
-
-/** Parses a Kubernetes quantity ("512Mi", "1.5", "250m") or a JVM size ("768m", "4g") to a number. */
-export function quantity(q: string, jvm = false): number {
-  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(String(q).trim());
-  if (!m) throw new Error(`not a quantity: "${q}"`);
-  const unit = jvm ? ({ k: "Ki", m: "Mi", g: "Gi", t: "Ti", "": "" } as Record<string, string>)[m[2].toLowerCase()] : m[2];
-  if (unit === undefined || !(unit in UNITS)) throw new Error(`unknown unit in "${q}"`);
-  return Number(m[1]) * UNITS[unit];
 }

@@ -8,6 +8,7 @@
 export interface S3Connection {
   /** e.g. http://127.0.0.1:9000 */
   endpoint: string;
+  /** The region requests are signed for: DEFAULT_S3_REGION unless a cluster's stack sets lakehouse:s3Region. */
   region: string;
   accessKey: string;
   secretKey: string;
@@ -35,13 +36,33 @@ export const ENV = {
   trinoCaFile: "LAKEHOUSE_TRINO_TLS_CA",
 } as const;
 
+/**
+ * The region every S3 client signs for unless told otherwise: MinIO's own default, so a store
+ * made without a region answers to it. The local stack always uses it; a cluster's stack may
+ * set another (lakehouse:s3Region, whose default this is: components/config.ts DEFAULTS).
+ */
+export const DEFAULT_S3_REGION = "us-east-1";
+
+/**
+ * For the AWS SDKs a job or server signs with (Python's botocore, Java's SDK v2): since SDK
+ * 2.30 (Java) / botocore 1.36 they add CRC checksums to every request by default, and some
+ * S3-compatible stores reject them; only where S3 requires one. (The Node client is told the
+ * same in code: src/lib/s3.ts.)
+ */
+export const S3_SDK_CHECKSUM_ENV: Readonly<Record<string, string>> = {
+  AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
+  AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+};
+
+/** The object store part of the contract as environment variables (servers that need nothing else: the metastore). */
+export function s3Env(s3: S3Connection): Record<string, string> {
+  return { [ENV.s3Endpoint]: s3.endpoint, [ENV.s3Region]: s3.region, [ENV.s3AccessKey]: s3.accessKey, [ENV.s3SecretKey]: s3.secretKey };
+}
+
 /** Renders a connection as the environment variables of the contract. */
 export function connectionEnv(c: LakehouseConnection): Record<string, string> {
   const env: Record<string, string> = {
-    [ENV.s3Endpoint]: c.s3.endpoint,
-    [ENV.s3Region]: c.s3.region,
-    [ENV.s3AccessKey]: c.s3.accessKey,
-    [ENV.s3SecretKey]: c.s3.secretKey,
+    ...s3Env(c.s3),
     [ENV.metastoreUri]: c.metastoreUri,
     [ENV.trinoHost]: c.trino.host,
     [ENV.trinoPort]: String(c.trino.port),
@@ -56,5 +77,5 @@ export function connectionEnv(c: LakehouseConnection): Record<string, string> {
 export function s3FromEnv(env: NodeJS.ProcessEnv = process.env): S3Connection {
   const missing = [ENV.s3Endpoint, ENV.s3AccessKey, ENV.s3SecretKey].filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(", ")}`);
-  return { endpoint: env[ENV.s3Endpoint]!, region: env[ENV.s3Region] ?? "us-east-1", accessKey: env[ENV.s3AccessKey]!, secretKey: env[ENV.s3SecretKey]! };
+  return { endpoint: env[ENV.s3Endpoint]!, region: env[ENV.s3Region] ?? DEFAULT_S3_REGION, accessKey: env[ENV.s3AccessKey]!, secretKey: env[ENV.s3SecretKey]! };
 }
