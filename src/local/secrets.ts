@@ -5,10 +5,12 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { POSTGRES_SUPERUSER } from "../lib/metadataDb";
+import { OBJECT_STORE_ROOT_USER, S3_IDENTITIES, s3UserName, type S3Identity } from "../lib/s3Identities";
+import { TRINO_USERS, type TrinoUser } from "../lib/trinoServer";
 
-/** The S3 identities of the local object store, one per job (policies/<name>.json). */
-export const S3_IDENTITIES = ["ingest", "spark", "dbt", "trino", "metastore", "maintenance"] as const;
-export type S3Identity = (typeof S3_IDENTITIES)[number];
+// The stack's secrets are keyed by these; the jobs and the CLI import them from here.
+export { S3_IDENTITIES, TRINO_USERS, type S3Identity, type TrinoUser };
 
 export interface KeyPair {
   accessKey: string;
@@ -23,10 +25,6 @@ export interface StackSecrets {
   /** Trino's users (trino/rules.json says what each may do) and its internal shared secret. */
   trino: { users: Record<TrinoUser, string>; internalSecret: string };
 }
-
-/** Trino users: an operator, the pipeline's jobs (dbt, checks) and the read-only dashboards. */
-export const TRINO_USERS = ["admin", "pipeline", "dashboard"] as const;
-export type TrinoUser = (typeof TRINO_USERS)[number];
 
 /**
  * Alphanumeric only: these values pass through shell env files, JDBC URLs and
@@ -45,11 +43,11 @@ export function randomToken(length: number): string {
 
 export function generateSecrets(): StackSecrets {
   const s3 = Object.fromEntries(
-    S3_IDENTITIES.map((id) => [id, { accessKey: `lakehouse-${id}`, secretKey: randomToken(40) }]),
+    S3_IDENTITIES.map((id) => [id, { accessKey: s3UserName(id), secretKey: randomToken(40) }]),
   ) as Record<S3Identity, KeyPair>;
   return {
-    objectStoreRoot: { user: "lakehouse-root", password: randomToken(40) },
-    postgres: { superuser: "lakehouse", password: randomToken(32), metastorePassword: randomToken(32), supersetPassword: randomToken(32) },
+    objectStoreRoot: { user: OBJECT_STORE_ROOT_USER, password: randomToken(40) },
+    postgres: { superuser: POSTGRES_SUPERUSER, password: randomToken(32), metastorePassword: randomToken(32), supersetPassword: randomToken(32) },
     s3,
     superset: { secretKey: randomToken(64), adminUser: "admin", adminPassword: randomToken(20) },
     trino: { users: Object.fromEntries(TRINO_USERS.map((u) => [u, randomToken(24)])) as Record<TrinoUser, string>, internalSecret: randomToken(64) },

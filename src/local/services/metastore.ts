@@ -5,11 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { S3_SDK_CHECKSUM_ENV, s3Env } from "../../lib/connection";
 import { run } from "../../lib/exec";
+import { METASTORE_SERVER_ENV } from "../../lib/metadataDb";
 import { tcpProbe } from "../health";
 import { repoRoot } from "../paths";
 import { JAVA } from "../../lib/versions";
-import { objectStoreEndpoint } from "./objectstore";
+import { s3Connection } from "./objectstore";
 import { DATABASES, jdbcUrl, psql } from "./postgres";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
@@ -22,19 +24,15 @@ export function metastoreUri(ctx: StackContext): string {
 }
 
 function metastoreEnv(ctx: StackContext): Record<string, string> {
-  const keys = ctx.secrets.s3.metastore;
+  const E = METASTORE_SERVER_ENV;
   return {
     METASTORE_HOME: ctx.installed.metastoreHome,
-    LAKEHOUSE_METASTORE_PORT: String(ctx.settings.ports.metastore),
-    LAKEHOUSE_METASTORE_JDBC_URL: jdbcUrl(ctx, DATABASES.metastore),
-    LAKEHOUSE_METASTORE_DB_USER: "metastore",
-    LAKEHOUSE_METASTORE_DB_PASSWORD: ctx.secrets.postgres.metastorePassword,
-    LAKEHOUSE_S3_ENDPOINT: objectStoreEndpoint(ctx),
-    LAKEHOUSE_S3_REGION: "us-east-1",
-    LAKEHOUSE_S3_ACCESS_KEY: keys.accessKey,
-    LAKEHOUSE_S3_SECRET_KEY: keys.secretKey,
-    AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
-    AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+    [E.port]: String(ctx.settings.ports.metastore),
+    [E.jdbcUrl]: jdbcUrl(ctx, DATABASES.metastore),
+    [E.dbUser]: DATABASES.metastore,
+    [E.dbPassword]: ctx.secrets.postgres.metastorePassword,
+    ...s3Env(s3Connection(ctx, "metastore")),
+    ...S3_SDK_CHECKSUM_ENV,
   };
 }
 

@@ -5,45 +5,67 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { BUCKETS, lifecycleConfiguration, lifecycleRules, VERSIONED_BUCKETS } from "../../lib/buckets";
+import { DEFAULT_S3_REGION, type S3Connection } from "../../lib/connection";
 import { run } from "../../lib/exec";
+import { policyPath, S3_IDENTITIES, s3UserName, type S3Identity } from "../../lib/s3Identities";
 import { httpProbe } from "../health";
 import { repoRoot } from "../paths";
-import { S3_IDENTITIES } from "../secrets";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
-/** Buckets of the medallion layers; bronze is versioned so an overwrite can be undone. */
-export const BUCKETS = ["bronze", "silver", "gold"] as const;
+export { BUCKETS };
+
+/** The mc alias of the local server (set in mc's environment only). */
+const ALIAS = "lakehouse";
 
 export function objectStoreEndpoint(ctx: StackContext): string {
   return `http://${ctx.settings.host}:${ctx.settings.ports.objectStore}`;
 }
 
-/** Runs `mc` against the local server as root; the alias lives only in the environment. */
-export function mc(ctx: StackContext, args: string[]): Promise<string> {
+/** The local store as one job identity sees it: the endpoint, that identity's keys, and the default region. */
+export function s3Connection(ctx: StackContext, identity: S3Identity): S3Connection {
+  const { accessKey, secretKey } = ctx.secrets.s3[identity];
+  return { endpoint: objectStoreEndpoint(ctx), region: DEFAULT_S3_REGION, accessKey, secretKey };
+}
+
+/** Runs `mc` against the local server as root; the alias lives only in the environment. `input`: its stdin. */
+export function mc(ctx: StackContext, args: string[], input?: string): Promise<string> {
   const { user, password } = ctx.secrets.objectStoreRoot;
   const url = new URL(objectStoreEndpoint(ctx));
   url.username = user;
   url.password = password;
   return run(ctx.installed.mc, ["--no-color", "--quiet", ...args], {
-    env: { ...process.env, MC_HOST_lakehouse: url.toString().replace(/\/$/, ""), MC_CONFIG_DIR: path.join(ctx.paths.run, "mc") },
+    env: { ...process.env, [`MC_HOST_${ALIAS}`]: url.toString().replace(/\/$/, ""), MC_CONFIG_DIR: path.join(ctx.paths.run, "mc") },
+    input,
   });
 }
 
-export function policyFile(identity: string): string {
-  return path.join(repoRoot, "policies", `${identity}.json`);
+export function policyFile(identity: S3Identity): string {
+  return path.join(repoRoot, policyPath(identity));
 }
 
+/**
+ * Buckets, versioning, lifecycle rules, and per identity its policy, user and attachment: what
+ * the cluster's provisioning Job does (components/s3Provision.ts), step for step. Idempotent.
+ */
 async function provision(ctx: StackContext): Promise<void> {
-  for (const bucket of BUCKETS) await mc(ctx, ["mb", "--ignore-existing", `lakehouse/${bucket}`]);
-  await mc(ctx, ["version", "enable", "lakehouse/bronze"]);
+  for (const bucket of BUCKETS) {
+    const target = `${ALIAS}/${bucket}`;
+    await mc(ctx, ["mb", "--ignore-existing", target]);
+    if (VERSIONED_BUCKETS.includes(bucket)) await mc(ctx, ["version", "enable", target]);
+    const lifecycle = lifecycleConfiguration(lifecycleRules(bucket));
+    if (lifecycle !== undefined) await mc(ctx, ["ilm", "rule", "import", target], lifecycle);
+    // `ilm rule ls` fails on a bucket without rules: then there is nothing to remove.
+    else if (await mc(ctx, ["ilm", "rule", "ls", target]).then(() => true, () => false)) await mc(ctx, ["ilm", "rule", "rm", "--all", "--force", target]);
+  }
   for (const identity of S3_IDENTITIES) {
     const file = policyFile(identity);
-    if (!fs.existsSync(file)) throw new Error(`policy document ${path.relative(repoRoot, file)} is missing: every S3 identity needs one`);
+    if (!fs.existsSync(file)) throw new Error(`policy document ${policyPath(identity)} is missing: every S3 identity needs one`);
     const { accessKey, secretKey } = ctx.secrets.s3[identity];
-    await mc(ctx, ["admin", "policy", "create", "lakehouse", `lakehouse-${identity}`, file]);
-    await mc(ctx, ["admin", "user", "add", "lakehouse", accessKey, secretKey]);
-    await mc(ctx, ["admin", "policy", "attach", "lakehouse", `lakehouse-${identity}`, "--user", accessKey]).catch((e: Error) => {
+    await mc(ctx, ["admin", "policy", "create", ALIAS, s3UserName(identity), file]);
+    await mc(ctx, ["admin", "user", "add", ALIAS, accessKey, secretKey]);
+    await mc(ctx, ["admin", "policy", "attach", ALIAS, s3UserName(identity), "--user", accessKey]).catch((e: Error) => {
       if (!/already/i.test(e.message)) throw e;
     });
   }
@@ -53,7 +75,7 @@ export function objectStore(ctx: StackContext): Service {
   const { host, ports } = ctx.settings;
   return {
     name: "objectstore",
-    description: "MinIO object store (S3 API) with buckets bronze, silver, gold",
+    description: `MinIO object store (S3 API) with buckets ${BUCKETS.join(", ")}`,
     ports: [ports.objectStore, ports.objectStoreConsole],
     endpoint: `${objectStoreEndpoint(ctx)} (console http://${host}:${ports.objectStoreConsole})`,
     dependsOn: [],

@@ -6,18 +6,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../../lib/exec";
+import { jdbcUrl as jdbcUrlOf, POSTGRES_DATABASES, type PostgresDatabase } from "../../lib/metadataDb";
 import { writePrivate } from "../secrets";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
-export const DATABASES = { metastore: "metastore", superset: "superset" } as const;
+/** The metadata databases by name (DATABASES.metastore is "metastore"), for the services that name one. */
+export const DATABASES = Object.fromEntries(POSTGRES_DATABASES.map((db) => [db, db])) as { readonly [D in PostgresDatabase]: D };
 
 function runAsUser(): string | undefined {
   return process.getuid?.() === 0 ? "postgres" : undefined;
 }
 
-export function jdbcUrl(ctx: StackContext, database: string): string {
-  return `jdbc:postgresql://${ctx.settings.host}:${ctx.settings.ports.postgres}/${database}`;
+export function jdbcUrl(ctx: StackContext, database: PostgresDatabase): string {
+  return jdbcUrlOf(ctx.settings.host, ctx.settings.ports.postgres, database);
 }
 
 /** Runs SQL as the superuser; `database` defaults to postgres. */
@@ -49,15 +51,14 @@ async function initCluster(ctx: StackContext, dataDir: string): Promise<void> {
   }
 }
 
-/** Creates each consumer's role and database if missing (idempotent). */
+/** Creates each consumer's role and its database of the same name if missing (idempotent). */
 async function ensureDatabases(ctx: StackContext): Promise<void> {
-  const roles = { metastore: ctx.secrets.postgres.metastorePassword, superset: ctx.secrets.postgres.supersetPassword };
-  for (const [role, password] of Object.entries(roles)) {
-    const exists = (await psql(ctx, `select 1 from pg_roles where rolname = '${role}'`)).trim() === "1";
-    await psql(ctx, `${exists ? "alter" : "create"} role ${role} with login password '${password}'`);
-    const db = DATABASES[role as keyof typeof DATABASES];
+  const passwords: Record<PostgresDatabase, string> = { metastore: ctx.secrets.postgres.metastorePassword, superset: ctx.secrets.postgres.supersetPassword };
+  for (const db of POSTGRES_DATABASES) {
+    const exists = (await psql(ctx, `select 1 from pg_roles where rolname = '${db}'`)).trim() === "1";
+    await psql(ctx, `${exists ? "alter" : "create"} role ${db} with login password '${passwords[db]}'`);
     if ((await psql(ctx, `select 1 from pg_database where datname = '${db}'`)).trim() !== "1") {
-      await psql(ctx, `create database ${db} owner ${role}`);
+      await psql(ctx, `create database ${db} owner ${db}`);
     }
   }
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { run } from "../../lib/exec";
 import { httpProbe } from "../health";
 import { repoRoot } from "../paths";
-import { DATABASES } from "./postgres";
+import { supersetDatabaseUri } from "../../lib/metadataDb";
 import { trinoTls } from "./trino";
 import { importAssets } from "../../serving/superset-assets";
 import { writeEnvFile } from "./envfile";
@@ -23,7 +23,7 @@ export function supersetEnv(ctx: StackContext): Record<string, string> {
   return {
     SUPERSET_CONFIG_PATH: path.join(repoRoot, "superset", "superset_config.py"),
     SUPERSET_SECRET_KEY: ctx.secrets.superset.secretKey,
-    SUPERSET_DATABASE_URI: `postgresql+psycopg2://superset:${ctx.secrets.postgres.supersetPassword}@${host}:${ports.postgres}/${DATABASES.superset}`,
+    SUPERSET_DATABASE_URI: supersetDatabaseUri(host, ports.postgres, ctx.secrets.postgres.supersetPassword),
     FLASK_APP: "superset",
     // Superset reaches only loopback services here; never phone home.
     SUPERSET_DISABLE_TELEMETRY: "1",

