@@ -7,11 +7,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { supersetDatabaseUri } from "../src/lib/metadataDb";
 import type { Size } from "./config";
 import { readRepoFile } from "./files";
 import { httpProbe, plainEnv, podSecurity, resources, restricted } from "./k8s";
 import { labels, selectorLabels } from "./labels";
-import { POSTGRES_CLIENT_LABEL } from "./postgres";
+import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres";
 import * as imp from "./supersetImport";
 
 export const SUPERSET_UID = 1000;
@@ -39,8 +40,9 @@ export interface DashboardsArgs {
   dependsOn?: pulumi.Resource[];
 }
 
+/** Superset's metadata database in the cluster's PostgreSQL. */
 export function databaseUri(host: string, password: string): string {
-  return `postgresql+psycopg2://superset:${encodeURIComponent(password)}@${host}:5432/superset`;
+  return supersetDatabaseUri(host, POSTGRES_PORT, password);
 }
 
 export class Dashboards extends pulumi.ComponentResource {

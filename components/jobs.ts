@@ -3,11 +3,15 @@
  * job waits for, and the shell that waits for them. A scheduled run processes yesterday (UTC);
  * a run for another day sets LOGICAL_DATE (`lakehouse deploy run`, src/deploy/runs.ts).
  */
-export type Layer = "bronze" | "silver";
+import { BRONZE_BUCKET, SILVER_BUCKET } from "../src/lib/buckets";
+import { ENV } from "../src/lib/connection";
+import { YESTERDAY_SH } from "../src/lib/dates";
 
-/** Sets $D to $LOGICAL_DATE, or yesterday in UTC; rejects anything but YYYY-MM-DD. Busybox-safe. */
+export type Layer = typeof BRONZE_BUCKET | typeof SILVER_BUCKET;
+
+/** Sets $D to $LOGICAL_DATE, or yesterday in UTC (src/lib/dates.ts); rejects anything but YYYY-MM-DD. Busybox-safe. */
 export const LOGICAL_DATE_SH =
-  'D="${LOGICAL_DATE:-$(date -u -d "@$(( $(date +%s) - 86400 ))" +%Y-%m-%d)}"; ' +
+  `D="\${LOGICAL_DATE:-${YESTERDAY_SH}}"; ` +
   'case "$D" in [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]) ;; *) echo "LOGICAL_DATE must be YYYY-MM-DD, got $D" >&2; exit 2;; esac';
 
 /**
@@ -17,7 +21,7 @@ export const LOGICAL_DATE_SH =
  */
 export function markerKey(layer: Layer, dataset: string): string {
   if (!/^[a-z0-9_-]+$/.test(dataset)) throw new Error(`markerKey: dataset "${dataset}" is not a plain name`);
-  return layer === "bronze"
+  return layer === BRONZE_BUCKET
     ? `${dataset}/year=\${D%%-*}/month=$(echo "$D" | cut -d- -f2)/day=\${D##*-}/_manifest.json`
     : `_markers/${dataset}/date=\${D}.json`;
 }
@@ -25,7 +29,7 @@ export function markerKey(layer: Layer, dataset: string): string {
 /** Concrete marker key for a date, for docs and tests. */
 export function markerKeyFor(layer: Layer, dataset: string, date: string): string {
   const [y, m, d] = date.split("-");
-  return layer === "bronze" ? `${dataset}/year=${y}/month=${m}/day=${d}/_manifest.json` : `_markers/${dataset}/date=${date}.json`;
+  return layer === BRONZE_BUCKET ? `${dataset}/year=${y}/month=${m}/day=${d}/_manifest.json` : `_markers/${dataset}/date=${date}.json`;
 }
 
 /**
@@ -48,7 +52,7 @@ export function waitForMarkersScript(layer: Layer, datasets: readonly string[], 
     // not in hours.
     `END=$(( $(date +%s) + \${LAKEHOUSE_UPSTREAM_WAIT_SECONDS:-${deadlineSeconds}} ))`,
     'export MC_CONFIG_DIR="${MC_CONFIG_DIR:-${HOME:-/tmp}/.mc}"',
-    'found() { mc alias set store "$LAKEHOUSE_S3_ENDPOINT" "$LAKEHOUSE_S3_ACCESS_KEY" "$LAKEHOUSE_S3_SECRET_KEY" --api S3v4 --path on >/dev/null 2>&1 && mc stat "store/$1" >/dev/null 2>&1; }',
+    `found() { mc alias set store "$${ENV.s3Endpoint}" "$${ENV.s3AccessKey}" "$${ENV.s3SecretKey}" --api S3v4 --path on >/dev/null 2>&1 && mc stat "store/$1" >/dev/null 2>&1; }`,
     ...checks,
   ].join("\n");
 }

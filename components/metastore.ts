@@ -6,12 +6,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../src/lib/connection";
+import { jdbcUrl, METASTORE_SERVER_ENV, type PostgresDatabase } from "../src/lib/metadataDb";
 import type { Size } from "./config";
 import { readRepoFile } from "./files";
 import { podSecurity, resources, restricted, secretEnv, tcpProbe, plainEnv } from "./k8s";
 import { labels, selectorLabels } from "./labels";
 import { S3_CLIENT_LABEL } from "./objectStore";
-import { POSTGRES_CLIENT_LABEL, postgres, type PostgresArgs } from "./postgres";
+import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT, postgres, type PostgresArgs } from "./postgres";
 
 export const METASTORE_CLIENT_LABEL = { "lakehouse.io/metastore-client": "true" };
 export const HIVE_UID = 1000;
@@ -26,8 +28,24 @@ export function serverCommand(): string[] {
 
 /** schematool with explicit connection flags: it initialises only a database without a schema. */
 export function schemaInitCommand(): string[] {
-  const conn = `-dbType postgres -driver org.postgresql.Driver -url "$LAKEHOUSE_METASTORE_JDBC_URL" -userName "$LAKEHOUSE_METASTORE_DB_USER" -passWord "$LAKEHOUSE_METASTORE_DB_PASSWORD"`;
+  const E = METASTORE_SERVER_ENV;
+  const conn = `-dbType postgres -driver org.postgresql.Driver -url "$${E.jdbcUrl}" -userName "$${E.dbUser}" -passWord "$${E.dbPassword}"`;
   return ["/bin/bash", "-ec", `hive-metastore schematool ${conn} -info || hive-metastore schematool ${conn} -initSchema`];
+}
+
+/**
+ * What metastore/metastore-site.xml reads besides the S3 keys (those come from the identity's
+ * Secret, envFrom): its port, its database's JDBC URL and login, the S3 endpoint and region.
+ */
+export function metastoreEnv(a: { postgresHost: pulumi.Input<string>; postgresSecretName: string; s3: { endpoint: pulumi.Input<string>; region: string } }): k8s.types.input.core.v1.EnvVar[] {
+  const E = METASTORE_SERVER_ENV;
+  const db: PostgresDatabase = "metastore";
+  return [
+    ...plainEnv({ [E.port]: "9083", [E.dbUser]: db, [ENV.s3Region]: a.s3.region }),
+    { name: E.jdbcUrl, value: pulumi.output(a.postgresHost).apply((host) => jdbcUrl(host, POSTGRES_PORT, db)) },
+    { name: ENV.s3Endpoint, value: a.s3.endpoint },
+    ...secretEnv(a.postgresSecretName, { [E.dbPassword]: `${db}-password` }),
+  ];
 }
 
 export interface MetastoreArgs {
@@ -65,12 +83,7 @@ export class Metastore extends pulumi.ComponentResource {
       metadata: { name: `${name}-conf`, namespace: args.namespace, labels: l },
       data: { "metastore-site.xml": readRepoFile(SITE_FILE) },
     }, p);
-    const env = [
-      ...plainEnv({ LAKEHOUSE_METASTORE_PORT: "9083", LAKEHOUSE_METASTORE_DB_USER: "metastore", LAKEHOUSE_S3_REGION: args.s3.region }),
-      { name: "LAKEHOUSE_METASTORE_JDBC_URL", value: pulumi.interpolate`jdbc:postgresql://${pg.host}:5432/metastore` },
-      { name: "LAKEHOUSE_S3_ENDPOINT", value: args.s3.endpoint },
-      ...secretEnv(pg.secretName, { LAKEHOUSE_METASTORE_DB_PASSWORD: "metastore-password" }),
-    ];
+    const env = metastoreEnv({ postgresHost: pg.host, postgresSecretName: pg.secretName, s3: args.s3 });
     const confMount = { name: "conf", mountPath: `${CONF_DIR}/metastore-site.xml`, subPath: "metastore-site.xml", readOnly: true };
     const deployment = new k8s.apps.v1.Deployment(name, {
       metadata: { name, namespace: args.namespace, labels: l },

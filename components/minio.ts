@@ -1,10 +1,11 @@
 /**
  * The object store's Kubernetes parts as plain functions: MinIO's StatefulSet and its ingress
- * rule, the identities' Secret names and the buckets' lifecycle rules. The buckets, users and
- * policies themselves are made by the provisioning Job (./s3Provision.ts); ObjectStore composes.
+ * rule, and the identities' Secret names. The buckets, their lifecycle rules, the users and the
+ * policies are made by the provisioning Job (./s3Provision.ts); ObjectStore composes.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { OBJECT_STORE_ROOT_USER } from "../src/lib/s3Identities";
 import type { Size } from "./config";
 import { httpProbe, podSecurity, resources, restricted, secretEnv, tcpProbe } from "./k8s";
 import { selectorLabels } from "./labels";
@@ -13,7 +14,8 @@ import type { Identity } from "./policies";
 /** Pods with this label may reach the object store (NetworkPolicy). */
 export const S3_CLIENT_LABEL = { "lakehouse.io/s3-client": "true" };
 export const MINIO_UID = 1000;
-export const MINIO_ROOT_USER = "lakehouse-root";
+/** The root user of the cluster's MinIO: the store's root user in every environment. */
+export const MINIO_ROOT_USER = OBJECT_STORE_ROOT_USER;
 export const S3_PORT = 9000;
 
 /** The S3 identity Secret's name: envFrom it to get LAKEHOUSE_S3_ACCESS_KEY / _SECRET_KEY. */
@@ -26,20 +28,8 @@ export function s3AdminSecretName(store: string): string {
   return `${store}-admin`;
 }
 
-export interface LifecycleRule {
-  id: string;
-  /** Days after which a version that stopped being current is deleted. */
-  noncurrentVersionExpirationDays?: number;
-  /** Days after which a current object expires. */
-  expirationDays?: number;
-  /** Key prefix the rule applies to (every key when absent). */
-  prefix?: string;
-}
-
-/** Bronze keeps old versions of a re-ingested day for 30 days; no layer keeps stale uploads. */
-export function lifecycleRules(bucket: string): LifecycleRule[] {
-  return bucket === "bronze" ? [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 30 }] : [];
-}
+// The buckets' lifecycle rules are the store's in every environment (the local stack applies them too).
+export { type LifecycleRule, lifecycleRules } from "../src/lib/buckets";
 
 export interface MinioPodArgs {
   name: string;

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../src/lib/connection";
 import type { Size } from "./config";
 import { labels, selectorLabels, versionLabel } from "./labels";
 import { MINIO_UID, minioIngressSpec, minioStatefulSetSpec, S3_CLIENT_LABEL, S3_PORT, s3AdminSecretName, s3SecretName } from "./minio";
@@ -95,7 +96,7 @@ export class ObjectStore extends pulumi.ComponentResource {
       const secretName = s3SecretName(name, identity);
       return new k8s.core.v1.Secret(secretName, {
         metadata: { name: secretName, namespace: ns, labels: labels({ name: `s3-${identity}`, instance: args.instance, component: "object-store" }) },
-        stringData: { LAKEHOUSE_S3_ACCESS_KEY: s3UserName(identity), LAKEHOUSE_S3_SECRET_KEY: args.identityKeys[identity] },
+        stringData: { [ENV.s3AccessKey]: s3UserName(identity), [ENV.s3SecretKey]: args.identityKeys[identity] },
       }, p);
     });
     this.secretNames = Object.fromEntries(IDENTITIES.map((i) => [i, s3SecretName(name, i)])) as Record<Identity, string>;

@@ -5,6 +5,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ENV, S3_SDK_CHECKSUM_ENV } from "../src/lib/connection";
+import { YESTERDAY } from "../src/lib/dates";
+import { JOBS_TRINO_USER } from "../src/lib/trinoServer";
 import type { Size, Workload } from "./config";
 import { readRepoFile } from "./files";
 import { cronJobSpec, waitForMarkersScript, withLogicalDate, type Layer } from "./jobs";
@@ -67,10 +70,11 @@ export class Pipeline extends pulumi.ComponentResource {
     this.names = { ingest: `${name}-ingest`, silver: `${name}-silver`, gold: `${name}-gold`, maintenance: `${name}-maintenance` };
     const l = (job: string) => labels({ name: job, instance: a.instance, component: "pipeline", version: a.version });
     const s3Env = (identity: Identity) => [
-      ...plainEnv({ LAKEHOUSE_S3_REGION: a.s3.region, AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED", AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED" }),
-      { name: "LAKEHOUSE_S3_ENDPOINT", value: a.s3.endpoint },
-      ...secretEnv(a.s3.secretNames[identity], { LAKEHOUSE_S3_ACCESS_KEY: "LAKEHOUSE_S3_ACCESS_KEY", LAKEHOUSE_S3_SECRET_KEY: "LAKEHOUSE_S3_SECRET_KEY" }),
+      ...plainEnv({ [ENV.s3Region]: a.s3.region, ...S3_SDK_CHECKSUM_ENV }),
+      { name: ENV.s3Endpoint, value: a.s3.endpoint },
+      ...secretEnv(a.s3.secretNames[identity], { [ENV.s3AccessKey]: ENV.s3AccessKey, [ENV.s3SecretKey]: ENV.s3SecretKey }),
     ];
+    const metastoreEnv = { name: ENV.metastoreUri, value: a.metastoreUri };
     const waiter = (layer: Layer, identity: Identity, deadline: number): k8s.types.input.core.v1.Container => ({
       name: `wait-for-${layer}`, image: a.images.mc, command: ["/bin/sh", "-c", waitForMarkersScript(layer, a.datasets, deadline)],
       env: [...s3Env(identity), { name: "HOME", value: "/tmp" }, { name: "LOGICAL_DATE", value: "" }],
@@ -135,8 +139,8 @@ export class Pipeline extends pulumi.ComponentResource {
       // NYC's marts are built only where silver cleans NYC (dbt var nyc_tlc: docs/ingestion.md).
       command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D'${a.datasets.includes("nyc_yellow_trips") ? ", nyc_tlc: true" : ""}}"`,
       env: [
-        ...plainEnv({ LAKEHOUSE_TRINO_HOST: a.trino.host, LAKEHOUSE_TRINO_PORT: String(a.trino.port), LAKEHOUSE_TRINO_USER: "pipeline", LAKEHOUSE_TRINO_TLS_CA: "/app/lakehouse/trino-ca/cert.pem" }),
-        ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: "pipeline-password" }),
+        ...plainEnv({ [ENV.trinoHost]: a.trino.host, [ENV.trinoPort]: String(a.trino.port), [ENV.trinoUser]: JOBS_TRINO_USER, [ENV.trinoCaFile]: "/app/lakehouse/trino-ca/cert.pem" }),
+        ...secretEnv(a.trino.usersSecretName, { [ENV.trinoPassword]: `${JOBS_TRINO_USER}-password` }),
       ],
       volumes: [{ name: "profiles", configMap: { name: profiles.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }],
       mounts: [{ name: "profiles", mountPath: "/app/lakehouse/profiles", readOnly: true }, { name: "ca", mountPath: "/app/lakehouse/trino-ca", readOnly: true }],
@@ -145,7 +149,7 @@ export class Pipeline extends pulumi.ComponentResource {
       image: a.images.spark, uid: SPARK_UID, identity: "maintenance", size: a.sizes.maintenance, deadline: DEADLINES.maintenance, metastore: true,
       wait: waiter("silver", "maintenance", DEADLINES.maintenance - 1800),
       command: `/opt/spark/bin/spark-submit --master "local[2]" --driver-memory ${heapOf(a.sizes.maintenance)} /opt/lakehouse/spark/lakehouse/maintenance/job.py --date "$D"`,
-      env: [{ name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
+      env: [metastoreEnv, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
     });
     new k8s.apiextensions.CustomResource(this.names.silver, {
       apiVersion: "sparkoperator.k8s.io/v1beta2",
@@ -155,11 +159,11 @@ export class Pipeline extends pulumi.ComponentResource {
         schedule: a.schedules.silver, timeZone: a.timeZone, concurrencyPolicy: "Forbid", successfulRunHistoryLimit: 3, failedRunHistoryLimit: 3,
         template: sparkApplicationSpec({
           image: a.images.spark, sparkVersion: a.sparkVersion, executors: a.sparkExecutors, retryIntervalSeconds: a.sparkRetryIntervalSeconds, serviceAccount: a.sparkServiceAccount,
-          driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: "yesterday",
+          driver: a.sizes.sparkDriver, executor: a.sizes.sparkExecutor, date: YESTERDAY,
           // The job's "all" is weather and trips; another source's datasets are named (NYC's: nyc_weather, nyc_yellow_trips).
           datasets: isDefaultDatasets(a.datasets) ? undefined : a.datasets,
           labels: { ...l("silver"), ...S3_CLIENT_LABEL, ...METASTORE_CLIENT_LABEL },
-          env: [...s3Env("spark"), { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri }, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
+          env: [...s3Env("spark"), metastoreEnv, { name: "PYTHONPATH", value: "/opt/lakehouse/spark" }],
           wait: waiter("bronze", "spark", DEADLINES.silverWait),
           sparkConf: Object.fromEntries(parseProperties(readRepoFile(SPARK_DEFAULTS_FILE))),
         }),

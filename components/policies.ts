@@ -3,17 +3,14 @@
  * each job may do, applied to the local MinIO by the local stack and to the cluster's store here.
  * Also a small evaluator of those documents, so tests can assert allowed and denied actions.
  */
-import path from "node:path";
+import { BUCKETS } from "../src/lib/buckets";
+import { policyPath, S3_IDENTITIES, type S3Identity } from "../src/lib/s3Identities";
 import { PROJECT_ROOT, readRepoFile } from "./files";
 
-/**
- * Job identities. Gold writes: dbt's SQL runs inside Trino, so Trino's identity is the one
- * that writes s3://gold; the dbt pod holds the `dbt` keys only to read silver's completion
- * marker before it starts (its policy also allows gold, for a dbt adapter that writes itself).
- */
-export const IDENTITIES = ["ingest", "spark", "dbt", "trino", "metastore", "maintenance"] as const;
-export type Identity = (typeof IDENTITIES)[number];
-export const BUCKETS = ["bronze", "silver", "gold"] as const;
+/** The job identities (src/lib/s3Identities.ts), by the names the components and tests use. */
+export const IDENTITIES = S3_IDENTITIES;
+export type Identity = S3Identity;
+export { BUCKETS };
 
 export interface Statement {
   Sid?: string;
@@ -50,7 +47,7 @@ export function loadPolicy(identity: Identity, root: string = PROJECT_ROOT): Pol
 
 /** policies/<identity>.json as committed (what the store gets, byte for byte), once it validates. */
 export function policyText(identity: Identity, root: string = PROJECT_ROOT): string {
-  const text = readRepoFile(path.join("policies", `${identity}.json`), root);
+  const text = readRepoFile(policyPath(identity), root);
   validatePolicy(identity, JSON.parse(text));
   return text;
 }

@@ -6,15 +6,18 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { POSTGRES_DATABASES, POSTGRES_SUPERUSER, type PostgresDatabase } from "../src/lib/metadataDb";
 import type { Size } from "./config";
 import { execProbe, podSecurity, resources, restricted, secretEnv } from "./k8s";
 import { labels, selectorLabels, versionLabel } from "./labels";
 
 export const POSTGRES_UID = 999;
+/** PostgreSQL's own port: the cluster's Service has the database alone (the local stack moves it: src/local/settings.ts). */
+export const POSTGRES_PORT = 5432;
 export const POSTGRES_CLIENT_LABEL = { "lakehouse.io/postgres-client": "true" };
-/** One database and role per client; the role's password is in the Secret under <db>-password. */
-export const DATABASES = ["metastore", "superset"] as const;
-export type Database = (typeof DATABASES)[number];
+/** One database and role per client (src/lib/metadataDb.ts); the role's password is in the Secret under <db>-password. */
+export const DATABASES = POSTGRES_DATABASES;
+export type Database = PostgresDatabase;
 
 /** Idempotent only in the sense Postgres gives it: it runs once, on an empty data directory. */
 export function initScript(dbs: readonly string[]): string {
@@ -62,7 +65,7 @@ export function postgres(name: string, a: PostgresArgs, parent: pulumi.Resource)
   }, p);
   const svc = new k8s.core.v1.Service(name, {
     metadata: { name, namespace: a.namespace, labels: l },
-    spec: { selector: sel, ports: [{ name: "postgres", port: 5432, targetPort: "postgres" }] },
+    spec: { selector: sel, ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres" }] },
   }, p);
   const statefulSet = new k8s.apps.v1.StatefulSet(name, {
     metadata: { name, namespace: a.namespace, labels: l },
@@ -78,13 +81,13 @@ export function postgres(name: string, a: PostgresArgs, parent: pulumi.Resource)
             name: "postgres",
             image: a.image,
             env: [
-              { name: "POSTGRES_USER", value: "lakehouse" },
+              { name: "POSTGRES_USER", value: POSTGRES_SUPERUSER },
               { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
               ...secretEnv(name, { POSTGRES_PASSWORD: "superuser-password", METASTORE_PASSWORD: "metastore-password", SUPERSET_PASSWORD: "superset-password" }),
             ],
-            ports: [{ name: "postgres", containerPort: 5432 }],
-            readinessProbe: execProbe(["pg_isready", "-U", "lakehouse", "-h", "127.0.0.1"], 5),
-            livenessProbe: execProbe(["pg_isready", "-U", "lakehouse", "-h", "127.0.0.1"], 30),
+            ports: [{ name: "postgres", containerPort: POSTGRES_PORT }],
+            readinessProbe: execProbe(["pg_isready", "-U", POSTGRES_SUPERUSER, "-h", "127.0.0.1"], 5),
+            livenessProbe: execProbe(["pg_isready", "-U", POSTGRES_SUPERUSER, "-h", "127.0.0.1"], 30),
             resources: resources(a.size),
             securityContext: restricted(POSTGRES_UID),
             volumeMounts: [
@@ -107,7 +110,7 @@ export function postgres(name: string, a: PostgresArgs, parent: pulumi.Resource)
     spec: {
       podSelector: { matchLabels: sel },
       policyTypes: ["Ingress"],
-      ingress: [{ from: [{ podSelector: { matchLabels: POSTGRES_CLIENT_LABEL } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+      ingress: [{ from: [{ podSelector: { matchLabels: POSTGRES_CLIENT_LABEL } }], ports: [{ port: POSTGRES_PORT, protocol: "TCP" }] }],
     },
   }, p);
   return { host: pulumi.interpolate`${svc.metadata.name}.${a.namespace}.svc`, secretName: name, passwords, statefulSet };

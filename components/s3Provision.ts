@@ -2,7 +2,7 @@
  * The object store's provisioning Job, as plain functions: a POSIX sh script that runs MinIO's
  * client `mc` inside the cluster against the S3 endpoint, with the admin credentials from a
  * Secret, and makes the store what the lakehouse needs: the medallion buckets, versioning on
- * bronze, the lifecycle rules (minio.ts lifecycleRules), and per identity the policy from
+ * bronze, the lifecycle rules (src/lib/buckets.ts), and per identity the policy from
  * policies/<identity>.json, the user `lakehouse-<identity>` with its key and the attachment.
  * Every step sets the state it names, so a rerun changes nothing; a digest of the inputs in the
  * Job's annotations makes `pulumi up` replace (rerun) it when one changes (as supersetImport.ts).
@@ -13,11 +13,15 @@
 import crypto from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { BUCKETS, lifecycleConfiguration, lifecycleRules, VERSIONED_BUCKETS } from "../src/lib/buckets";
+import { ENV } from "../src/lib/connection";
+import { s3UserName } from "../src/lib/s3Identities";
 import type { Size } from "./config";
 import { PROJECT_ROOT } from "./files";
 import { plainEnv, podSecurity, resources, restricted, secretEnv } from "./k8s";
-import { type LifecycleRule, lifecycleRules } from "./minio";
-import { BUCKETS, IDENTITIES, type Identity, policyText } from "./policies";
+import { IDENTITIES, type Identity, policyText } from "./policies";
+
+export { lifecycleConfiguration, s3UserName, VERSIONED_BUCKETS };
 
 /** Where the Job mounts the ConfigMap (script, policies, lifecycle rules). */
 export const PROVISION_MOUNT = "/provision";
@@ -30,27 +34,6 @@ export const ALIAS = "store";
 export const MC_CONFIG_DIR = "/tmp/.mc";
 /** How long the script waits for the store's S3 API before it fails (the pod is then retried). */
 export const WAIT_SECONDS = 120;
-/** Buckets with versioning enabled: bronze keeps the old versions of a re-ingested day. */
-export const VERSIONED_BUCKETS: readonly string[] = ["bronze"];
-
-/** A bucket's rules as the JSON `mc ilm rule import` reads (minio-go's lifecycle.Configuration); undefined when it has none. */
-export function lifecycleConfiguration(rules: LifecycleRule[]): string | undefined {
-  if (rules.length === 0) return undefined;
-  return `${JSON.stringify({
-    Rules: rules.map((r) => ({
-      ID: r.id,
-      Status: "Enabled",
-      ...(r.prefix !== undefined ? { Filter: { Prefix: r.prefix } } : {}),
-      ...(r.expirationDays !== undefined ? { Expiration: { Days: r.expirationDays } } : {}),
-      ...(r.noncurrentVersionExpirationDays !== undefined ? { NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentVersionExpirationDays } } : {}),
-    })),
-  }, null, 2)}\n`;
-}
-
-/** The store's user (its access key) and policy name of an identity. */
-export function s3UserName(identity: Identity): string {
-  return `lakehouse-${identity}`;
-}
 export const policyFile = (identity: Identity) => `policy-${identity}.json`;
 export const lifecycleFile = (bucket: string) => `lifecycle-${bucket}.json`;
 /** The Job's env var holding an identity's secret key (from the identity's Secret). */
@@ -172,7 +155,7 @@ export function provisionJobSpec(a: ProvisionJobArgs): k8s.types.input.batch.v1.
             ...plainEnv({ S3_REGION: a.region, MC_CONFIG_DIR, HOME: "/tmp", MC_NO_COLOR: "1" }),
             { name: "S3_ENDPOINT", value: a.endpoint },
             ...secretEnv(a.adminSecretName, { S3_ADMIN_USER: "S3_ADMIN_USER", S3_ADMIN_PASSWORD: "S3_ADMIN_PASSWORD" }),
-            ...IDENTITIES.flatMap((i) => secretEnv(a.identitySecretNames[i], { [secretKeyVar(i)]: "LAKEHOUSE_S3_SECRET_KEY" })),
+            ...IDENTITIES.flatMap((i) => secretEnv(a.identitySecretNames[i], { [secretKeyVar(i)]: ENV.s3SecretKey })),
           ],
           resources: resources(a.size), securityContext: restricted(a.uid, true),
           volumeMounts: [{ name: "provision", mountPath: PROVISION_MOUNT, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],

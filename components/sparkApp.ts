@@ -1,6 +1,7 @@
 /** The SparkApplication spec (sparkoperator.k8s.io/v1beta2) of the silver job, as a pure function. */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { YESTERDAY } from "../src/lib/dates";
 import type { Size } from "./config";
 import { podSecurity, restricted } from "./k8s";
 
@@ -46,7 +47,7 @@ function cores(s: Size): { cores: number; coreRequest: string; coreLimit: string
 }
 
 export function sparkApplicationSpec(a: SparkAppArgs) {
-  if (!/^\d{4}-\d{2}-\d{2}$|^yesterday$/.test(a.date)) throw new Error(`sparkApplicationSpec: date must be YYYY-MM-DD or "yesterday" (got "${a.date}")`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(a.date) && a.date !== YESTERDAY) throw new Error(`sparkApplicationSpec: date must be YYYY-MM-DD or "${YESTERDAY}" (got "${a.date}")`);
   if (!/^\d+g$|^\d+m$/.test(a.driver.memory) || !/^\d+g$|^\d+m$/.test(a.executor.memory)) {
     throw new Error(`sparkApplicationSpec: driver/executor memory must be a JVM size like 768m or 4g (got ${a.driver.memory}, ${a.executor.memory})`);
   }

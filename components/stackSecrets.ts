@@ -17,20 +17,22 @@ import crypto from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import * as x509 from "@peculiar/asn1-x509";
 import bcrypt from "bcryptjs";
+import { POSTGRES_DATABASES } from "../src/lib/metadataDb";
+import { s3UserName } from "../src/lib/s3Identities";
+import { TRINO_BCRYPT_COST, TRINO_USERS, type TrinoUser } from "../src/lib/trinoServer";
 import { IDENTITIES, type Identity } from "./policies";
-import { TRINO_USERS, type TrinoUser } from "./trinoConfig";
 
 /** Config namespace of every key (the project's name). */
 export const NAMESPACE = "lakehouse";
-/** PostgreSQL roles with a password: the superuser and one per database (postgres.ts DATABASES). */
-export const POSTGRES_ROLES = ["superuser", "metastore", "superset"] as const;
+/** PostgreSQL roles with a password: the superuser and one per database (each database's role has its name). */
+export const POSTGRES_ROLES = ["superuser", ...POSTGRES_DATABASES] as const;
 export type PostgresRole = (typeof POSTGRES_ROLES)[number];
 /** The QueryEngine's name in index.ts: its Service `trino.<namespace>.svc` is the certificate's name. */
 export const TRINO_NAME = "trino";
 /** The certificate's lifetime, as queryEngine.ts gave @pulumi/tls (validityPeriodHours 24 * 365). */
 export const TLS_VALIDITY_DAYS = 365;
-/** bcrypt cost of Trino's password file (bcrypt's default; Trino requires at least 8). */
-export const BCRYPT_COST = 10;
+/** bcrypt cost of Trino's password file, the local stack's too. */
+export const BCRYPT_COST = TRINO_BCRYPT_COST;
 
 /** How a value is made. A derived value (`of`) is made together with its source, never alone. */
 export type Generator =
@@ -53,7 +55,7 @@ const pw = (name: string, length: number, what: string): StackSecret => ({ key: 
 /** Every generated secret of a stack. Lengths are the ones @pulumi/random used. */
 export const STACK_SECRETS: readonly StackSecret[] = [
   pw("minioRootPassword", 40, `password of MinIO's root user (objectStoreMode minio; the provisioning Job's admin login)`),
-  ...IDENTITIES.map((i) => pw(`s3SecretKey_${i}`, 40, `S3 secret key of the ${i} identity (user lakehouse-${i}, Secret minio-s3-${i})`)),
+  ...IDENTITIES.map((i) => pw(`s3SecretKey_${i}`, 40, `S3 secret key of the ${i} identity (user ${s3UserName(i)}, Secret minio-s3-${i})`)),
   ...POSTGRES_ROLES.map((r) => pw(`postgresPassword_${r}`, 32, `PostgreSQL password of ${r === "superuser" ? "the superuser" : `the ${r} role`}`)),
   ...TRINO_USERS.map((u) => pw(`trinoPassword_${u}`, 24, `Trino password of user ${u}`)),
   ...TRINO_USERS.map((u): StackSecret => ({ key: k(`trinoPasswordHash_${u}`), what: `bcrypt hash (cost ${BCRYPT_COST}) of trinoPassword_${u}, for Trino's password file`, how: { kind: "bcrypt", of: k(`trinoPassword_${u}`) } })),

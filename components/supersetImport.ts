@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
+import { ENV } from "../src/lib/connection";
 import { PROJECT_ROOT, readRepoFiles } from "./files";
 import { plainEnv, secretEnv } from "./k8s";
 import { TRINO_USERS } from "./trinoConfig";
@@ -107,11 +108,11 @@ export function importEnv(a: ImportEnvArgs): k8s.types.input.core.v1.EnvVar[] {
     ...plainEnv({
       LAKEHOUSE_SUPERSET_URL: a.supersetUrl,
       LAKEHOUSE_SUPERSET_ADMIN_USER: a.adminUser,
-      LAKEHOUSE_TRINO_HOST: a.trino.host,
-      LAKEHOUSE_TRINO_PORT: String(a.trino.port),
-      LAKEHOUSE_TRINO_USER: a.trinoUser,
+      [ENV.trinoHost]: a.trino.host,
+      [ENV.trinoPort]: String(a.trino.port),
+      [ENV.trinoUser]: a.trinoUser,
     }),
     ...secretEnv(a.supersetSecretName, { LAKEHOUSE_SUPERSET_ADMIN_PASSWORD: "ADMIN_PASSWORD" }),
-    ...secretEnv(a.trino.usersSecretName, { LAKEHOUSE_TRINO_PASSWORD: `${a.trinoUser}-password` }),
+    ...secretEnv(a.trino.usersSecretName, { [ENV.trinoPassword]: `${a.trinoUser}-password` }),
   ];
 }

@@ -1,9 +1,13 @@
 /** Pure rendering of Trino's files for the cluster, derived from the repository's trino/ files. */
 import { getProperties } from "properties-file";
+import { queryMemory } from "../src/lib/trinoServer";
 import { quantity } from "./k8s";
 
-export const TRINO_USERS = ["admin", "pipeline", "dashboard"] as const;
-export type TrinoUser = (typeof TRINO_USERS)[number];
+// Trino's users and their password file are the same in every environment (src/lib/trinoServer.ts).
+export { passwordFile, TRINO_USERS, type TrinoUser } from "../src/lib/trinoServer";
+
+/** The share of a Trino container's memory given to the heap (the rest: native memory, metaspace, thread stacks). */
+export const HEAP_SHARE = 0.7;
 
 /** Repository files the coordinator mounts as-is (rules.json = file-based access rules). */
 export const COORDINATOR_FILES = {
@@ -44,10 +48,10 @@ export function workerConfig(coordinator: string): string {
   return renderProperties(props, "Rendered by the Pulumi program from trino/etc/config.properties for workers.");
 }
 
-/** The repository's jvm.config plus a heap of 70% of the container memory (the rest: native, metaspace). */
+/** The repository's jvm.config plus a heap of HEAP_SHARE of the container memory. */
 export function jvmConfig(base: string, memoryLimit: string): string {
   if (/^-Xmx/m.test(base)) throw new Error("trino/etc/jvm.config must not set -Xmx: the heap is set per environment");
-  const heapMi = Math.floor((quantity(memoryLimit) * 0.7) / 1024 ** 2);
+  const heapMi = Math.floor((quantity(memoryLimit) * HEAP_SHARE) / 1024 ** 2);
   return `${base.trimEnd()}\n-Xmx${heapMi}M\n`;
 }
 
@@ -56,14 +60,9 @@ export function nodeProperties(environment: string): string {
   return `node.environment=${environment.replace(/[^a-z0-9_]/g, "_")}\nnode.data-dir=/data/trino\n`;
 }
 
-/** Trino's password file: bcrypt with the $2y$ prefix Trino requires. */
-export function passwordFile(hashes: Record<string, string>): string {
-  return Object.entries(hashes).map(([u, h]) => `${u}:${h.replace(/^\$2[ab]\$/, "$2y$")}`).join("\n") + "\n";
-}
-
-/** query.max-memory-per-node: half of the heap. */
-export function perNodeQueryMemory(memoryLimit: string): string {
-  return `${Math.floor((quantity(memoryLimit) * 0.7 * 0.5) / 1024 ** 2)}MB`;
+/** Trino's query memory limits for a node of `memoryLimit` (its heap: HEAP_SHARE of it) among `workers` workers. */
+export function clusterQueryMemory(memoryLimit: string, workers: number): { maxMemory: string; maxMemoryPerNode: string } {
+  return queryMemory(quantity(memoryLimit) * HEAP_SHARE, workers);
 }
 
 export type TrinoRole = "coordinator" | "worker";

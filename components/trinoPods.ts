@@ -6,9 +6,11 @@
 import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../src/lib/connection";
+import { TRINO_SERVER_ENV } from "../src/lib/trinoServer";
 import type { Size } from "./config";
 import { httpProbe, plainEnv, podSecurity, resources, restricted, secretEnv } from "./k8s";
-import { CATALOG_FILES, perNodeQueryMemory, type TrinoRole } from "./trinoConfig";
+import { CATALOG_FILES, clusterQueryMemory, type TrinoRole } from "./trinoConfig";
 
 export const TRINO_UID = 1000;
 export const HTTP_PORT = 8080;
@@ -29,16 +31,19 @@ export interface TrinoEnvArgs {
 
 /** What trino/etc and trino/catalog read through ${ENV:…}; the shared secret by reference. */
 export function trinoEnv(a: TrinoEnvArgs): k8s.types.input.core.v1.EnvVar[] {
+  const E = TRINO_SERVER_ENV;
+  const memory = clusterQueryMemory(a.memoryLimit, a.workers);
   return [
     ...plainEnv({
-      TRINO_HTTP_PORT: String(HTTP_PORT), TRINO_HTTPS_PORT: String(HTTPS_PORT), TRINO_DISCOVERY_URI: `http://${a.name}-internal.${a.namespace}.svc:${HTTP_PORT}`,
-      TRINO_TLS_KEYSTORE: "/etc/trino/secrets/keystore.pem", TRINO_PASSWORD_FILE: "/etc/trino/secrets/password.db",
-      TRINO_ACCESS_RULES: "/etc/trino/rules.json", TRINO_QUERY_MAX_MEMORY: a.role === "coordinator" ? `${Math.max(1, a.workers)}GB` : "1GB",
-      TRINO_QUERY_MAX_MEMORY_PER_NODE: perNodeQueryMemory(a.memoryLimit), LAKEHOUSE_S3_REGION: a.s3.region,
+      [E.httpPort]: String(HTTP_PORT), [E.httpsPort]: String(HTTPS_PORT), [E.discoveryUri]: `http://${a.name}-internal.${a.namespace}.svc:${HTTP_PORT}`,
+      [E.tlsKeystore]: "/etc/trino/secrets/keystore.pem", [E.passwordFile]: "/etc/trino/secrets/password.db",
+      // query.max-memory is a limit across the cluster, which the coordinator keeps; workers keep the 1GB they always had.
+      [E.accessRules]: "/etc/trino/rules.json", [E.queryMaxMemory]: a.role === "coordinator" ? memory.maxMemory : "1GB",
+      [E.queryMaxMemoryPerNode]: memory.maxMemoryPerNode, [ENV.s3Region]: a.s3.region,
     }),
-    { name: "LAKEHOUSE_S3_ENDPOINT", value: a.s3.endpoint },
-    { name: "LAKEHOUSE_METASTORE_URI", value: a.metastoreUri },
-    ...secretEnv(`${a.name}-server`, { TRINO_INTERNAL_SHARED_SECRET: "internal-shared-secret" }),
+    { name: ENV.s3Endpoint, value: a.s3.endpoint },
+    { name: ENV.metastoreUri, value: a.metastoreUri },
+    ...secretEnv(`${a.name}-server`, { [E.internalSharedSecret]: "internal-shared-secret" }),
   ];
 }
 
