@@ -13,14 +13,16 @@ import { MINIO_ROOT_USER, ObjectStore } from "./components/objectStore";
 import { Pipeline, PIPELINE_NAME } from "./components/pipeline";
 import { QueryEngine } from "./components/queryEngine";
 import { SparkOperator } from "./components/sparkOperator";
-import { configName, readStackSecrets, TRINO_NAME } from "./components/stackSecrets";
+import { TRINO_NAME } from "./components/stackSecrets";
+import { YESTERDAY_SH } from "./src/lib/dates";
 
-const raw = new pulumi.Config("lakehouse");
-const cfg = readConfig((k) => raw.get(k));
 const stack = pulumi.getStack();
+// Every key, plain and secret, read and validated here once. The generated secrets were made by
+// `lakehouse deploy init` and are kept encrypted in the stack's config; one error names any missing.
+const raw = new pulumi.Config("lakehouse");
+const cfg = readConfig((k) => raw.get(k), { getSecret: (k) => raw.getSecret(k), stack });
 const size = SIZES[cfg.size];
-// Generated once by `lakehouse deploy init`, kept encrypted in the stack's config; one error names any missing.
-const secrets = readStackSecrets((key) => raw.getSecret(configName(key)), stack);
+const secrets = cfg.secrets.generated;
 
 const ns = new Namespace("lakehouse", { name: cfg.namespace, instance: stack });
 const nsOpts = { dependsOn: [ns] };
@@ -42,9 +44,7 @@ const store = new ObjectStore("minio", {
   namespace: cfg.namespace, instance: stack, mode: cfg.objectStore.mode, image: minio.image, version: minio.version, mcImage: mc.image, mcVersion: mc.version,
   endpoint: cfg.objectStore.endpoint, region: cfg.objectStore.region, storageClass: cfg.storageClass, storageSize: cfg.objectStore.storageSize,
   size: size.minio, jobSize: size.initJob, identityKeys: secrets.s3SecretKeys,
-  admin: cfg.objectStore.mode === "external"
-    ? { user: raw.requireSecret("s3AdminUser"), password: raw.requireSecret("s3AdminPassword") }
-    : { user: MINIO_ROOT_USER, password: secrets.minioRootPassword },
+  admin: cfg.secrets.s3Admin ?? { user: MINIO_ROOT_USER, password: secrets.minioRootPassword },
 }, nsOpts);
 const s3 = (identity: "metastore" | "trino") => ({ endpoint: store.endpoint, region: store.region, secretName: store.secretNames[identity] });
 const metastore = new Metastore("hive-metastore", {
@@ -69,7 +69,7 @@ const dashboards = new Dashboards("superset", {
 }, nsOpts);
 const pipeline = new Pipeline(PIPELINE_NAME, {
   namespace: cfg.namespace, instance: stack, images: { ...images.refs, mc: mc.image }, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
-  datasets: cfg.datasets, ingestSource: cfg.ingestSource, ingestUrls: cfg.ingestUrls, socrataAppToken: raw.getSecret("socrataAppToken"), sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors, sparkRetryIntervalSeconds: cfg.spark.retryIntervalSeconds,
+  datasets: cfg.datasets, ingestSource: cfg.ingestSource, ingestUrls: cfg.ingestUrls, socrataAppToken: cfg.secrets.socrataAppToken, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors, sparkRetryIntervalSeconds: cfg.spark.retryIntervalSeconds,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
   metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino, store.provisioned],
 }, nsOpts);
@@ -82,4 +82,4 @@ export const trinoAdminPassword = pulumi.secret(trino.adminPassword);
 export const s3Endpoint = store.endpoint;
 export const buckets = store.buckets;
 export const watchJobs = `kubectl get cronjobs,jobs,scheduledsparkapplications,sparkapplications -n ${cfg.namespace} -l ${pipeline.selector}`;
-export const runNow = Object.fromEntries(Object.entries(pipeline.names).map(([job, n]) => [job, `lakehouse deploy run ${job} --stack ${stack} --date $(date -u -d yesterday +%F)  # ${n}`]));
+export const runNow = Object.fromEntries(Object.entries(pipeline.names).map(([job, n]) => [job, `lakehouse deploy run ${job} --stack ${stack} --date ${YESTERDAY_SH}  # ${n}`]));

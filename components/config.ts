@@ -1,14 +1,17 @@
 /**
  * Every knob of the program, read once with typed defaults and validated up front.
  * Pulumi.yaml declares the same keys with the same defaults (a test keeps them equal).
- * Generated secrets are not knobs: see ./stackSecrets.ts.
+ * Generated secrets are not knobs (./stackSecrets.ts), but are read here too, with the secrets
+ * the user sets, so that index.ts reads its whole configuration in one call.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CronExpressionParser } from "cron-parser";
+import { DEFAULT_S3_REGION } from "../src/lib/connection";
 import { VERSIONS } from "../src/lib/versions";
 import { PROJECT_ROOT } from "./files";
+import { configName, readStackSecrets, type StackSecretValues } from "./stackSecrets";
 import { DATASETS_OF_SOURCE, isHttpUrl, SOURCES as INGEST_SOURCES, type SourceName } from "../src/ingest/endpoints";
 
 /**
@@ -97,7 +100,7 @@ export const DEFAULTS: Record<string, string> = {
   // MinIO image has both).
   mcImage: "",
   minioStorageSize: "20Gi",
-  s3Region: "us-east-1",
+  s3Region: DEFAULT_S3_REGION,
   // Set one to the Official Image's contract (POSTGRES_PASSWORD, POSTGRES_DB, initdb.d), e.g. postgres:15.
   postgresImage: "",
   postgresStorageSize: "5Gi",
@@ -184,8 +187,32 @@ export function validCron(expr: string): boolean {
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Reads and validates every key; throws one error naming every bad field. */
-export function readConfig(get: (key: string) => string | undefined): LakehouseConfig {
+/** Where readConfig reads the secret keys (Pulumi: `Config.getSecret`), and the stack they belong to. */
+export interface SecretSource<S> {
+  /** A secret key's value by its name without the `lakehouse:` namespace (as `get` takes them), or undefined. */
+  getSecret: (key: string) => S | undefined;
+  /** The stack's name: the error for missing generated secrets names the command that makes them for it. */
+  stack: string;
+}
+
+/** The secrets of a stack (S: pulumi.Output<string> in the program, string in tests). */
+export interface LakehouseSecrets<S> {
+  /** Every generated secret (`lakehouse deploy init`: ./stackSecrets.ts STACK_SECRETS). */
+  generated: StackSecretValues<S>;
+  /** The external store's admin login (s3AdminUser, s3AdminPassword): objectStoreMode external only, where it is required. */
+  s3Admin?: { user: S; password: S };
+  /** The Socrata app token of the chicago source (socrataAppToken), when set. */
+  socrataAppToken?: S;
+}
+
+/**
+ * Reads and validates every key; throws one error naming every bad field. With `secrets`, it also
+ * reads the stack's secrets (an external store without its admin login is one of those errors;
+ * missing generated secrets get readStackSecrets' own error, which names `lakehouse deploy init`).
+ */
+export function readConfig(get: (key: string) => string | undefined): LakehouseConfig;
+export function readConfig<S>(get: (key: string) => string | undefined, secrets: SecretSource<S>): LakehouseConfig & { secrets: LakehouseSecrets<S> };
+export function readConfig<S>(get: (key: string) => string | undefined, secrets?: SecretSource<S>): LakehouseConfig & { secrets?: LakehouseSecrets<S> } {
   const errors: string[] = [];
   const s = (k: string): string => get(k) ?? DEFAULTS[k] ?? "";
   const int = (k: string, min: number): number => {
@@ -259,6 +286,15 @@ export function readConfig(get: (key: string) => string | undefined): LakehouseC
     ingestSource: s("ingestSource"),
     ingestUrls: { trips: s("ingestSourceUrl") || undefined, weather: s("ingestWeatherUrl") || undefined },
   };
+  let s3Admin: LakehouseSecrets<S>["s3Admin"];
+  if (secrets && mode === "external") {
+    const [user, password] = [secrets.getSecret("s3AdminUser"), secrets.getSecret("s3AdminPassword")];
+    if (user === undefined || password === undefined) {
+      errors.push("objectStoreMode external needs the store's admin login as secrets: pulumi config set --secret lakehouse:s3AdminUser <user>, and lakehouse:s3AdminPassword");
+    } else s3Admin = { user, password };
+  }
   if (errors.length) throw new Error(`invalid lakehouse config:\n  - ${errors.join("\n  - ")}`);
-  return cfg;
+  if (!secrets) return cfg;
+  const generated = readStackSecrets((key) => secrets.getSecret(configName(key)), secrets.stack);
+  return { ...cfg, secrets: { generated, s3Admin, socrataAppToken: secrets.getSecret("socrataAppToken") } };
 }

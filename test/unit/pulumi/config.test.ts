@@ -7,7 +7,7 @@ import yaml from "js-yaml";
 import { chartSource, DEFAULTS, readConfig, SIZES, validCron } from "../../../components/config";
 import { CHART_NAME, CHART_REPO } from "../../../components/sparkOperator";
 import { STACK_SECRETS } from "../../../components/stackSecrets";
-import { ROOT, stackConfig } from "./harness";
+import { ROOT, stackConfig, stackSecretValues } from "./harness";
 
 const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown; description: string }> };
 
@@ -104,4 +104,35 @@ test("image overrides: absent is the project's image; a set one is pinned like t
   assert.equal(readConfig((k) => (k === "trinoImage" ? "trinodb/trino:476" : undefined)).trino.image, "trinodb/trino:476");
   assert.throws(() => readConfig((k) => ({ mcImage: "minio/mc" } as Record<string, string>)[k]), /mcImage "minio\/mc" must be pinned/);
   assert.throws(() => readConfig((k) => ({ mcImage: "minio/mc:latest" } as Record<string, string>)[k]), /must not use the latest tag/);
+});
+
+test("with a secret source, readConfig reads the secrets too: the generated ones, the external store's admin, Socrata's token", () => {
+  const generated = stackSecretValues();
+  const plain = (cfg: Record<string, string>) => (k: string) => cfg[k];
+  const secrets = (extra: Record<string, string>) => ({ getSecret: (k: string) => ({ ...generated, ...Object.fromEntries(Object.entries(extra).map(([key, v]) => [`lakehouse:${key}`, v])) })[`lakehouse:${k}`], stack: "dev" });
+  const dev = readConfig(plain({}), secrets({}));
+  assert.equal(dev.secrets.generated.minioRootPassword, generated["lakehouse:minioRootPassword"]);
+  assert.equal(dev.secrets.generated.trino.passwordHashes.dashboard, generated["lakehouse:trinoPasswordHash_dashboard"]);
+  assert.equal(dev.secrets.s3Admin, undefined, "MinIO's root login is the admin here");
+  assert.equal(dev.secrets.socrataAppToken, undefined);
+  const external = { objectStoreMode: "external", s3Endpoint: "https://s3.example:9000", ingestSource: "chicago" };
+  const prod = readConfig(plain(external), secrets({ s3AdminUser: "u", s3AdminPassword: "p", socrataAppToken: "t" }));
+  assert.deepEqual(prod.secrets.s3Admin, { user: "u", password: "p" });
+  assert.equal(prod.secrets.socrataAppToken, "t");
+  assert.throws(() => readConfig(plain({ ...external, trinoWorkers: "-1" }), secrets({ s3AdminUser: "u" })), (e: Error) => {
+    assert.match(e.message, /trinoWorkers must be an integer/);
+    assert.match(e.message, /objectStoreMode external needs the store's admin login as secrets: pulumi config set --secret lakehouse:s3AdminUser/, "one error names both");
+    return true;
+  });
+  assert.throws(() => readConfig(plain({}), { getSecret: () => undefined, stack: "prod" }), /stack "prod" lacks \d+ of its \d+ generated secrets.*\n.*npx lakehouse deploy init --stack prod/);
+});
+
+test("index.ts reads its configuration through readConfig only", () => {
+  const program = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
+  const config = /const (\w+) = new pulumi\.Config\(/.exec(program);
+  assert.ok(config, "index.ts makes one pulumi.Config");
+  const uses = program.split("\n").filter((l) => new RegExp(`\\b${config[1]}\\b`).test(l));
+  assert.equal(uses.length, 2, `the Config is made, then passed to readConfig, and used nowhere else:\n${uses.join("\n")}`);
+  assert.match(uses[1], /readConfig\(/);
+  assert.doesNotMatch(program, /\.(require|requireSecret|getSecret|get|getNumber|getBoolean|getObject)\w*\(\s*["']/, "no key is read by name outside readConfig");
 });
