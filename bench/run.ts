@@ -13,7 +13,7 @@ import path from "node:path";
 import { consoleLogger, silentLogger } from "../src/lib/log";
 import { query } from "../src/lib/trino";
 import { repoRoot } from "../src/local/paths";
-import { objectStoreEndpoint } from "../src/local/services/objectstore";
+import { s3Connection } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
 import { benchRange, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 
     log.step("DuckDB: the same cleaning on the same bronze files");
     const t0 = Date.now();
-    const { files } = await downloadBronzeDay({ endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest }, p.day, work);
+    const { files } = await downloadBronzeDay(s3Connection(ctx, "ingest"), p.day, work);
     const downloadSeconds = (Date.now() - t0) / 1000;
     const silverSql = silverTripsSql(files, work);
     const goldSql = renderSql("gold_daily_revenue_by_driver.sql", { out: work });

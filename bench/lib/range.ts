@@ -11,7 +11,8 @@ import { runMaintenance, runSteps } from "../../src/cli/run";
 import { daysBetween } from "../../src/lib/dates";
 import { silentLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
-import { objectStoreEndpoint } from "../../src/local/services/objectstore";
+import { addDays } from "../../src/ingest/layout";
+import { s3Connection } from "../../src/local/services/objectstore";
 import type { StackContext } from "../../src/local/services/types";
 import { DuckBench, contractProblems, contractViolations, downloadBronzeDay, silverTripsSql } from "./duckdb";
 import type { MemoryPeak } from "./memory";
@@ -43,8 +44,6 @@ export interface RangeResult {
 
 /** Days DuckDB cleans per statement (a month): bounds its memory and temporary files. */
 export const DUCKDB_CHUNK_DAYS = 31;
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
   const t0 = Date.now();
@@ -107,7 +106,7 @@ export async function benchRange(
   // spilled more than 45 GB of temporary files and filled this machine's disk. Each chunk's
   // bronze is downloaded (timed apart), cleaned, counted and deleted before the next.
   log.step(`DuckDB: the same cleaning on the same bronze files, ${DUCKDB_CHUNK_DAYS} days at a time`);
-  const s3 = { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest };
+  const s3 = s3Connection(ctx, "ingest");
   let downloadSeconds = 0;
   let duckSeconds = 0;
   let silverD = 0;

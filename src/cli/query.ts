@@ -1,5 +1,6 @@
 /** `lakehouse query "<SQL>"`: SQL on the local stack's Trino, as a table, JSON or CSV. */
 import { Option, type Command } from "commander";
+import { ENV } from "../lib/connection";
 import type { Logger } from "../lib/log";
 import { query, type QueryOutput } from "../lib/trino";
 import { stackContext } from "../local/stack";
@@ -29,13 +30,13 @@ export function registerQueryCommand(program: Command, log: Logger): void {
     .option("--catalog <catalog>", "default catalog", "iceberg")
     .option("--schema <schema>", "default schema")
     .addOption(new Option("--user <user>", "Trino user of the local stack (its password is read from .lakehouse/secrets.json)").choices([...TRINO_USERS]).default("admin"))
-    .option("--server <url>", "another Trino (then LAKEHOUSE_TRINO_USER, LAKEHOUSE_TRINO_PASSWORD and LAKEHOUSE_TRINO_TLS_CA apply)")
+    .option("--server <url>", `another Trino (then ${ENV.trinoUser}, ${ENV.trinoPassword} and ${ENV.trinoCaFile} apply)`)
     .action(async (sql: string, opts: { format: "table" | "json" | "csv"; catalog: string; schema?: string; server?: string; user: TrinoUser }) => {
       const target = { catalog: opts.catalog, schema: opts.schema };
       let out;
       if (opts.server) {
         const env = process.env;
-        out = await query({ ...target, server: opts.server, user: env.LAKEHOUSE_TRINO_USER ?? opts.user, password: env.LAKEHOUSE_TRINO_PASSWORD, caFile: env.LAKEHOUSE_TRINO_TLS_CA }, sql);
+        out = await query({ ...target, server: opts.server, user: env[ENV.trinoUser] ?? opts.user, password: env[ENV.trinoPassword], caFile: env[ENV.trinoCaFile] }, sql);
       } else {
         const ctx = await stackContext(log, false);
         if (!ctx) throw new Error("the local stack is not set up: run 'lakehouse local up' (or pass --server)");

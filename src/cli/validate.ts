@@ -1,13 +1,14 @@
 /** `lakehouse validate <layer>`: checks a layer's promises for a day or a range. */
 import { Argument, type Command } from "commander";
 import { datasetsFor, validateBronze } from "../ingest";
+import { BUCKETS, type Bucket } from "../lib/buckets";
 import type { Logger } from "../lib/log";
 import { latestSilverRuns } from "../lib/silver-runs";
 import { query } from "../lib/trino";
 import { DBT_PROJECT_DIR, dbt } from "../jobs/dbt";
 import { dayRejections, rejectionsOverLimit } from "../jobs/pipeline";
 import { describeRejections, percent, rejectedShareLimits } from "../lib/rejected-share";
-import { objectStoreEndpoint } from "../local/services/objectstore";
+import { s3Connection } from "../local/services/objectstore";
 import { trinoTarget } from "../local/services/trino";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
@@ -65,12 +66,12 @@ export function registerValidateCommand(program: Command, log: Logger): void {
   program
     .command("validate")
     .description("check a layer: bronze manifests and objects, silver reconciliation, gold's dbt tests")
-    .addArgument(new Argument("<layer>", "bronze | silver | gold").choices(["bronze", "silver", "gold"]))
+    .addArgument(new Argument("<layer>", BUCKETS.join(" | ")).choices(BUCKETS))
     .option("--date <day>", "the day, YYYY-MM-DD")
     .option("--from <day>", "first day of a range")
     .option("--to <day>", "last day of a range")
     .option("--content", "bronze: also re-read every object and check its sha256 and line count")
-    .action(async (layer: "bronze" | "silver" | "gold", opts: DayOptions & { content?: boolean }) => {
+    .action(async (layer: Bucket, opts: DayOptions & { content?: boolean }) => {
       const ctx = await stackContext(log, false);
       if (!ctx) throw new Error("the local stack is not set up here: run 'lakehouse local up' first");
       if (layer === "gold") {
@@ -95,7 +96,7 @@ export function registerValidateCommand(program: Command, log: Logger): void {
       }
       const days = resolveDays(opts);
       if (layer === "bronze") {
-        const result = await validateBronze({ s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...ctx.secrets.s3.ingest }, datasets: datasetsFor("all"), dates: days, content: opts.content, log });
+        const result = await validateBronze({ s3: s3Connection(ctx, "ingest"), datasets: datasetsFor("all"), dates: days, content: opts.content, log });
         if (!result.ok) throw new Error(`bronze is not valid for ${result.partitions.filter((p) => !p.ok).length} partition(s)`);
         return void log.step(`bronze: ${result.partitions.length} partition(s) valid`);
       }
