@@ -22,7 +22,9 @@ export const ADMIN_USER = "admin";
 export const TRINO_CA_DIR = "/app/lakehouse/trino-ca";
 
 export interface DashboardsArgs {
+  /** Namespace of Superset, its Jobs, Secret and ConfigMaps. */
   namespace: string;
+  /** app.kubernetes.io/instance of its labels (the stack name). */
   instance: string;
   /** Superset 6.1 image with the trino driver (built from superset/). */
   image: pulumi.Input<string>;
@@ -30,13 +32,19 @@ export interface DashboardsArgs {
   cliImage: pulumi.Input<string>;
   /** Version label of the image (its tag). */
   version: string;
+  /** Superset's resources. */
   size: Size;
+  /** The init and asset-import Jobs' resources. */
   jobSize: Size;
+  /** true: Superset on NodePort 30088 (kind maps it to localhost); false: a ClusterIP Service only. */
   nodePort: boolean;
+  /** PostgreSQL's host and the password of its `superset` role (the Metastore's PostgreSQL). */
   postgres: { host: pulumi.Input<string>; password: pulumi.Input<string> };
+  /** Trino as Superset reaches it: HTTPS host and port, the Secret with <user>-password keys, the ConfigMap with its CA (cert.pem). */
   trino: { host: string; port: number; usersSecretName: string; caConfigMapName: string };
   /** SECRET_KEY and the admin's password (stack secrets supersetSecretKey, supersetAdminPassword). */
   secrets: { secretKey: pulumi.Input<string>; adminPassword: pulumi.Input<string> };
+  /** Resources the init Job waits for (the metastore's PostgreSQL, Trino). None by default. */
   dependsOn?: pulumi.Resource[];
 }
 

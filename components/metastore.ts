@@ -49,7 +49,9 @@ export function metastoreEnv(a: { postgresHost: pulumi.Input<string>; postgresSe
 }
 
 export interface MetastoreArgs {
+  /** Namespace of the metastore and its PostgreSQL. */
   namespace: pulumi.Input<string>;
+  /** app.kubernetes.io/instance of its labels (the stack name). */
   instance: string;
   /** Hive 3.1.3 image with the PostgreSQL driver and hadoop-aws jars (built from metastore/Dockerfile). */
   image: pulumi.Input<string>;
@@ -57,7 +59,9 @@ export interface MetastoreArgs {
   version: string;
   /** PostgreSQL, passwords included. */
   postgres: Omit<PostgresArgs, "namespace" | "instance">;
+  /** The metastore's resources (its schema init container's too). */
   size: Size;
+  /** The object store: S3 endpoint, signing region, and the Secret with the `metastore` identity's keys (envFrom). */
   s3: { endpoint: pulumi.Input<string>; region: string; secretName: string };
   /** Resources that must be ready first (the object store's provisioning Job: its identity and buckets). */
   dependsOn?: pulumi.Resource[];

@@ -32,14 +32,21 @@ export function s3AdminSecretName(store: string): string {
 export { type LifecycleRule, lifecycleRules } from "../src/lib/buckets";
 
 export interface MinioPodArgs {
+  /** The StatefulSet's name, also its governing Service's (serviceName). */
   name: string;
+  /** app.kubernetes.io/instance of the selector (the stack name). */
   instance: string;
+  /** MinIO server image: runs `minio server` (the project's lakehouse-minio, or the stack's minioImage). */
   image: pulumi.Input<string>;
   /** Secret with the root login under S3_ADMIN_USER / S3_ADMIN_PASSWORD (the provisioning Job's admin login too). */
   adminSecretName: string;
+  /** MinIO's resources. */
   size: Size;
+  /** StorageClass of the data volume's PVC. */
   storageClass: string;
+  /** Size of the data volume, a Kubernetes quantity (e.g. 20Gi). */
   storageSize: string;
+  /** The pod's labels (they must include the selector's: name minio, instance). */
   labels: Record<string, string>;
 }
 

@@ -26,13 +26,17 @@ export interface ObjectStoreArgs {
   image: pulumi.Input<string>;
   /** Image of the provisioning Job: needs /bin/sh and mc (the project's MinIO image has both). */
   mcImage: pulumi.Input<string>;
-  /** Version labels of the two images (required when they are not plain references). */
+  /** Version label of the MinIO image (required when it is not a plain reference). */
   version?: string;
+  /** Version label of the provisioning Job's image (required when it is not a plain reference). */
   mcVersion?: string;
   /** S3 endpoint of an external store (mode external only; forbidden with minio). */
   endpoint?: string;
+  /** Region the buckets are made in and requests signed for (the stack's s3Region; default us-east-1, src/lib/connection.ts). */
   region: string;
+  /** StorageClass of MinIO's data volume (mode minio; unused with external). */
   storageClass: string;
+  /** Size of MinIO's data volume, a Kubernetes quantity (mode minio; unused with external). */
   storageSize: string;
   /** MinIO's resources. */
   size: Size;

@@ -33,27 +33,43 @@ export const PIPELINE_NAME = "lakehouse";
 export const DEADLINES = { ingest: 2 * 3600, gold: 6 * 3600, maintenance: 4 * 3600, silverWait: 6 * 3600 };
 
 export interface PipelineArgs {
+  /** Namespace of the CronJobs, the ScheduledSparkApplication and their ConfigMaps (the SparkOperator's job namespace). */
   namespace: string;
+  /** app.kubernetes.io/instance of its labels (the stack name). */
   instance: string;
   /** The jobs' images; `mc` runs the waits for upstream markers (MinIO's client and /bin/sh: the project's MinIO image). */
   images: { ingest: pulumi.Input<string>; spark: pulumi.Input<string>; dbt: pulumi.Input<string>; mc: pulumi.Input<string> };
+  /** Version label of the jobs (the images' tag). */
   version: string;
+  /** Each job's cron schedule (5 fields or a macro such as @daily; components/config.ts validCron). */
   schedules: Record<"ingest" | "silver" | "gold" | "maintenance", string>;
+  /** IANA time zone of the schedules (e.g. Etc/UTC). */
   timeZone: string;
+  /** Datasets whose commit markers the jobs wait for and silver cleans: exactly those ingestSource fills. */
   datasets: string[];
+  /** What the ingestion CronJob reads: synthetic, chicago or nyc (src/ingest/endpoints.ts SOURCES). */
   ingestSource: string;
   /** The trips source's and Open-Meteo's endpoints (unset: the public ones) and the Socrata app token (a stack secret). */
   ingestUrls?: { trips?: string; weather?: string };
+  /** Socrata's app token for the chicago source (stack secret socrataAppToken); unset: none (a lower rate limit). */
   socrataAppToken?: pulumi.Input<string>;
+  /** Resources per workload (ingest, dbt, sparkDriver, sparkExecutor, maintenance, waiter are used here). */
   sizes: Record<Workload, Size>;
+  /** Spark version of the jobs' image (the SparkApplication's sparkVersion). */
   sparkVersion: string;
+  /** Executors of the silver application (>= 1). */
   sparkExecutors: number;
   /** Seconds before the operator runs a failed silver application again. */
   sparkRetryIntervalSeconds: number;
+  /** Service account of the silver driver (the SparkOperator's, with its Role). */
   sparkServiceAccount: string;
+  /** The object store: endpoint, signing region, and each identity's key Secret (each job gets its own identity's). */
   s3: { endpoint: pulumi.Input<string>; region: string; secretNames: Record<Identity, string> };
+  /** thrift://host:9083 of the Metastore (silver and maintenance). */
   metastoreUri: pulumi.Input<string>;
+  /** Trino for dbt: HTTPS host and port, the Secret with <user>-password keys, the ConfigMap with its CA (cert.pem). */
   trino: { host: string; port: number; usersSecretName: string; caConfigMapName: string };
+  /** Resources every job waits for (the SparkOperator, Trino, the object store's provisioning Job). None by default. */
   dependsOn?: pulumi.Resource[];
 }
 

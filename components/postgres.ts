@@ -27,14 +27,19 @@ export function initScript(dbs: readonly string[]): string {
 }
 
 export interface PostgresArgs {
+  /** Namespace of the StatefulSet, its Service, Secret and init ConfigMap. */
   namespace: pulumi.Input<string>;
+  /** app.kubernetes.io/instance of its labels (the stack name). */
   instance: string;
   /** The project's lakehouse-postgres, or the stack's postgresImage. */
   image: pulumi.Input<string>;
   /** Version label of the image (required when it is not a plain reference). */
   version?: string;
+  /** StorageClass of the data volume's PVC. */
   storageClass: string;
+  /** Size of the data volume, a Kubernetes quantity (e.g. 5Gi). */
   storageSize: string;
+  /** PostgreSQL's resources. */
   size: Size;
   /** The superuser's and each database role's password (stack secrets postgresPassword_<role>). */
   passwords: Record<"superuser" | Database, pulumi.Input<string>>;

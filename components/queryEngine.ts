@@ -17,18 +17,27 @@ import { HTTP_PORT, HTTPS_PORT, internalPolicySpec, schemasJobSpec, TRINO_NODE_L
 export { HTTPS_PORT, TRINO_UID } from "./trinoPods";
 
 export interface QueryEngineArgs {
+  /** Namespace of Trino, its Services, Secrets, ConfigMaps and schemas Job; part of the certificate's name. */
   namespace: string;
+  /** app.kubernetes.io/instance of its labels (the stack name). */
   instance: string;
   /** The project's lakehouse-trino, or the stack's trinoImage (trinodb/trino's layout). */
   image: pulumi.Input<string>;
   /** Version label of the image (required when it is not a plain reference). */
   version?: string;
+  /** Worker replicas (an integer >= 0; 0: the coordinator does the work alone). 1 GB of query memory each (src/lib/trinoServer.ts). */
   workers: number;
+  /** The coordinator's resources; its heap is 70% of the memory (trinoConfig.ts HEAP_SHARE). */
   coordinatorSize: Size;
+  /** Each worker's resources (unused with 0 workers). */
   workerSize: Size;
+  /** The schemas Job's resources. */
   jobSize: Size;
+  /** true: HTTPS on NodePort 30443 (kind maps it to localhost); false: a ClusterIP Service only. */
   nodePort: boolean;
+  /** The object store: S3 endpoint, signing region, and the Secret with the `trino` identity's keys (envFrom). */
   s3: { endpoint: pulumi.Input<string>; region: string; secretName: string };
+  /** thrift://host:9083 of the Metastore (both catalogs). */
   metastoreUri: pulumi.Input<string>;
   /**
    * Stack secrets: each user's password and its bcrypt hash, the internal shared secret, and the

@@ -126,16 +126,21 @@ export function provisionDigest(files: Record<string, string>, inputs: readonly 
 export interface ProvisionJobArgs {
   /** Image with /bin/sh and mc (the project's MinIO image has both). */
   image: pulumi.Input<string>;
+  /** The user the image runs as (the project's MinIO image: MINIO_UID). */
   uid: number;
   /** ConfigMap holding provisionFiles(). */
   configMapName: pulumi.Input<string>;
+  /** The store's S3 URL (the in-cluster MinIO Service or the external endpoint). */
   endpoint: pulumi.Input<string>;
+  /** Region the buckets are made in (mc mb --region). */
   region: string;
   /** Secret with the admin login under S3_ADMIN_USER / S3_ADMIN_PASSWORD. */
   adminSecretName: string;
   /** Each identity's Secret (its LAKEHOUSE_S3_SECRET_KEY becomes the user's key). */
   identitySecretNames: Record<Identity, string>;
+  /** provisionDigest of the inputs: the pod template's annotation, so a changed input replaces the Job. */
   digest: pulumi.Input<string>;
+  /** The Job's resources. */
   size: Size;
   /** Pod labels (include the S3 client label: the store's NetworkPolicy admits only S3 clients). */
   labels: Record<string, string>;

@@ -16,20 +16,29 @@ export const SPARK_CODE_DIR = "/opt/lakehouse/spark";
 export const SILVER_APP = `local://${SPARK_CODE_DIR}/lakehouse/silver/job.py`;
 
 export interface SparkAppArgs {
+  /** The Spark image (images/python.Dockerfile, target spark): driver and executors. */
   image: pulumi.Input<string>;
+  /** Spark version of the image (the operator's sparkVersion). */
   sparkVersion: string;
+  /** Executor instances (>= 1). */
   executors: number;
   /** Seconds the operator waits before it runs a failed application again (onFailureRetryInterval). */
   retryIntervalSeconds: number;
+  /** The driver's service account (it creates the executor pods). */
   serviceAccount: string;
+  /** The driver's resources; memory a JVM size (768m, 4g), not a Kubernetes quantity. */
   driver: Size;
+  /** Each executor's resources; memory a JVM size (768m, 4g). */
   executor: Size;
   /** --date argument: YYYY-MM-DD for a backfill, "yesterday" for the schedule. */
   date: string;
   /** --dataset argument: the silver datasets the source fills (e.g. nyc_weather, nyc_yellow_trips); none: all (weather and trips). */
   datasets?: readonly string[];
+  /** Labels of the driver and executor pods (the S3 and metastore client labels among them). */
   labels: Record<string, string>;
+  /** Environment of the driver and executors (the connection contract: S3, metastore). */
   env: k8s.types.input.core.v1.EnvVar[];
+  /** The driver's init container that waits for bronze's markers; none: the driver starts at once. */
   wait?: k8s.types.input.core.v1.Container;
   /** The properties of spark/conf/spark-defaults.conf, the ones the local jobs start with. */
   sparkConf: Record<string, string>;

@@ -21,11 +21,17 @@ export const TRINO_NODE_LABEL = { "lakehouse.io/trino-node": "true" };
 export interface TrinoEnvArgs {
   /** The QueryEngine's name: Services `<name>` (HTTPS) and `<name>-internal` (HTTP), Secret `<name>-server`. */
   name: string;
+  /** Namespace of those Services (the discovery URI names it). */
   namespace: string;
+  /** coordinator or worker (a worker's query.max-memory stays 1GB; the coordinator's follows `workers`). */
   role: TrinoRole;
+  /** Worker replicas (>= 0): the cluster's query memory limit is 1 GB each, at least 1 GB. */
   workers: number;
+  /** The container's memory limit, a Kubernetes quantity: the heap is 70% of it, query memory per node half the heap. */
   memoryLimit: string;
+  /** The object store's endpoint and signing region (the keys come from the identity's Secret, envFrom). */
   s3: { endpoint: pulumi.Input<string>; region: string };
+  /** thrift://host:9083 of the Metastore. */
   metastoreUri: pulumi.Input<string>;
 }
 
@@ -48,12 +54,17 @@ export function trinoEnv(a: TrinoEnvArgs): k8s.types.input.core.v1.EnvVar[] {
 }
 
 export interface TrinoPodArgs {
+  /** The QueryEngine's name: ConfigMap `<name>-catalog`, Secret `<name>-server`. */
   name: string;
+  /** coordinator (HTTP and HTTPS ports) or worker (HTTP only). */
   role: TrinoRole;
+  /** The project's lakehouse-trino, or an image with trinodb/trino's layout. */
   image: pulumi.Input<string>;
+  /** The server's environment (trinoEnv). */
   env: k8s.types.input.core.v1.EnvVar[];
   /** Secret with the S3 identity's keys (envFrom). */
   s3SecretName: string;
+  /** The node's resources. */
   size: Size;
   /** The role's etc ConfigMap (etcData). */
   etcConfigMap: pulumi.Input<string>;
@@ -97,14 +108,19 @@ export function internalPolicySpec(): k8s.types.input.networking.v1.NetworkPolic
 }
 
 export interface SchemasJobArgs {
+  /** An image with Trino's CLI (`trino`): the Trino image. */
   image: pulumi.Input<string>;
   /** Trino's HTTPS host (the certificate's name). */
   host: string;
+  /** Secret with <user>-password keys: the Job logs in as admin. */
   usersSecretName: string;
+  /** ConfigMap with Trino's CA under cert.pem (the CLI's truststore). */
   caConfigMapName: string;
   /** ConfigMap with schemas.sql (trino/init/schemas.sql). */
   sqlConfigMapName: pulumi.Input<string>;
+  /** The Job's resources. */
   size: Size;
+  /** The Job's and its pod's labels. */
   labels: Record<string, string>;
 }
 
