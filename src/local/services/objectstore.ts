@@ -23,7 +23,11 @@ export function objectStoreEndpoint(ctx: StackContext): string {
   return `http://${ctx.settings.host}:${ctx.settings.ports.objectStore}`;
 }
 
-/** The local store as one job identity sees it: the endpoint, that identity's keys, and the default region. */
+/**
+ * The local store as one job identity sees it: the endpoint, that identity's keys, and
+ * DEFAULT_S3_REGION. Unlike a cluster's stack (lakehouse:s3Region), the local stack has no
+ * region to choose: its MinIO runs with its default region and its buckets are made without one.
+ */
 export function s3Connection(ctx: StackContext, identity: S3Identity): S3Connection {
   const { accessKey, secretKey } = ctx.secrets.s3[identity];
   return { endpoint: objectStoreEndpoint(ctx), region: DEFAULT_S3_REGION, accessKey, secretKey };
@@ -52,7 +56,7 @@ export function policyFile(identity: S3Identity): string {
 async function provision(ctx: StackContext): Promise<void> {
   for (const bucket of BUCKETS) {
     const target = `${ALIAS}/${bucket}`;
-    await mc(ctx, ["mb", "--ignore-existing", target]);
+    await mc(ctx, ["mb", "--ignore-existing", target]); // no --region, unlike the cluster's Job: see s3Connection
     if (VERSIONED_BUCKETS.includes(bucket)) await mc(ctx, ["version", "enable", target]);
     const lifecycle = lifecycleConfiguration(lifecycleRules(bucket));
     if (lifecycle !== undefined) await mc(ctx, ["ilm", "rule", "import", target], lifecycle);
