@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { resolveDays, resolveRunDays } from "../../../src/cli/run";
-import { daysBetween, logicalDate, parseDay } from "../../../src/lib/dates";
+import { daysBetween, logicalDate, parseDay, YESTERDAY, YESTERDAY_SH, yesterdayUtc } from "../../../src/lib/dates";
 
 test("a day must be a real calendar date", () => {
   assert.equal(parseDay("2024-02-29"), "2024-02-29");
@@ -15,8 +16,17 @@ test("ranges are inclusive and ordered", () => {
 });
 
 test("'yesterday' is the UTC day before now", () => {
-  assert.equal(logicalDate("yesterday", new Date("2024-03-01T00:30:00Z")), "2024-02-29");
+  assert.equal(logicalDate(YESTERDAY, new Date("2024-03-01T00:30:00Z")), "2024-02-29");
   assert.equal(logicalDate("2024-03-05"), "2024-03-05");
+});
+
+test("the shell's 'yesterday' (the CronJobs', index.ts's runNow) is the same day", () => {
+  // Taken twice around the shell's: a run across midnight UTC is retried, not failed.
+  for (let attempt = 0; ; attempt++) {
+    const before = yesterdayUtc();
+    const shell = execFileSync("/bin/sh", ["-c", `echo ${YESTERDAY_SH}`], { encoding: "utf8" }).trim();
+    if (before === yesterdayUtc() || attempt > 0) return assert.equal(shell, before);
+  }
 });
 
 test("--date and --from/--to exclude each other, and a range needs both ends", () => {
