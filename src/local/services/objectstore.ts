@@ -14,8 +14,6 @@ import { repoRoot } from "../paths";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
-export { BUCKETS };
-
 /** The mc alias of the local server (set in mc's environment only). */
 const ALIAS = "lakehouse";
 
