@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from py4j.java_gateway import JavaObject
 from py4j.protocol import Py4JJavaError
 from pyspark.sql import SparkSession
 
@@ -30,7 +31,8 @@ def _not_found(e: Py4JJavaError) -> bool:
     return e.java_exception.getClass().getName() == "java.io.FileNotFoundException"
 
 
-def _fs_and_path(spark: SparkSession, uri: str):  # noqa: ANN202 (py4j objects)
+def _fs_and_path(spark: SparkSession, uri: str) -> tuple[JavaObject, JavaObject]:
+    """Hadoop's FileSystem for `uri` and its Path (py4j handles)."""
     jvm = spark.sparkContext._jvm
     path = jvm.org.apache.hadoop.fs.Path(uri)
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path

@@ -70,7 +70,8 @@ def old_json_type(variant_type: str) -> str:
 def test_json_shape_agrees_with_sparks_parse(spark: SparkSession, line: str) -> None:
     df = spark.createDataFrame([(line,)], "raw_line string").select(
         F.expr(JSON_SHAPE).alias("shape"),
-        F.expr("try_parse_json(raw_line) IS NOT NULL AND coalesce(json_array_length(concat('[', raw_line, ']')) = 1, false)").alias("one_value"),
+        F.expr("try_parse_json(raw_line) IS NOT NULL AND coalesce(json_array_length(concat('[', raw_line, ']')) = 1, false)")
+        .alias("one_value"),
         F.expr("schema_of_variant(try_parse_json(raw_line))").alias("variant_shape"),
     )
     row = df.collect()[0]

@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import SparkSession
 
@@ -59,7 +59,7 @@ class TableResult:
 
 
 def log(message: str) -> None:
-    print(f"[maintain {datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+    print(f"[maintain {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
 def data_files(spark: SparkSession, table: str) -> int:
@@ -107,11 +107,11 @@ def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last
         rewrite = spark.sql(
             f"CALL {CATALOG}.system.rewrite_data_files(table => '{full}', options => map('min-input-files', '2'))"
         ).collect()[0]
-    older_than = (datetime.now(timezone.utc) - timedelta(days=retain_days)).strftime("%Y-%m-%d %H:%M:%S")
+    older_than = (datetime.now(UTC) - timedelta(days=retain_days)).strftime("%Y-%m-%d %H:%M:%S")
     expired = spark.sql(
         f"CALL {CATALOG}.system.expire_snapshots(table => '{full}', older_than => TIMESTAMP '{older_than}', retain_last => {retain_last})"
     ).collect()[0]
-    orphan_before = (datetime.now(timezone.utc) - timedelta(hours=orphan_margin_hours)).strftime("%Y-%m-%d %H:%M:%S")
+    orphan_before = (datetime.now(UTC) - timedelta(hours=orphan_margin_hours)).strftime("%Y-%m-%d %H:%M:%S")
     orphans = spark.sql(
         f"CALL {CATALOG}.system.remove_orphan_files(table => '{full}', older_than => TIMESTAMP '{orphan_before}')"
     ).collect()
@@ -122,7 +122,8 @@ def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last
         files_after=after,
         rewritten_files=int(rewrite["rewritten_data_files_count"]),
         added_files=int(rewrite["added_data_files_count"]),
-        expired_snapshots=int(sum(v for k, v in expired.asDict().items() if k.startswith("deleted_") and k.endswith("_count") and "manifest" not in k and "statistics" not in k)),
+        expired_snapshots=int(sum(v for k, v in expired.asDict().items()
+                                  if k.startswith("deleted_") and k.endswith("_count") and "manifest" not in k and "statistics" not in k)),
         orphan_files_removed=len(orphans),
         seconds=round(time.monotonic() - t0, 1),
     )
