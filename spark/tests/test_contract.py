@@ -1,4 +1,8 @@
 """The contract check: added, missing and retyped fields; record-level mess is not a schema change."""
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
 from lakehouse.silver.contract import Contract, check_profile
 
 CONTRACT = Contract("trips", 1, {"trip_id": "string", "fare": "string", "tips": "string"}, ("trip_id",), ("trip_id",))
@@ -31,8 +35,9 @@ def test_the_violation_message_names_dataset_partition_and_fields() -> None:
 
     from lakehouse.silver.contract import ContractViolation, enforce
 
-    with pytest.raises(ContractViolation, match=r"s3a://bronze/trips/year=2024/month=03/day=05 breaks the contract of dataset 'trips'(.|\n)*surge: added"):
-        enforce(CONTRACT, {"trip_id": {"string": 1}, "fare": {"string": 1}, "tips": {"string": 1}, "surge": {"string": 1}}, "s3a://bronze/trips/year=2024/month=03/day=05")
+    partition = "s3a://bronze/trips/year=2024/month=03/day=05"
+    with pytest.raises(ContractViolation, match=rf"{partition} breaks the contract of dataset 'trips'(.|\n)*surge: added"):
+        enforce(CONTRACT, {"trip_id": {"string": 1}, "fare": {"string": 1}, "tips": {"string": 1}, "surge": {"string": 1}}, partition)
 
 
 def test_fields_of_a_shape_are_read_at_the_top_level_only() -> None:
@@ -67,7 +72,7 @@ def test_a_profile_sums_records_per_field_and_type_over_shapes() -> None:
     assert profile == {"fare": {"string": 90, "number": 7}, "trip_id": {"string": 99}}
 
 
-def test_shapes_from_spark_match_the_contract_types(spark) -> None:  # noqa: ANN001 (fixture)
+def test_shapes_from_spark_match_the_contract_types(spark: SparkSession) -> None:
     """The shape Spark writes for real records is read back into the contract's JSON types."""
     from pyspark.sql import functions as F
 
@@ -75,7 +80,24 @@ def test_shapes_from_spark_match_the_contract_types(spark) -> None:  # noqa: ANN
     from lakehouse.silver.raw import parse_lines
 
     raw = ['{"trip_id": "t1", "fare": 12.5, "ok": true, "tags": ["a"], "extra": {"k": 1}, "gone": null}', "not json", "[1, 2]"]
-    rows = parse_lines(spark.createDataFrame([(r,) for r in raw], "raw_line string")).groupBy("shape").agg(F.count("*").alias("n")).collect()
+    shapes = parse_lines(spark.createDataFrame([(r,) for r in raw], "raw_line string")).groupBy("shape")
+    rows = shapes.agg(F.count("*").alias("n")).collect()
     assert profile_from_shapes([(r["shape"], r["n"]) for r in rows]) == {
-        "trip_id": {"string": 1}, "fare": {"number": 1}, "ok": {"boolean": 1}, "tags": {"array": 1}, "extra": {"object": 1}, "gone": {"null": 1},
+        "trip_id": {"string": 1}, "fare": {"number": 1}, "ok": {"boolean": 1},
+        "tags": {"array": 1}, "extra": {"object": 1}, "gone": {"null": 1},
     }
+
+
+def test_a_required_field_the_contract_does_not_list_is_an_error_of_the_file(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from lakehouse.silver.contract import load_contract
+
+    contract = {"dataset": "weather", "version": 1, "natural_key": ["weather_date"], "fields": {"daily": "object"}}
+    (tmp_path / "weather.json").write_text(json.dumps({**contract, "required": ["daily.time"]}))
+    assert load_contract("weather", tmp_path).required == ("daily.time",)
+    (tmp_path / "weather.json").write_text(json.dumps({**contract, "required": ["daily.time", "hourly.time"]}))
+    with pytest.raises(ValueError, match=r"required field\(s\) hourly.time not among its fields"):
+        load_contract("weather", tmp_path)

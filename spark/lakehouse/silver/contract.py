@@ -9,6 +9,11 @@ schema; "mostly" means more than half of the field's non-null values.
 A contract may name `optional` fields: fields a source adds or renames over the years (TLC's
 monthly files gained congestion_surcharge, airport_fee and cbd_congestion_fee), which a
 partition may lack without breaking the contract. When present they are typed like any other.
+
+Silver takes two more things from the contract, so that they are stated once: `required`, the
+raw fields without which a record is rejected (`missing_field:<field>`, checked in the listed
+order; a field inside an object field is a path, `daily.time`), and `natural_key`, the silver
+columns that identify a record (one row per key: the version sent last).
 """
 from __future__ import annotations
 
@@ -53,8 +58,11 @@ class ContractViolation(RuntimeError):
 
 
 def load_contract(dataset: str, directory: Path = CONTRACTS_DIR) -> Contract:
-    data = json.loads((directory / f"{dataset}.json").read_text())
-    return Contract(
+    """The contract in `<directory>/<dataset>.json`; a required field (or the object field a
+    required path starts with) that the contract does not list is an error of the file."""
+    path = directory / f"{dataset}.json"
+    data = json.loads(path.read_text())
+    contract = Contract(
         dataset=data["dataset"],
         version=int(data["version"]),
         fields=dict(data["fields"]),
@@ -62,6 +70,10 @@ def load_contract(dataset: str, directory: Path = CONTRACTS_DIR) -> Contract:
         natural_key=tuple(data.get("natural_key", ())),
         optional=tuple(data.get("optional", ())),
     )
+    unlisted = [f for f in contract.required if f.split(".", 1)[0] not in contract.fields]
+    if unlisted:
+        raise ValueError(f"{path}: required field(s) {', '.join(unlisted)} not among its fields")
+    return contract
 
 
 JSON_TYPES = ("string", "number", "boolean", "null", "object", "array")
