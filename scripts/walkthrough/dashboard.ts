@@ -100,7 +100,7 @@ function chartRequests(page: Page): { settled(timeoutMs?: number): Promise<void>
   };
 }
 
-/** Outlines the element about to be clicked (a headless screenshot has no mouse pointer), then clicks it. */
+/** Outlines the element about to be clicked (a headless screenshot has no mouse pointer), clicks it, then removes the outline. */
 async function point(locator: Locator): Promise<void> {
   await locator.waitFor({ state: "visible", timeout: 30_000 });
   await locator.evaluate((el) => {
@@ -111,6 +111,8 @@ async function point(locator: Locator): Promise<void> {
   await sleep(700);
   await locator.click();
   await sleep(500);
+  // The outline goes once the click has shown; an element the click removed (an option) has none to lose.
+  await locator.evaluate((el) => void ((el as unknown as { style: Record<string, string> }).style.outline = ""), undefined, { timeout: 1000 }).catch(() => undefined);
 }
 
 /** Runs a named interaction; on failure, a screenshot and an error that names the step. */
@@ -125,7 +127,7 @@ async function step(page: Page, dir: string, name: string, fn: () => Promise<voi
 }
 
 /** A week of gold ending on `day` (as far as gold goes back), and the top driver by revenue in it. */
-async function choices(ctx: StackContext, day: string): Promise<{ since: string; until: string; driver: string }> {
+async function choices(ctx: StackContext, day: string): Promise<Picks> {
   const trino = trinoTarget(ctx, "dashboard");
   const range = await query(trino, `select cast(min(revenue_date) as varchar) from iceberg.gold.revenue_trends where revenue_date between date '${day}' - interval '6' day and date '${day}'`);
   const since = String(range.rows[0]?.[0] ?? day);
@@ -135,36 +137,36 @@ async function choices(ctx: StackContext, day: string): Promise<{ since: string;
   return { since, until, driver: String(top.rows[0][0]) };
 }
 
-/**
- * Opens Revenue Trends as the browser test does, then records each step asked for: the
- * dashboard panned top to bottom, the date range set to a week of gold, a driver picked.
- * Returns each step's frames (JPEG files with their times).
- */
-export async function recordDashboard(ctx: StackContext, browser: BrowserContext, workDir: string, day: string, steps: DashboardStep[], log: Logger): Promise<Map<DashboardStep, Frame<string>[]>> {
-  const api = await supersetApi(ctx);
-  const dashboardId = await findRevenueTrends(api);
-  const { adminUser, adminPassword } = ctx.secrets.superset;
-  log.step("dashboard: logging in and waiting for every chart (the browser test's render)");
-  await renderRevenueTrends(browser, { baseUrl: supersetUrl(ctx), adminUser, adminPassword }, api, dashboardId, path.join(workDir, "rendered.png"));
-  const page = browser.pages()[0];
-  const charts = chartRequests(page);
-  const picks = await choices(ctx, day);
-  const out = new Map<DashboardStep, Frame<string>[]>();
+/** What the filter steps pick: a date range (since inclusive, until exclusive) and a driver. */
+export interface Picks {
+  since: string;
+  until: string;
+  driver: string;
+}
 
+/**
+ * Records each step on a page that shows the dashboard already: the dashboard panned top to
+ * bottom over `overviewSeconds` (its narration's length, so the pan goes with the words), the
+ * date range set to `picks`' week, `picks`' driver picked. Returns each step's frames (JPEG
+ * files with their times) under `workDir`/<step>.
+ */
+export async function recordSteps(page: Page, steps: DashboardStep[], picks: Picks, overviewSeconds: number, workDir: string, log: Logger): Promise<Map<DashboardStep, Frame<string>[]>> {
+  const charts = chartRequests(page);
+  const out = new Map<DashboardStep, Frame<string>[]>();
   for (const s of steps) {
     log.step(`dashboard: recording '${s}'`);
     const rec = new Recorder(page, path.join(workDir, s));
     rec.start();
     if (s === "overview") {
-      await sleep(2500);
       const height = Number(await page.evaluate("Math.min(document.documentElement.scrollHeight, window.innerHeight)"));
       const bottom = Math.max(0, height - CLIP.height);
-      for (let i = 1; i <= 15; i++) {
-        rec.clip = { ...CLIP, y: Math.round((bottom * i) / 15) };
-        await sleep(200);
+      const pan = Math.max(3, overviewSeconds - 6) * 1000;
+      await sleep(3000);
+      for (let i = 1; i <= 20; i++) {
+        rec.clip = { ...CLIP, y: Math.round((bottom * i) / 20) };
+        await sleep(pan / 20);
       }
-      await sleep(2500);
-      rec.clip = { ...CLIP };
+      await sleep(2000);
     } else if (s === "date-range") {
       await step(page, workDir, "open the date range filter", () => point(page.locator(SELECTORS.timeTrigger).first()));
       await step(page, workDir, "choose the Advanced range type", async () => {
@@ -198,4 +200,17 @@ export async function recordDashboard(ctx: StackContext, browser: BrowserContext
     log.step(`dashboard: '${s}' ${out.get(s)!.length} frames`);
   }
   return out;
+}
+
+/**
+ * Opens Revenue Trends as the browser test does (login, every chart drawn, its checks), picks a
+ * week of gold ending on `day` and its top driver, and records the steps (recordSteps).
+ */
+export async function recordDashboard(ctx: StackContext, browser: BrowserContext, workDir: string, day: string, steps: DashboardStep[], overviewSeconds: number, log: Logger): Promise<Map<DashboardStep, Frame<string>[]>> {
+  const api = await supersetApi(ctx);
+  const dashboardId = await findRevenueTrends(api);
+  const { adminUser, adminPassword } = ctx.secrets.superset;
+  log.step("dashboard: logging in and waiting for every chart (the browser test's render)");
+  await renderRevenueTrends(browser, { baseUrl: supersetUrl(ctx), adminUser, adminPassword }, api, dashboardId, path.join(workDir, "rendered.png"));
+  return recordSteps(browser.pages()[0], steps, await choices(ctx, day), overviewSeconds, workDir, log);
 }

@@ -78,6 +78,7 @@ async function record(opts: Options): Promise<void> {
   try {
     const renderer = await HtmlRenderer.open(chromium.browser);
     const rec: Recording = { browser: chromium.browser, workDir: work, log, stack, day, deployment, transcripts: new Map(),
+      seconds: new Map(scenes.map((s, i) => [s.id, audio[i].seconds])),
       footer: `recorded ${new Date().toISOString().slice(0, 10)} from commit ${commit} · the words: docs/walkthrough/narration.yaml` };
     for (const [i, s] of scenes.entries()) {
       log.step(`scene ${i + 1}/${scenes.length} ${s.id} (${s.show.kind}, ${audio[i].seconds.toFixed(1)} s): capturing`);

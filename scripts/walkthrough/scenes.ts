@@ -33,6 +33,8 @@ export interface Recording {
   deployment: DeploymentMode;
   /** A title card's footer: when and from which commit. */
   footer: string;
+  /** Each scene's length (its narration's), by id: a capture that can pace itself (the dashboard's pan) uses it. */
+  seconds: Map<string, number>;
   /** Each terminal scene's whole transcript, for a later highlight scene. */
   transcripts: Map<string, string>;
   /** Every dashboard step's frames, recorded in one browser session at the first dashboard scene. */
@@ -73,7 +75,9 @@ export async function capture(scene: Scene, scenes: Scene[], rec: Recording): Pr
     case "dashboard": {
       if (!rec.dashboard) {
         const steps = scenes.flatMap((s) => (s.show.kind === "dashboard" ? [s.show.step] : []));
-        rec.dashboard = await recordDashboard(needStack(rec, scene), rec.browser, path.join(rec.workDir, "dashboard"), rec.day, steps, rec.log);
+        const overview = scenes.find((s) => s.show.kind === "dashboard" && s.show.step === "overview");
+        const overviewSeconds = (overview && rec.seconds.get(overview.id)) ?? 20;
+        rec.dashboard = await recordDashboard(needStack(rec, scene), rec.browser, path.join(rec.workDir, "dashboard"), rec.day, steps, overviewSeconds, rec.log);
       }
       return { type: "images", frames: rec.dashboard.get(show.step)! };
     }
