@@ -1,6 +1,8 @@
 -- For every day, the gold mart's trips and revenue equal silver's valid trips and revenue.
 -- Returns the days that disagree (a passing test returns no rows). The run's days only
 -- (vars start_date, end_date; all days by default), so its cost does not grow with history.
+-- The Chicago-shaped sources' marts only (var chicago).
+{{ config(enabled=var('chicago', true)) }}
 with
 
 silver as (

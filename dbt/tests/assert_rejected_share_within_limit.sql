@@ -21,35 +21,25 @@ latest as (
     where recency = 1
 ),
 
+{# The rejected tables of the sources this build takes (vars chicago, nyc_tlc): nyc_weather's,
+    one record a day, is always under min_records_for_rejected_share. #}
+{%- set rejected_datasets = [] -%}
+{%- if var('chicago', true) -%}{%- do rejected_datasets.extend(['trips', 'weather']) -%}{%- endif -%}
+{%- if var('nyc_tlc', false) -%}{%- do rejected_datasets.append('nyc_yellow_trips') -%}{%- endif %}
 reasons as (
+    {%- for dataset in rejected_datasets %}
     select
-        'trips' as dataset,
+        '{{ dataset }}' as dataset,
         source_date,
         reason,
         count(*) as records
-    from {{ source('silver', 'trips_rejected') }}
+    from {{ source('silver', dataset ~ '_rejected') }}
     where {{ in_run_window('source_date') }}
     group by source_date, reason
+    {%- if not loop.last %}
     union all
-    select
-        'weather' as dataset,
-        source_date,
-        reason,
-        count(*) as records
-    from {{ source('silver', 'weather_rejected') }}
-    where {{ in_run_window('source_date') }}
-    group by source_date, reason
-    {% if var('nyc_tlc', false) %}
-    union all
-    select
-        'nyc_yellow_trips' as dataset,
-        source_date,
-        reason,
-        count(*) as records
-    from {{ source('silver', 'nyc_yellow_trips_rejected') }}
-    where {{ in_run_window('source_date') }}
-    group by source_date, reason
-    {% endif %}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 named as (

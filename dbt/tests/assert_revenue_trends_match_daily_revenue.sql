@@ -1,5 +1,7 @@
 -- revenue_trends' daily totals equal the sum over drivers in daily_revenue_by_driver, for the
 -- run's days (vars start_date, end_date; all days by default).
+-- The Chicago-shaped sources' marts only (var chicago).
+{{ config(enabled=var('chicago', true)) }}
 with
 
 by_driver as (

@@ -10,6 +10,7 @@ import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { DBT_PROJECT_DIR, dbt } from "./dbt";
 import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../lib/rejected-share";
+import { goldSourceVars } from "../lib/gold-vars";
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
@@ -127,11 +128,12 @@ export async function dayRejections(ctx: StackContext, days: string[], datasets:
 /**
  * `dbt build` for the days (incremental), or with `fullRefresh` every gold table rebuilt from all
  * of silver (days unused). `datasets`: the silver datasets the days were cleaned into (the
- * source's: DATASETS_OF_SOURCE); with NYC's, gold also builds the NYC marts (var nyc_tlc).
+ * source's: DATASETS_OF_SOURCE) choose the sources' models (goldSourceVars: NYC's build the NYC
+ * marts only, the default sources' the driver marts).
  */
 export async function runGold(ctx: StackContext, days: string[], opts: { fullRefresh?: boolean; datasets?: readonly string[]; log: Logger }): Promise<void> {
   const datasets = opts.datasets ?? DEFAULT_GOLD_DATASETS;
-  const nyc = datasets.includes("nyc_yellow_trips") ? ", nyc_tlc: true" : "";
+  const sources = goldSourceVars(datasets);
   if (!opts.fullRefresh) await requireSilverMarkers(ctx, days, datasets);
   // Two builds at once interleave their delete-then-insert of the same days (duplicated rows)
   // and trip over each other's temporary tables and target/ directory: one at a time.
@@ -140,7 +142,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
     else {
       opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
-      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}"${nyc}}`], { echo: true });
+      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}", ${sources}}`], { echo: true });
     }
   } catch (e) {
     const { output: out = "", window } = e as { output?: string; window?: string };

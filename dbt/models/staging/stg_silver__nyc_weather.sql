@@ -1,10 +1,7 @@
 {#- New York's daily weather for the NYC marts; enabled with the var nyc_tlc (see _silver__sources.yml). -#}
 {{ config(enabled=var('nyc_tlc', false)) }}
--- The rejected-share check's sources, as in the other staging models: gold waits for it.
--- depends_on: {{ source('silver', 'silver_runs') }}
--- depends_on: {{ source('silver', 'trips_rejected') }}
--- depends_on: {{ source('silver', 'weather_rejected') }}
-{% if var('nyc_tlc', false) %}-- depends_on: {{ source('silver', 'nyc_yellow_trips_rejected') }}{% endif %}
+-- Waits for the rejected-share check (macros/rejected_share_inputs.sql).
+{{ rejected_share_inputs() }}
 with
 
 source as (

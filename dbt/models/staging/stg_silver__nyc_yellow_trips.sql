@@ -1,11 +1,7 @@
 {#- NYC TLC yellow trips for gold; enabled with the var nyc_tlc (see _silver__sources.yml). -#}
 {{ config(enabled=var('nyc_tlc', false)) }}
--- The rejected-share check (tests/assert_rejected_share_within_limit.sql) reads these three
--- sources; these hints make the NYC models wait for it too, as the other staging models do.
--- depends_on: {{ source('silver', 'silver_runs') }}
--- depends_on: {{ source('silver', 'trips_rejected') }}
--- depends_on: {{ source('silver', 'weather_rejected') }}
-{% if var('nyc_tlc', false) %}-- depends_on: {{ source('silver', 'nyc_yellow_trips_rejected') }}{% endif %}
+-- Waits for the rejected-share check (macros/rejected_share_inputs.sql).
+{{ rejected_share_inputs() }}
 with
 
 source as (

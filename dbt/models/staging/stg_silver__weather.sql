@@ -1,11 +1,5 @@
--- The rejected-share check (tests/assert_rejected_share_within_limit.sql) reads these three
--- sources. dbt build skips a model after a failed test only when the model depends on all of
--- the test's parents; these hints make every gold model wait for the check, so a day silver
--- rejected too much of is never built into gold.
--- depends_on: {{ source('silver', 'silver_runs') }}
--- depends_on: {{ source('silver', 'trips_rejected') }}
--- depends_on: {{ source('silver', 'weather_rejected') }}
-{% if var('nyc_tlc', false) %}-- depends_on: {{ source('silver', 'nyc_yellow_trips_rejected') }}{% endif %}
+-- Waits for the rejected-share check (macros/rejected_share_inputs.sql).
+{{ rejected_share_inputs() }}
 with
 
 source as (

@@ -18,13 +18,12 @@ Every function takes and returns DataFrames; nothing here reads or writes storag
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lakehouse.silver import dedupe
 from lakehouse.silver.raw import line_checks, not_text, parse_lines
+from lakehouse.silver.rules import MONEY, WIDE_MONEY, Check, first_reason, let, local_timestamp
 
 SOURCE_TIME_ZONE = "America/New_York"
 # TLC's taxi zone table (taxi_zone_lookup.csv) numbers its zones 1-265. 264 ("Unknown") and
@@ -32,11 +31,6 @@ SOURCE_TIME_ZONE = "America/New_York"
 # outside the city. Those trips happened and were paid, so they stay (gold labels them from
 # the zone table); only an id the table does not have is an unknown zone.
 LOCATION_IDS = (1, 265)
-MONEY = "decimal(10,2)"
-# Amounts and distances are read wide first, so that 1e12 is judged an absurd fare rather than
-# an unreadable one (a broken meter can send any number).
-WIDE_MONEY = "decimal(18,2)"
-TIMESTAMP_TEXT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?$"
 # Silver name → TLC field. `airport_fee` is spelt `Airport_fee` in some years' files (READ_NAMES).
 MONEY_FIELDS = {
     "fare_amount": "fare_amount", "extra": "extra", "mta_tax": "mta_tax", "tip_amount": "tip_amount",
@@ -112,11 +106,6 @@ def _integer(raw: Column) -> Column:
     return F.when((number == F.floor(number)) & (F.abs(number) <= 2_147_483_647), number.cast("int"))
 
 
-def _local_timestamp(raw: Column) -> Column:
-    """The meter's wall-clock time, `yyyy-MM-ddTHH:mm:ss[.fff]` (or a space for the T)."""
-    return F.when(raw.rlike(TIMESTAMP_TEXT), raw.try_cast("timestamp"))
-
-
 def _readings(local: Column) -> tuple[Column, Column]:
     """(picked, other): the UTC instants a New York wall-clock time can mean, Spark's reading
     first. They are one instant except on the two daylight-saving days, handled deliberately:
@@ -139,12 +128,6 @@ def _readings(local: Column) -> tuple[Column, Column]:
              .when(F.from_utc_timestamp(picked, SOURCE_TIME_ZONE) != local, picked - hour)
              .otherwise(picked))
     return picked, other
-
-
-def _let(value: Column, body: Callable[[Column], Column]) -> Column:
-    """`body(value)` with `value` computed once (a lambda over a one-element array): the
-    optimizer would otherwise inline the readings at each use (trips.py's `_let` says more)."""
-    return F.transform(F.array(value), body)[0]
 
 
 def _best_instants(pickup_local: Column, dropoff_local: Column) -> Column:
@@ -182,7 +165,7 @@ def _best_instants(pickup_local: Column, dropoff_local: Column) -> Column:
 
     value = F.struct(pickup_local.alias("pickup_local"), dropoff_local.alias("dropoff_local"))
     for step in (with_readings, chosen):
-        value = _let(value, step)
+        value = let(value, step)
     return value
 
 
@@ -211,8 +194,8 @@ def type_trips(parsed: DataFrame) -> DataFrame:
     df = with_fields.select("*", *[_raw(f).alias(_raw_name(f)) for f in RAW_FIELDS])
     stamped = df.select(
         "*",
-        _local_timestamp(F.col("raw_tpep_pickup_datetime")).alias("pickup_local"),
-        _local_timestamp(F.col("raw_tpep_dropoff_datetime")).alias("dropoff_local"),
+        local_timestamp(F.col("raw_tpep_pickup_datetime")).alias("pickup_local"),
+        local_timestamp(F.col("raw_tpep_dropoff_datetime")).alias("dropoff_local"),
     )
     pickup_local, dropoff_local = F.col("pickup_local"), F.col("dropoff_local")
     # Only a stamp from 01:00 to 02:59 can have two readings (US clocks change at 02:00 local):
@@ -247,15 +230,6 @@ def type_trips(parsed: DataFrame) -> DataFrame:
     return typed.withColumn("trip_key", _trip_key(KEY_COLUMNS))
 
 
-def _first_reason(checks: list[tuple[Column, Column | str]]) -> Column:
-    """The reason of the first failing check, or NULL when every check passes."""
-    expr = None
-    for failed, reason in reversed(checks):
-        value = reason if isinstance(reason, Column) else F.lit(reason)
-        expr = F.when(failed, value) if expr is None else F.when(failed, value).otherwise(expr)
-    return expr
-
-
 def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     """Adds `reason`: why the record cannot enter silver (NULL for a valid record).
 
@@ -276,10 +250,11 @@ def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     the usual share of mismatches could not be measured, and a rule whose share is unknown could
     reject a whole vendor's month; gold reports TLC's total as it is.
     """
-    checks: list[tuple[Column, Column | str]] = [*line_checks()]
+    checks: list[Check] = [*line_checks()]
     checks += [(F.col(f"raw_{f}").isNull(), f"missing_field:{f}") for f in REQUIRED]
     checks.append((not_text("store_and_fwd_flag"), "invalid_value:store_and_fwd_flag"))
-    checks.append((F.col("raw_store_and_fwd_flag").isNotNull() & F.col("is_store_and_forward").isNull(), "invalid_value:store_and_fwd_flag"))
+    flag = F.col("raw_store_and_fwd_flag")
+    checks.append((flag.isNotNull() & F.col("is_store_and_forward").isNull(), "invalid_value:store_and_fwd_flag"))
     invalid = {
         "tpep_pickup_datetime": F.col("pickup_local"), "tpep_dropoff_datetime": F.col("dropoff_local"),
         **{field: F.col(name) for name, field in INTEGER_FIELDS.items()},
@@ -318,7 +293,7 @@ def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     for side, field in (("pickup", "PULocationID"), ("dropoff", "DOLocationID")):
         location = F.col(f"{side}_location_id")
         checks.append(((location < lo) | (location > hi), f"unknown_zone:{field}"))
-    return typed.withColumn("reason", _first_reason(checks))
+    return typed.withColumn("reason", first_reason(checks))
 
 
 def deduplicate(valid: DataFrame) -> DataFrame:

@@ -17,22 +17,16 @@ Every function takes and returns DataFrames; nothing here reads or writes storag
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lakehouse.silver import dedupe
 from lakehouse.silver.raw import line_checks, not_text, parse_lines
+from lakehouse.silver.rules import MONEY, WIDE_MONEY, Check, first_reason, let, local_timestamp
 
 SOURCE_TIME_ZONE = "America/Chicago"
 # Chicago's 77 community areas; an area outside them is an unknown zone id.
 COMMUNITY_AREAS = (1, 77)
-MONEY = "decimal(10,2)"
-# Amounts are read wide first, so that 1e12 is judged an absurd fare rather than an unreadable
-# one; 18 digits keep the decimal in a long (fast) and still hold any amount a feed could mean.
-WIDE_MONEY = "decimal(18,2)"
-TIMESTAMP_TEXT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?$"
 MONEY_FIELDS = ("fare", "tips", "tolls", "extras", "trip_total")
 # Limits beyond which a value is an error of the feed, not a real trip.
 MAX_FARE = 1000
@@ -70,15 +64,6 @@ def _raw(field: str) -> Column:
     return F.when(value == "", F.lit(None)).otherwise(value)
 
 
-def _local_timestamp(raw: Column) -> Column:
-    """The source's local wall-clock time: `yyyy-MM-ddTHH:mm:ss[.fff]` (or a space for the T).
-
-    Spark's cast parses ISO timestamps without a formatter, several times faster than
-    to_timestamp; the pattern keeps out what the cast would also take (a bare date, an offset).
-    """
-    return F.when(raw.rlike(TIMESTAMP_TEXT), raw.try_cast("timestamp"))
-
-
 def _readings(local: Column, picked: Column) -> tuple[Column, Column]:
     """The earliest and latest UTC instant a local America/Chicago wall-clock time can mean.
 
@@ -101,14 +86,6 @@ def _readings(local: Column, picked: Column) -> tuple[Column, Column]:
     # Repeated: an hour later reads back as the same stamp.
     latest = F.when(F.from_utc_timestamp(picked + hour, SOURCE_TIME_ZONE) == local, picked + hour).otherwise(picked)
     return earliest, latest
-
-
-def _let(value: Column, body: Callable[[Column], Column]) -> Column:
-    """`body(value)` with `value` computed once: a lambda over a one-element array. The optimizer
-    inlines a column's expression at each use (a filter on `reason` is pushed down through the
-    projections), and the readings below use each stamp many times: without this the pushed
-    condition grew to 3.7 MB and ran out of memory."""
-    return F.transform(F.array(value), body)[0]
 
 
 def _best_instants(pickup_local: Column, dropoff_local: Column, seconds: Column) -> Column:
@@ -137,7 +114,7 @@ def _best_instants(pickup_local: Column, dropoff_local: Column, seconds: Column)
 
     def with_readings(x: Column) -> Column:
         (pe, pl), (de, dl) = _readings(x["pickup_local"], x["pickup_picked"]), _readings(x["dropoff_local"], x["dropoff_picked"])
-        return F.struct(*keep(x, "trip_seconds"), *[r.alias(n) for r, n in zip((pe, pl, de, dl), readings)])
+        return F.struct(*keep(x, "trip_seconds"), *[r.alias(n) for r, n in zip((pe, pl, de, dl), readings, strict=True)])
 
     def with_lengths(x: Column) -> Column:
         return F.struct(*keep(x, "trip_seconds", *readings),
@@ -163,7 +140,7 @@ def _best_instants(pickup_local: Column, dropoff_local: Column, seconds: Column)
 
     value = F.struct(pickup_local.alias("pickup_local"), dropoff_local.alias("dropoff_local"), seconds.alias("trip_seconds"))
     for step in (picked, with_readings, with_lengths, with_best_pair, chosen):
-        value = _let(value, step)
+        value = let(value, step)
     return value
 
 
@@ -174,8 +151,8 @@ def type_trips(parsed: DataFrame) -> DataFrame:
     # The stamps and trip_seconds first, as columns: the instants refer to each several times.
     stamped = df.select(
         "*",
-        _local_timestamp(F.col("raw_trip_start_timestamp")).alias("pickup_local"),
-        _local_timestamp(F.col("raw_trip_end_timestamp")).alias("dropoff_local"),
+        local_timestamp(F.col("raw_trip_start_timestamp")).alias("pickup_local"),
+        local_timestamp(F.col("raw_trip_end_timestamp")).alias("dropoff_local"),
         F.expr("try_cast(try_cast(raw_trip_seconds AS double) AS int)").alias("trip_seconds"),
     )
     pickup_local, dropoff_local = F.col("pickup_local"), F.col("dropoff_local")
@@ -203,21 +180,12 @@ def type_trips(parsed: DataFrame) -> DataFrame:
     return typed.select("*", *[F.col(f"amount_{m}").try_cast(MONEY).alias(m) for m in MONEY_FIELDS])
 
 
-def _first_reason(checks: list[tuple[Column, Column | str]]) -> Column:
-    """The reason of the first failing check, or NULL when every check passes."""
-    expr = None
-    for failed, reason in reversed(checks):
-        value = reason if isinstance(reason, Column) else F.lit(reason)
-        expr = F.when(failed, value) if expr is None else F.when(failed, value).otherwise(expr)
-    return expr
-
-
 def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     """Adds `reason`: why the record cannot enter silver (NULL for a valid record).
 
     Checks run in order and the first failure names the record's reason.
     """
-    checks: list[tuple[Column, Column | str]] = [*line_checks()]
+    checks: list[Check] = [*line_checks()]
     checks += [(F.col(f"raw_{f}").isNull(), f"missing_field:{f}") for f in REQUIRED]
     checks += [(not_text(f), f"invalid_value:{f}") for f in TEXT_FIELDS]
     invalid = {
@@ -267,7 +235,7 @@ def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     for side in ("pickup", "dropoff"):
         area = F.col(f"{side}_community_area")
         checks.append((area.isNotNull() & ((area < lo) | (area > hi)), f"unknown_zone:{side}_community_area"))
-    return typed.withColumn("reason", _first_reason(checks))
+    return typed.withColumn("reason", first_reason(checks))
 
 
 def deduplicate(valid: DataFrame) -> DataFrame:

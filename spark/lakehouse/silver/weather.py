@@ -10,6 +10,7 @@ from pyspark.sql import functions as F
 
 from lakehouse.silver import dedupe
 from lakehouse.silver.raw import line_checks, parse_lines
+from lakehouse.silver.rules import Check, first_reason
 
 SILVER_COLUMNS = (
     "weather_date", "latitude", "longitude", "temperature_max_c", "temperature_min_c",
@@ -48,24 +49,22 @@ def check_weather(lines: DataFrame, partition_date: Column) -> DataFrame:
         *[_daily(api, "decimal(6,1)").alias(name) for name, api in MEASURES.items()],
     )
     lo, hi = TEMPERATURE_RANGE
-    checks: list[tuple[Column, str]] = [
+    high, low = F.col("temperature_max_c"), F.col("temperature_min_c")
+    checks: list[Check] = [
         *line_checks(),
         (F.col("raw_date").isNull(), "missing_field:daily.time"),
         (F.col("weather_date").isNull(), "invalid_value:daily.time"),
         (F.col("days_in_record") != 1, "not_one_day"),
         (F.col("temperature_max_c").isNull(), "missing_field:daily.temperature_2m_max"),
         (F.col("temperature_min_c").isNull(), "missing_field:daily.temperature_2m_min"),
-        ((F.col("temperature_max_c") < lo) | (F.col("temperature_max_c") > hi) | (F.col("temperature_min_c") < lo) | (F.col("temperature_min_c") > hi), "absurd_value:temperature"),
-        (F.col("temperature_min_c") > F.col("temperature_max_c"), "min_above_max_temperature"),
+        ((high < lo) | (high > hi) | (low < lo) | (low > hi), "absurd_value:temperature"),
+        (low > high, "min_above_max_temperature"),
         ((F.col("precipitation_mm") < 0) | (F.col("precipitation_mm") > MAX_DAILY_PRECIPITATION_MM), "absurd_value:precipitation"),
         (F.col("snowfall_cm") < 0, "absurd_value:snowfall"),
         ((F.col("wind_speed_max_kmh") < 0) | (F.col("wind_speed_max_kmh") > MAX_WIND_KMH), "absurd_value:wind_speed"),
         (F.col("weather_date") != partition_date, "date_outside_partition_day"),
     ]
-    reason = None
-    for failed, name in reversed(checks):
-        reason = F.when(failed, F.lit(name)) if reason is None else F.when(failed, F.lit(name)).otherwise(reason)
-    return df.withColumn("reason", reason)
+    return df.withColumn("reason", first_reason(checks))
 
 
 def deduplicate(valid: DataFrame) -> DataFrame:

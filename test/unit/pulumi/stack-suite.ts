@@ -149,6 +149,8 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     assert.match(gold.initContainers[0].command[2], /until found "silver\/_markers\/trips\/date=\$\{D\}.json"/);
     assert.match(gold.initContainers[0].image, /\/lakehouse-minio:/, "the waits run mc from the project's MinIO image");
     assert.match(gold.initContainers[0].command[2], /_markers\/weather\//);
+    // The driver marts only: a stack of the default sources has no NYC silver tables (nyc-stack.test.ts: the reverse).
+    assert.match(gold.containers[0].command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', chicago: true, nyc_tlc: false\}"/);
   });
 
   test("NetworkPolicies: only engines reach the object store; only Trino and Spark reach the metastore", () => {
