@@ -142,8 +142,9 @@ export interface Run {
 /**
  * A run's counts from its report. A run that exited non-zero with no failed test in its report
  * still fails, with one failure naming it: a crash before any test reported (node --test or
- * pytest itself), or what node 20's JUnit reporter leaves out (a describe block's `after` hook
- * that threw: its error is in the spec output above the total).
+ * pytest itself), or what node 20's JUnit reporter leaves out: the error of a <testsuite> itself,
+ * i.e. a describe block's hook, or a test with subtests that threw after they passed (its error
+ * is in the spec output above the total). With other failures, the run fails by them.
  */
 export function countRun(run: Run): Counts {
   const counts: Counts = { ...NO_COUNTS, failures: [], parts: [] };
@@ -163,7 +164,7 @@ export function countRun(run: Run): Counts {
     counts.failures.push(`${run.label}: exited ${run.code}, and its JUnit report could not be read (${unread})`);
   } else if (run.code !== 0 && counts.failed === 0 && !(run.okCodes ?? []).includes(run.code)) {
     counts.failed++;
-    counts.failures.push(`${run.label}: exited ${run.code} with no failed test in its report (a crash, or a suite's hook: see its output above)`);
+    counts.failures.push(`${run.label}: exited ${run.code} with no failed test in its report (a crash, or a suite's own error: see its output above)`);
   }
   const time = run.seconds === undefined ? "" : ` (${run.seconds} s)`;
   counts.parts.push(`${run.label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${time}`);

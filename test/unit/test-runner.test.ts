@@ -106,16 +106,18 @@ describe("node's JUnit report", () => {
     assert.deepEqual(counts.parts, ["node --test fixture: 4 passed, 6 failed, 2 skipped"]);
   });
 
-  test("a run that failed with no failing test in its report still fails: a describe block's after hook, which node 20's JUnit leaves out", () => {
-    const source = `import { after, describe, test } from "node:test";
-describe("cleaned up badly", () => { after(() => { throw new Error("cleanup"); }); test("passes", () => {}); });`;
-    const run = nodeRun({ "hook.test.mjs": source });
-    assert.notEqual(run.code, 0);
-    const counts = countRun({ label: "node --test hook", code: run.code, report: run.report, nameOf: nodeTestName(dir) });
-    assert.equal(counts.passed, 1);
-    assert.equal(counts.failed, 1);
-    assert.deepEqual(counts.failures, [`node --test hook: exited ${run.code} with no failed test in its report (a crash, or a suite's hook: see its output above)`]);
-  });
+  for (const [what, source] of [
+    ["a describe block's after hook", `describe("cleaned up badly", () => { after(() => { throw new Error("cleanup"); }); test("passes", () => {}); });`],
+    ["a test that threw after its subtests passed", `test("parent", async (t) => { await t.test("passes", () => {}); throw new Error("its own"); });`],
+  ]) {
+    test(`a run that failed with no failing test in its report still fails: ${what}, which node 20's JUnit leaves out`, () => {
+      const run = nodeRun({ "suite.test.mjs": `import { after, describe, test } from "node:test";\n${source}` });
+      assert.notEqual(run.code, 0);
+      const counts = countRun({ label: "node --test suite", code: run.code, report: run.report, nameOf: nodeTestName(dir) });
+      assert.deepEqual([counts.passed, counts.failed], [1, 1]);
+      assert.deepEqual(counts.failures, [`node --test suite: exited ${run.code} with no failed test in its report (a crash, or a suite's own error: see its output above)`]);
+    });
+  }
 
   test("a crash before any test reported fails the run: node stopped before writing its report", () => {
     const run = nodeRun({ "never.test.mjs": `import { test } from "node:test"; test("never runs", () => {});` }, ["--no-such-option"]);
