@@ -1,7 +1,10 @@
 """How a range of days is cut into batches: by each dataset's records a day, unless --batch-days."""
 from datetime import date, timedelta
 
-from lakehouse.silver.job import TRIPS, WEATHER, parse_args, plan_batches
+import pytest
+
+from lakehouse.silver.contract import load_contract
+from lakehouse.silver.job import DATASETS, NYC_WEATHER, TRIPS, WEATHER, parse_args, plan_batches
 
 YEAR = [date(2025, 1, 1) + timedelta(days=i) for i in range(365)]
 
@@ -26,8 +29,6 @@ def test_batch_days_sets_the_size_of_every_dataset() -> None:
 
 
 def test_datasets_by_name_weather_first_and_unknown_ones_refused() -> None:
-    import pytest
-
     assert parse_args(["--date", "2024-02-14"]).datasets == ["weather", "trips"]
     assert parse_args(["--date", "2024-02-14", "--dataset", "nyc_yellow_trips,weather"]).datasets == ["weather", "nyc_yellow_trips"]
     assert parse_args(["--date", "2024-02-14", "--dataset", "trips"]).datasets == ["trips"]
@@ -37,13 +38,17 @@ def test_datasets_by_name_weather_first_and_unknown_ones_refused() -> None:
 
 
 def test_new_yorks_weather_is_its_own_dataset_with_weathers_rules_and_contract() -> None:
-    from lakehouse.silver.contract import load_contract
-    from lakehouse.silver.job import DATASETS, NYC_WEATHER
-
     assert DATASETS["nyc_weather"] is NYC_WEATHER
     # Its own tables: one row a day per city, so the two cities' days cannot share a table.
     assert (NYC_WEATHER.table, NYC_WEATHER.rejected_table) == ("iceberg.silver.nyc_weather", "iceberg.silver.nyc_weather_rejected")
     assert {NYC_WEATHER.table, NYC_WEATHER.rejected_table}.isdisjoint({WEATHER.table, WEATHER.rejected_table})
     # The same Open-Meteo answer: the same checks, columns and contract file.
-    assert (NYC_WEATHER.check, NYC_WEATHER.silver_columns, NYC_WEATHER.table_ddl) == (WEATHER.check, WEATHER.silver_columns, WEATHER.table_ddl)
-    assert load_contract(NYC_WEATHER.contract).dataset == "weather"
+    assert NYC_WEATHER.check is WEATHER.check
+    assert (NYC_WEATHER.silver_columns, NYC_WEATHER.table_ddl) == (WEATHER.silver_columns, WEATHER.table_ddl)
+    assert NYC_WEATHER.contract == load_contract("weather")
+
+
+def test_every_dataset_has_its_own_tables() -> None:
+    tables = [t for spec in DATASETS.values() for t in (spec.table, spec.rejected_table)]
+    assert len(set(tables)) == len(tables)
+    assert (TRIPS.table, TRIPS.rejected_table) == ("iceberg.silver.trips", "iceberg.silver.trips_rejected")

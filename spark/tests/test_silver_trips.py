@@ -1,4 +1,5 @@
-"""Each silver rule, the dedupe key and the reconciliation, on tiny DataFrames."""
+"""Each silver rule, the dedupe key and the reconciliation, on tiny DataFrames, through the
+job's own staging (transform.stage) and the rows it writes."""
 from __future__ import annotations
 
 import json
@@ -10,48 +11,27 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lakehouse.silver.trips import clean_trips
+from lakehouse.silver.bronze import LINES_SCHEMA
+from lakehouse.silver.transform import count_days, reconcile, stage
+from lakehouse.silver.trips import TRIPS
+from support import bronze_lines, silver_and_rejected, trip
 
-DAY = "2024-03-05"
 # The time rules' cases, shared with the DuckDB baseline's test (test/unit/bench/silver-trips-sql.test.ts).
 TRIP_TIMES = json.loads((Path(__file__).resolve().parents[2] / "test" / "fixtures" / "trip-times.json").read_text())
 
 
-def trip(**overrides: object) -> dict:
-    """A valid raw trip in the source's shape (every value a string), with overrides."""
-    record = {
-        "trip_id": "t1",
-        "taxi_id": "taxi-a",
-        "trip_start_timestamp": "2024-03-05T08:15:00.000",
-        "trip_end_timestamp": "2024-03-05T08:35:00.000",
-        "trip_seconds": "1200",
-        "trip_miles": "5.2",
-        "pickup_community_area": "8",
-        "dropoff_community_area": "32",
-        "fare": "15.25",
-        "tips": "3.00",
-        "tolls": "0.00",
-        "extras": "1.00",
-        "trip_total": "19.25",
-        "payment_type": "Credit Card",
-        "company": "Flash Cab",
-    }
-    record.update(overrides)
-    return {k: v for k, v in record.items() if v is not None}
-
-
-def lines(spark: SparkSession, *raw: str | dict, source_file: str = "part-00000.json") -> DataFrame:
-    rows = [(r if isinstance(r, str) else json.dumps(r), source_file, i) for i, r in enumerate(raw)]
-    return spark.createDataFrame(rows, "raw_line string, source_file string, source_order long")
+def clean(lines: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """(silver rows, rejected rows) as the job writes them for these lines."""
+    return silver_and_rejected(TRIPS, lines)
 
 
 def reasons(spark: SparkSession, *raw: str | dict) -> list[str]:
-    _, rejected = clean_trips(lines(spark, *raw), DAY)
+    _, rejected = clean(bronze_lines(spark, *raw))
     return [r.reason for r in rejected.collect()]
 
 
 def test_a_valid_trip_is_typed_with_utc_instants_and_the_local_day(spark: SparkSession) -> None:
-    silver, rejected = clean_trips(lines(spark, trip()), DAY)
+    silver, rejected = clean(bronze_lines(spark, trip()))
     assert rejected.count() == 0
     row = silver.collect()[0]
     # 08:15 in Chicago on 5 March 2024 (CST, UTC-6) is 14:15 UTC.
@@ -64,7 +44,7 @@ def test_a_valid_trip_is_typed_with_utc_instants_and_the_local_day(spark: SparkS
 
 
 def test_numbers_sent_as_numbers_are_normalised_like_strings(spark: SparkSession) -> None:
-    silver, rejected = clean_trips(lines(spark, trip(fare=15.25, trip_seconds=1200, trip_id="  t1 ")), DAY)
+    silver, rejected = clean(bronze_lines(spark, trip(fare=15.25, trip_seconds=1200, trip_id="  t1 ")))
     assert rejected.count() == 0
     row = silver.collect()[0]
     assert (row.trip_id, row.fare, row.trip_seconds) == ("t1", Decimal("15.25"), 1200)
@@ -84,6 +64,9 @@ RULE_CASES = [
         (trip(trip_id=None), "missing_field:trip_id"),
         (trip(taxi_id=""), "missing_field:taxi_id"),
         (trip(trip_start_timestamp=None), "missing_field:trip_start_timestamp"),
+        (trip(trip_end_timestamp=None), "missing_field:trip_end_timestamp"),
+        (trip(fare=None), "missing_field:fare"),
+        (trip(trip_total=" "), "missing_field:trip_total"),
         (trip(fare="twelve"), "invalid_value:fare"),
         (trip(trip_start_timestamp="05/03/2024 08:15"), "invalid_value:trip_start_timestamp"),
         (trip(fare="-4.00", trip_total="0.25"), "negative_amount:fare"),
@@ -96,7 +79,8 @@ RULE_CASES = [
         (trip(trip_seconds="-5"), "implausible_duration"),
         (trip(trip_miles="450"), "implausible_distance"),
         (trip(trip_miles="90", trip_seconds="600"), "implausible_speed"),
-        (trip(trip_start_timestamp="2024-03-04T23:50:00.000", trip_end_timestamp="2024-03-05T00:10:00.000"), "pickup_outside_partition_day"),
+        (trip(trip_start_timestamp="2024-03-04T23:50:00.000", trip_end_timestamp="2024-03-05T00:10:00.000"),
+         "pickup_outside_partition_day"),
         (trip(pickup_community_area="78"), "unknown_zone:pickup_community_area"),
         (trip(dropoff_community_area="0"), "unknown_zone:dropoff_community_area"),
 ]
@@ -106,7 +90,7 @@ RULE_CASES = [
 def rule_reasons(spark: SparkSession) -> dict[str, str]:
     """All rule cases cleaned in one job, keyed by their raw line (one Spark job, not 19)."""
     raws = [r if isinstance(r, str) else json.dumps(r) for r, _ in RULE_CASES]
-    _, rejected = clean_trips(lines(spark, *raws), DAY)
+    _, rejected = clean(bronze_lines(spark, *raws))
     found = {r.raw_line: r.reason for r in rejected.collect()}
     assert len(found) == len(RULE_CASES), "every case is rejected exactly once"
     return found
@@ -120,7 +104,7 @@ def test_each_rule_rejects_with_its_named_reason(rule_reasons: dict[str, str], r
 def test_braces_inside_strings_and_trailing_spaces_are_valid_json(spark: SparkSession) -> None:
     """Braces in text and trailing spaces are not trailing content."""
     raws = [json.dumps(trip(company="Cab {north}")), json.dumps(trip(trip_id="t2")) + "  ", json.dumps(trip(trip_id="t3", company="}"))]
-    silver, rejected = clean_trips(lines(spark, *raws), DAY)
+    silver, rejected = clean(bronze_lines(spark, *raws))
     assert rejected.count() == 0
     assert sorted(r.trip_id for r in silver.collect()) == ["t1", "t2", "t3"]
 
@@ -130,15 +114,21 @@ def test_the_first_failing_rule_names_the_reason(spark: SparkSession) -> None:
 
 
 def test_a_trip_outside_chicago_has_no_community_area_and_is_kept(spark: SparkSession) -> None:
-    silver, rejected = clean_trips(lines(spark, trip(dropoff_community_area=None)), DAY)
+    silver, rejected = clean(bronze_lines(spark, trip(dropoff_community_area=None)))
     assert (silver.count(), rejected.count()) == (1, 0)
 
 
 def test_rejected_records_keep_the_raw_line_and_the_source(spark: SparkSession) -> None:
     raw = '{"trip_id": "t9", "fare": '
-    _, rejected = clean_trips(lines(spark, raw, source_file="s3a://bronze/trips/part-00003.json"), DAY)
+    _, rejected = clean(bronze_lines(spark, raw, source_file="s3a://bronze/trips/part-00003.json"))
     row = rejected.collect()[0]
-    assert (row.raw_line, row.source_file, row.source_date) == (raw, "s3a://bronze/trips/part-00003.json", date(2024, 3, 5))
+    assert row.asDict() == {"source_date": date(2024, 3, 5), "source_file": "s3a://bronze/trips/part-00003.json", "raw_line": raw,
+                            "reason": "unparseable_json", "trip_id": None}
+
+
+def test_a_rejected_record_keeps_the_trip_id_it_was_sent_with(spark: SparkSession) -> None:
+    _, rejected = clean(bronze_lines(spark, trip(trip_id=" t7 ", fare="-1", trip_total="3.25")))
+    assert [(r.trip_id, r.reason) for r in rejected.collect()] == [("t7", "negative_amount:fare")]
 
 
 def test_dedupe_keeps_the_version_sent_last(spark: SparkSession) -> None:
@@ -146,7 +136,7 @@ def test_dedupe_keeps_the_version_sent_last(spark: SparkSession) -> None:
     exact_copy = dict(first)
     resent = trip(trip_id="t1", tips="4.00", trip_total="20.25")
     other = trip(trip_id="t2")
-    silver, rejected = clean_trips(lines(spark, first, exact_copy, other, resent), DAY)
+    silver, rejected = clean(bronze_lines(spark, first, exact_copy, other, resent))
     rows = {r.trip_id: r for r in silver.collect()}
     assert set(rows) == {"t1", "t2"}
     assert rows["t1"].tips == Decimal("4.00")
@@ -154,39 +144,33 @@ def test_dedupe_keeps_the_version_sent_last(spark: SparkSession) -> None:
 
 
 def test_dedupe_orders_files_before_positions(spark: SparkSession) -> None:
-    early = lines(spark, trip(tips="9.00", trip_total="25.25"), source_file="part-00000.json")
-    late = lines(spark, trip(tips="2.00", trip_total="18.25"), source_file="part-00001.json")
-    silver, _ = clean_trips(late.unionByName(early), DAY)
+    early = bronze_lines(spark, trip(tips="9.00", trip_total="25.25"), source_file="part-00000.json")
+    late = bronze_lines(spark, trip(tips="2.00", trip_total="18.25"), source_file="part-00001.json")
+    silver, _ = clean(late.unionByName(early))
     assert silver.collect()[0].tips == Decimal("2.00")
 
 
 def test_a_rejected_later_version_does_not_replace_the_valid_one(spark: SparkSession) -> None:
     """The job flags the latest valid record per key among all records (lakehouse.silver.dedupe):
     a re-sent version that is invalid is rejected and the last valid version stays."""
-    from lakehouse.silver.dedupe import flag_latest
-    from lakehouse.silver.trips import NATURAL_KEY, check_trips
-
     valid = trip(trip_id="t1", tips="1.00", trip_total="17.25")
     invalid_resend = trip(trip_id="t1", fare="-5", trip_total="-0.75")
-    flagged = flag_latest(check_trips(lines(spark, valid, invalid_resend), DAY), NATURAL_KEY).collect()
+    flagged = stage(TRIPS, bronze_lines(spark, valid, invalid_resend)).collect()
     assert sorted(((r.reason or ""), r.is_latest) for r in flagged) == [("", True), ("negative_amount:fare", False)]
 
 
 def test_counts_reconcile_lines_equal_silver_plus_rejected_plus_duplicates(spark: SparkSession) -> None:
-    """The lines are ten distinct trips, two of them sent again and two invalid lines: each count
-    is measured on the job's output and expected from its own part of the input."""
-    from lakehouse.silver.dedupe import flag_latest
-    from lakehouse.silver.trips import NATURAL_KEY, check_trips
-
+    """The job's own staging, counts and reconciliation for the dataset, on ten distinct trips, two of
+    them sent again and two invalid lines: each count expected from its own part of the input."""
     distinct = [trip(trip_id=f"t{i}") for i in range(10)]
     resent = [trip(trip_id="t3", tips="4.00", trip_total="20.25"), trip(trip_id="t4")]
     invalid = ["oops", trip(fare="-1", trip_total="3.25")]
-    raw = lines(spark, *distinct, *resent, *invalid)
-    silver, rejected = clean_trips(raw, DAY)
-    # The job counts the duplicates it removed as the valid records that are not the latest of their key.
-    duplicates = flag_latest(check_trips(raw, DAY), NATURAL_KEY).where("reason is null and not is_latest")
-    assert (silver.count(), rejected.count(), duplicates.count()) == (len(distinct), len(invalid), len(resent))
-    assert sorted(r.trip_id for r in duplicates.collect()) == ["t3", "t4"]
+    raw = [*distinct, *resent, *invalid]
+    day = date(2024, 3, 5)
+    counts, _ = count_days(TRIPS, stage(TRIPS, bronze_lines(spark, *raw, day=day)), [day])
+    (result,) = reconcile(TRIPS, 1, {day: {"records": len(raw)}}, counts)
+    assert (result.bronze_records, result.silver_rows, result.rejected, result.duplicates_removed) == (
+        len(raw), len(distinct), len(invalid), len(resent))
 
 
 def time_case_record(index: int, case: dict) -> dict:
@@ -199,13 +183,15 @@ def time_case_record(index: int, case: dict) -> dict:
 def time_outcomes(spark: SparkSession) -> dict[str, dict]:
     """Every time case cleaned in one job, each in its own day's partition, by trip id:
     the reject reason, or the UTC instants and the local day silver stores."""
-    rows = [(json.dumps(time_case_record(i, c)), f"day={c['day']}/part-00000.json", i, c["day"]) for i, c in enumerate(TRIP_TIMES["cases"])]
-    raw = spark.createDataFrame(rows, "raw_line string, source_file string, source_order long, day string")
-    silver, rejected = clean_trips(raw.withColumn("source_date", F.to_date("day")), F.col("source_date"))
+    rows = [(json.dumps(time_case_record(i, c)), f"day={c['day']}/part-00000.json", (0, i), date.fromisoformat(c["day"]))
+            for i, c in enumerate(TRIP_TIMES["cases"])]
+    silver, rejected = clean(spark.createDataFrame(rows, LINES_SCHEMA))
     utc = "yyyy-MM-dd'T'HH:mm:ss'Z'"
     outcomes = {r.trip_id: {"reason": r.reason} for r in rejected.collect()}
-    for r in silver.select("trip_id", F.date_format("pickup_at", utc).alias("pickup_at"), F.date_format("dropoff_at", utc).alias("dropoff_at"), "pickup_date").collect():
-        outcomes[r.trip_id] = {"reason": None, "pickup_at": r.pickup_at, "dropoff_at": r.dropoff_at, "pickup_date": r.pickup_date.isoformat()}
+    instants = [F.date_format(c, utc).alias(c) for c in ("pickup_at", "dropoff_at")]
+    for r in silver.select("trip_id", *instants, "pickup_date").collect():
+        outcomes[r.trip_id] = {"reason": None, "pickup_at": r.pickup_at, "dropoff_at": r.dropoff_at,
+                               "pickup_date": r.pickup_date.isoformat()}
     return outcomes
 
 

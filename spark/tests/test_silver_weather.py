@@ -1,14 +1,15 @@
-"""Silver weather rules on tiny DataFrames of Open-Meteo-shaped responses."""
+"""Silver weather rules on tiny DataFrames of Open-Meteo-shaped responses, through the job's
+own staging (transform.stage) and the rows it writes."""
 from __future__ import annotations
 
 import json
 from datetime import date
 from decimal import Decimal
 
-from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame, SparkSession
 
-from lakehouse.silver import weather
+from lakehouse.silver.weather import WEATHER
+from support import bronze_lines, silver_and_rejected
 
 DAY = "2024-03-05"
 
@@ -16,16 +17,14 @@ DAY = "2024-03-05"
 def response(day: str = DAY, **daily: object) -> str:
     values = {"time": [day], "temperature_2m_max": [10.2], "temperature_2m_min": [2.1], "precipitation_sum": [0.4],
               "snowfall_sum": [0.0], "wind_speed_10m_max": [18.3]}
-    values.update({k: v for k, v in daily.items()})
+    values.update(daily)
     return json.dumps({"latitude": 41.88, "longitude": -87.63, "timezone": "America/Chicago",
                        "daily_units": {"temperature_2m_max": "°C"}, "daily": {k: v for k, v in values.items() if v is not None}})
 
 
-def clean(spark: SparkSession, *raw: str):
-    lines = spark.createDataFrame([(r, "part-00000.json", i) for i, r in enumerate(raw)], "raw_line string, source_file string, source_order long")
-    checked = weather.check_weather(lines, F.to_date(F.lit(DAY)))
-    valid = checked.where("reason is null")
-    return weather.to_silver(weather.deduplicate(valid)), weather.to_rejected(checked, F.to_date(F.lit(DAY)))
+def clean(spark: SparkSession, *raw: str) -> tuple[DataFrame, DataFrame]:
+    """(silver rows, rejected rows) as the job writes them for these lines of the day's partition."""
+    return silver_and_rejected(WEATHER, bronze_lines(spark, *raw, day=date.fromisoformat(DAY)))
 
 
 def test_a_day_becomes_one_typed_row(spark: SparkSession) -> None:
@@ -45,6 +44,10 @@ def test_each_rule_names_its_reason(spark: SparkSession) -> None:
         response(day="2024-03-04"): "date_outside_partition_day",
         response(time=[DAY, "2024-03-06"]): "not_one_day",
         response(day="March 5"): "invalid_value:daily.time",
+        response(time=None): "missing_field:daily.time",
+        response(temperature_2m_min=[None]): "missing_field:daily.temperature_2m_min",
+        # The date is judged whole before the measures.
+        response(time=[DAY, "2024-03-06"], temperature_2m_max=None): "not_one_day",
     }
     _, rejected = clean(spark, *cases)
     found = {r.raw_line: r.reason for r in rejected.collect()}

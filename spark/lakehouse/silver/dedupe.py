@@ -18,8 +18,3 @@ def flag_latest(checked: DataFrame, key: tuple[str, ...]) -> DataFrame:
         F.col("reason").isNull().desc(), F.col("source_file").desc(), F.col("source_order").desc()
     )
     return checked.withColumn("is_latest", F.col("reason").isNull() & (F.row_number().over(latest_valid_first) == 1))
-
-
-def deduplicate(valid: DataFrame, key: tuple[str, ...]) -> DataFrame:
-    """The valid records, one per key: the version sent last."""
-    return flag_latest(valid, key).where("is_latest").drop("is_latest")

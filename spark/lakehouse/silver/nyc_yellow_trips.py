@@ -1,4 +1,9 @@
-"""Pure transformations of raw NYC TLC yellow-taxi lines into silver rows and rejected records.
+"""NYC TLC yellow trips in silver: the pure transformations of raw lines into typed records with
+their reject reasons, and the table they fill.
+
+Longer than ~250 lines on purpose: one dataset's rules, each with the reason it exists (and
+the quirks kept on purpose), its daylight-saving readings, its natural key and its table
+change together, and apart a rule would lose its why.
 
 The raw record is one row of TLC's monthly Parquet file as src/ingest/connectors/nyc.ts
 writes it: TLC's column names, numbers as JSON numbers, `tpep_pickup_datetime` and
@@ -14,16 +19,18 @@ day it started. On daylight-saving days a stamp can mean two instants, or none (
 TLC has no trip id, so the natural key is `trip_key`, a digest of the whole typed record
 (`_trip_key`).
 
-Every function takes and returns DataFrames; nothing here reads or writes storage.
+The functions take and return DataFrames; nothing here reads or writes storage.
+NYC_YELLOW_TRIPS, at the end, is what the silver job needs to know of the dataset.
 """
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from lakehouse.silver import dedupe
+from lakehouse.silver.contract import load_contract
 from lakehouse.silver.raw import line_checks, not_text, parse_lines
-from lakehouse.silver.rules import MONEY, WIDE_MONEY, Check, first_reason, let, local_timestamp
+from lakehouse.silver.rules import MONEY, WIDE_MONEY, Check, first_reason, let, local_timestamp, missing_fields
+from lakehouse.silver.spec import TABLE_PROPERTIES, DatasetSpec
 
 SOURCE_TIME_ZONE = "America/New_York"
 # TLC's taxi zone table (taxi_zone_lookup.csv) numbers its zones 1-265. 264 ("Unknown") and
@@ -49,13 +56,6 @@ MAX_TOTAL = 2000
 MAX_MILES = 300
 MAX_SECONDS = 24 * 3600
 MAX_MPH = 100
-NATURAL_KEY = ("trip_key",)
-# The fields without which a record is not a trip silver can use: when and where it started and
-# ended, who metered it, and what it cost. TLC leaves passenger_count, RatecodeID,
-# store_and_fwd_flag and the surcharges null on some records; those are still trips, and stay
-# with the nulls.
-REQUIRED = ("VendorID", "tpep_pickup_datetime", "tpep_dropoff_datetime", "PULocationID", "DOLocationID",
-            "fare_amount", "total_amount")
 
 RAW_FIELDS = ("VendorID", "tpep_pickup_datetime", "tpep_dropoff_datetime", "passenger_count", "trip_distance",
               "RatecodeID", "store_and_fwd_flag", "PULocationID", "DOLocationID", "payment_type", "fare_amount",
@@ -71,11 +71,35 @@ READ_NAMES = {"Airport_fee": "airport_fee_capitalised"}
 RAW_SCHEMA = "struct<" + ", ".join(f"`{f}`: string" for f in RAW_FIELDS) + ">"
 READ_SCHEMA = "struct<" + ", ".join(f"`{READ_NAMES.get(f, f)}`: string" for f in RAW_FIELDS) + ">"
 
-SILVER_COLUMNS = (
-    "trip_key", "vendor_id", "pickup_at", "dropoff_at", "pickup_date", "trip_seconds", "passenger_count",
-    "trip_miles", "rate_code_id", "is_store_and_forward", "pickup_location_id", "dropoff_location_id",
-    "payment_type", *MONEY_FIELDS, "source_file",
-)
+# silver.nyc_yellow_trips, column by column: the table's DDL and the rows the job writes.
+TABLE_COLUMNS = {
+    "trip_key": "STRING NOT NULL COMMENT 'natural key: sha-256 of the typed record (TLC has no trip id)'",
+    "vendor_id": "INT NOT NULL COMMENT 'TLC VendorID: the meter vendor, not a driver'",
+    "pickup_at": "TIMESTAMP NOT NULL COMMENT 'UTC'",
+    "dropoff_at": "TIMESTAMP NOT NULL COMMENT 'UTC'",
+    "pickup_date": "DATE NOT NULL COMMENT 'local (America/New_York) day of pickup; the bronze partition'",
+    "trip_seconds": "INT NOT NULL COMMENT 'dropoff_at - pickup_at'",
+    "passenger_count": "INT",
+    "trip_miles": "DECIMAL(8,2)",
+    "rate_code_id": "INT",
+    "is_store_and_forward": "BOOLEAN",
+    "pickup_location_id": "INT NOT NULL COMMENT 'TLC taxi zone (1-265)'",
+    "dropoff_location_id": "INT NOT NULL COMMENT 'TLC taxi zone (1-265)'",
+    "payment_type": "INT",
+    "fare_amount": "DECIMAL(10,2) NOT NULL",
+    "extra": "DECIMAL(10,2)",
+    "mta_tax": "DECIMAL(10,2)",
+    "tip_amount": "DECIMAL(10,2)",
+    "tolls_amount": "DECIMAL(10,2)",
+    "improvement_surcharge": "DECIMAL(10,2)",
+    "congestion_surcharge": "DECIMAL(10,2)",
+    "airport_fee": "DECIMAL(10,2)",
+    "cbd_congestion_fee": "DECIMAL(10,2)",
+    "total_amount": "DECIMAL(10,2) NOT NULL",
+    "source_file": "STRING NOT NULL",
+}
+TABLE_LAYOUT = f"USING iceberg PARTITIONED BY (pickup_date)\nTBLPROPERTIES ({TABLE_PROPERTIES}, 'write.distribution-mode'='hash')"
+SILVER_COLUMNS = tuple(TABLE_COLUMNS)
 # What the key digests: every value of the record as typed, none derived from others.
 KEY_COLUMNS = tuple(c for c in SILVER_COLUMNS if c not in ("trip_key", "pickup_date", "trip_seconds", "source_file"))
 
@@ -230,10 +254,11 @@ def type_trips(parsed: DataFrame) -> DataFrame:
     return typed.withColumn("trip_key", _trip_key(KEY_COLUMNS))
 
 
-def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
+def with_reject_reason(typed: DataFrame, partition_date: Column, required: tuple[str, ...]) -> DataFrame:
     """Adds `reason`: why the record cannot enter silver (NULL for a valid record).
 
-    Checks run in order and the first failure names the record's reason. Kept on purpose
+    Checks run in order and the first failure names the record's reason; `required` is the
+    contract's (a record without one of those fields is `missing_field`). Kept on purpose
     (no check):
     - zero-distance trips (`trip_distance` 0: a flag drop, a trip cancelled at the curb with a
       fee, a meter whose distance feed failed): the fare is real money;
@@ -251,9 +276,9 @@ def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     reject a whole vendor's month; gold reports TLC's total as it is.
     """
     checks: list[Check] = [*line_checks()]
-    checks += [(F.col(f"raw_{f}").isNull(), f"missing_field:{f}") for f in REQUIRED]
-    checks.append((not_text("store_and_fwd_flag"), "invalid_value:store_and_fwd_flag"))
+    checks += missing_fields(required, {f: F.col(_raw_name(f)) for f in RAW_FIELDS}).values()
     flag = F.col("raw_store_and_fwd_flag")
+    checks.append((not_text("store_and_fwd_flag"), "invalid_value:store_and_fwd_flag"))
     checks.append((flag.isNotNull() & F.col("is_store_and_forward").isNull(), "invalid_value:store_and_fwd_flag"))
     invalid = {
         "tpep_pickup_datetime": F.col("pickup_local"), "tpep_dropoff_datetime": F.col("dropoff_local"),
@@ -296,37 +321,23 @@ def with_reject_reason(typed: DataFrame, partition_date: Column) -> DataFrame:
     return typed.withColumn("reason", first_reason(checks))
 
 
-def deduplicate(valid: DataFrame) -> DataFrame:
-    """One row per natural key (`trip_key`): equal records collapse to the one sent last."""
-    return dedupe.deduplicate(valid, NATURAL_KEY)
+def check_nyc_yellow_trips(lines: DataFrame, partition_date: Column, required: tuple[str, ...]) -> DataFrame:
+    """Every line typed and given its reject reason (NULL when valid). `partition_date` is the
+    day of the bronze partition each line came from (the job's `source_date`)."""
+    return with_reject_reason(type_trips(parse_lines(lines)), partition_date, required)
 
 
-def to_silver(deduped: DataFrame) -> DataFrame:
-    return deduped.select(*SILVER_COLUMNS)
-
-
-def to_rejected(checked: DataFrame, source_date: Column) -> DataFrame:
-    return checked.where(F.col("reason").isNotNull()).select(
-        source_date.alias("source_date"), "source_file", "raw_line", "reason"
-    )
-
-
-def check_nyc_yellow_trips(lines: DataFrame, partition_date: str | Column) -> DataFrame:
-    """Every line typed and given its reject reason (NULL when valid).
-
-    `partition_date` is the bronze partition's day: a string for one day, or a column
-    (e.g. `source_date`) when lines of several days are cleaned together.
-    """
-    day = partition_date if isinstance(partition_date, Column) else F.to_date(F.lit(partition_date))
-    return with_reject_reason(type_trips(parse_lines(lines)), day)
-
-
-def clean_nyc_yellow_trips(lines: DataFrame, partition_date: str | Column) -> tuple[DataFrame, DataFrame]:
-    """Raw lines (raw_line, source_file, source_order) → (silver rows, rejected records).
-
-    lines = silver rows + rejected + duplicates removed, for every day.
-    """
-    day = partition_date if isinstance(partition_date, Column) else F.to_date(F.lit(partition_date))
-    checked = check_nyc_yellow_trips(lines, day)
-    valid = checked.where(F.col("reason").isNull())
-    return to_silver(deduplicate(valid)), to_rejected(checked, day)
+NYC_YELLOW_TRIPS = DatasetSpec(
+    name="nyc_yellow_trips",
+    columns=TABLE_COLUMNS,
+    layout=TABLE_LAYOUT,
+    date_column="pickup_date",
+    check=check_nyc_yellow_trips,
+    # Its `required` are the fields without which a record is not a trip silver can use: when and
+    # where it started and ended, who metered it, and what it cost. TLC leaves passenger_count,
+    # RatecodeID, store_and_fwd_flag and the surcharges null on some records; those are still
+    # trips, and stay with the nulls.
+    contract=load_contract("nyc_yellow_trips"),
+    # NYC's ~100k trips a day is the volume trips' 15-day batches are sized for.
+    batch_days=15,
+)

@@ -2,7 +2,7 @@
 reject reason (the first failing check). Every function builds a Column; nothing runs here."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -32,6 +32,18 @@ def let(value: Column, body: Callable[[Column], Column]) -> Column:
     projections), and the daylight-saving readings use each stamp many times: without this the
     pushed condition grew to 3.7 MB and ran out of memory."""
     return F.transform(F.array(value), body)[0]
+
+
+def missing_fields(required: Iterable[str], values: Mapping[str, Column]) -> dict[str, Check]:
+    """The check of each required field (the contract's `required`, in its order): the field's
+    value is NULL, i.e. absent, JSON null or empty. `values` maps every field the dataset's rules
+    can read to its value; a required field outside it is an error of the contract, raised here
+    (when the job plans its batch) rather than as an unresolved column."""
+    required = tuple(required)
+    unknown = [f for f in required if f not in values]
+    if unknown:
+        raise ValueError(f"the contract requires {', '.join(unknown)}, which silver's rules do not read (known: {', '.join(values)})")
+    return {f: (values[f].isNull(), f"missing_field:{f}") for f in required}
 
 
 def first_reason(checks: list[Check]) -> Column:
