@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
+from unittest import mock
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.testing import assertDataFrameEqual
 
 from lakehouse.silver.bronze import LINES_SCHEMA
 from lakehouse.silver.spec import DatasetSpec
@@ -19,6 +22,16 @@ def bronze_lines(spark: SparkSession, *raw: str | dict, source_file: str = "part
     is sent as its JSON), in the order given."""
     rows = [(r if isinstance(r, str) else json.dumps(r), source_file, (0, i), day) for i, r in enumerate(raw)]
     return spark.createDataFrame(rows, LINES_SCHEMA)
+
+
+def assert_dataframe_equal(actual: DataFrame, expected: DataFrame) -> None:
+    """pyspark.testing.assertDataFrameEqual (rows in any order), with pyarrow hidden from it.
+
+    With both pandas and pyarrow importable it imports pyspark.pandas, to accept pandas
+    DataFrames too, and pyspark.pandas refuses any pandas before 2.2; Superset 6.1 pins
+    pandas < 2.2 (uv.lock: 2.1.4). Comparing two Spark DataFrames needs neither."""
+    with mock.patch.dict(sys.modules, {"pyarrow": None}):
+        assertDataFrameEqual(actual, expected)
 
 
 def silver_and_rejected(spec: DatasetSpec, lines: DataFrame) -> tuple[DataFrame, DataFrame]:
