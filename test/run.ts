@@ -1,7 +1,7 @@
 /**
  * The test runner behind `npm test` (all), `npm run test:unit` and `npm run test:integration`.
  *
- * unit: the checks (`tsc --noEmit -p .`, `sqlfluff lint dbt/`; each counted as one test), Node
+ * unit: the checks (`tsc --noEmit -p .`, `sqlfluff lint dbt/`, `ruff check spark/`; each counted as one test), Node
  *   tests in test/unit and pytest tests in spark/tests not marked `integration`; needs no service
  *   (only the Python environment, installed if missing).
  * integration: installs what is missing, brings the local stack up (or reuses a running
@@ -140,13 +140,22 @@ function sqlLint(): Promise<Counts> {
   });
 }
 
+/** The Python lint (configured in ruff.toml): its concise output is a line per violation ("file:row:col: CODE message"). */
+function pythonLint(): Promise<Counts> {
+  const ruff = path.join(stackPaths().venv, "bin", "ruff");
+  return check("ruff check spark/", ruff, ["check", "spark/", "--output-format", "concise", "--no-cache", "--quiet"], (code, output) => {
+    const violations = output.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l));
+    return { failure: violations.length ? `${violations.length} violation(s), the first: ${violations[0]}` : `exited ${code}: ${firstLine(output)}` };
+  });
+}
+
 async function unit(): Promise<Counts> {
   log.step("unit tests (no services)");
   await installPython(stackPaths(), log);
   // The pytest session loads the silver job's JVM functions; built (or found) once here.
   const functionsJar = await buildSparkFunctions(stackPaths(), log);
-  log.step("checks: tsc --noEmit -p . and sqlfluff lint dbt/, side by side");
-  const checks = (await Promise.all([typecheck(), sqlLint()])).reduce(add, NO_COUNTS);
+  log.step("checks: tsc --noEmit -p ., sqlfluff lint dbt/ and ruff check spark/, side by side");
+  const checks = (await Promise.all([typecheck(), sqlLint(), pythonLint()])).reduce(add, NO_COUNTS);
   const node = await nodeTests("node --test test/unit", findTests(path.join(repoRoot, "test", "unit")), 2);
   return [checks, node, await pytest("not integration", { ...process.env, LAKEHOUSE_SPARK_FUNCTIONS_JAR: functionsJar })].reduce(add, NO_COUNTS);
 }
