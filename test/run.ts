@@ -1,7 +1,7 @@
 /**
  * The test runner behind `npm test` (all), `npm run test:unit` and `npm run test:integration`.
  *
- * unit: the checks (`tsc --noEmit -p .`, `sqlfluff lint dbt/`, `ruff check spark/`; each counted as one test), Node
+ * unit: the checks (`tsc --noEmit -p .`, `eslint .`, `sqlfluff lint dbt/`, `ruff check spark/`; each counted as one test), Node
  *   tests in test/unit and pytest tests in spark/tests not marked `integration`; needs no service
  *   (only the Python environment, installed if missing).
  * integration: installs what is missing, brings the local stack up (or reuses a running
@@ -140,6 +140,24 @@ function sqlLint(): Promise<Counts> {
   });
 }
 
+interface EslintFile { filePath: string; messages: { line: number; column: number; ruleId: string | null; message: string; severity: number }[] }
+
+/** The TypeScript lint (configured in eslint.config.mjs), read from its JSON report. */
+function typescriptLint(): Promise<Counts> {
+  const report = reportFile("eslint", "json");
+  const eslint = path.join(repoRoot, "node_modules", "eslint", "bin", "eslint.js");
+  return check("eslint .", process.execPath, [eslint, ".", "--format", "json", "--output-file", report, "--no-color"], (code, output) => {
+    let problems: string[] = [];
+    try {
+      const files = JSON.parse(fs.readFileSync(report, "utf8")) as EslintFile[];
+      problems = files.flatMap((f) => f.messages.map((m) => `${path.relative(repoRoot, f.filePath)}:${m.line}:${m.column}: ${m.ruleId ?? "error"} ${m.message}`));
+    } catch {
+      // No report: eslint stopped before linting, and its output says why.
+    }
+    return { failure: problems.length ? `${problems.length} problem(s), the first: ${problems[0]}` : `exited ${code}: ${firstLine(output)}`, details: problems };
+  });
+}
+
 /** The Python lint (configured in ruff.toml): its concise output is a line per violation ("file:row:col: CODE message"). */
 function pythonLint(): Promise<Counts> {
   const ruff = path.join(stackPaths().venv, "bin", "ruff");
@@ -154,8 +172,8 @@ async function unit(): Promise<Counts> {
   await installPython(stackPaths(), log);
   // The pytest session loads the silver job's JVM functions; built (or found) once here.
   const functionsJar = await buildSparkFunctions(stackPaths(), log);
-  log.step("checks: tsc --noEmit -p ., sqlfluff lint dbt/ and ruff check spark/, side by side");
-  const checks = (await Promise.all([typecheck(), sqlLint(), pythonLint()])).reduce(add, NO_COUNTS);
+  log.step("checks: tsc --noEmit -p ., eslint ., sqlfluff lint dbt/ and ruff check spark/, side by side");
+  const checks = (await Promise.all([typecheck(), typescriptLint(), sqlLint(), pythonLint()])).reduce(add, NO_COUNTS);
   const node = await nodeTests("node --test test/unit", findTests(path.join(repoRoot, "test", "unit")), 2);
   return [checks, node, await pytest("not integration", { ...process.env, LAKEHOUSE_SPARK_FUNCTIONS_JAR: functionsJar })].reduce(add, NO_COUNTS);
 }

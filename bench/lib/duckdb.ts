@@ -7,7 +7,6 @@ import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { sqlStatements } from "../../src/lib/sql";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { BRONZE_BUCKET, partitionPrefix } from "../../src/ingest/layout";
 import type { S3Connection } from "../../src/lib/connection";

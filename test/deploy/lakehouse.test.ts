@@ -269,7 +269,6 @@ describe(`faults on the cluster (${FAULT_DAY}): a pod of each engine deleted mid
     assert.equal(out.code, 0, out.stderr.slice(-3000));
   }
 
-  const mainContainerRunning = async (run: StartedRun) => (await runState(target(), run)).phase === "running";
   const logSays = (pattern: RegExp, container: string) => async (run: StartedRun) =>
     pattern.test(await k(ctx, ["-n", NS, "logs", run.kind === "Job" ? `job/${run.name}` : `${run.name}-driver`, "-c", container]));
 

@@ -34,7 +34,7 @@ test("the Markdown report has the ratio, the agreement, the daily runs, the quer
   assert.match(md, /\| daily run end to end, after the range \| 95\.0 s \|.*gold then holds 33 days/);
   assert.match(md, /\| revenue_by_day \| 0\.200 s \| 0\.300 s \| 33 \|/);
   assert.match(md, /\| trino \| 1,800 MB \| 1,900 MB \| 1 \|/);
-  assert.match(md, /\| bench jobs \| 2,500 MB \|  \| 4 \|/);
+  assert.match(md, /\| bench jobs \| 2,500 MB \| {2}\| 4 \|/);
   assert.match(md, /!\[time per step\]\(2026-11-29-year\.svg\)/);
   const disagree = rangeMarkdown(result({ agreement: { agreed: false, problems: ["silver rows: lakehouse 1, duckdb 2"], silverRows: { lakehouse: 1, duckdb: 2 }, rejected: { lakehouse: 0, duckdb: 0 } } }), "", {}, "x.svg");
   assert.match(disagree, /\*\*no \(silver rows: lakehouse 1, duckdb 2\)\*\*/);

@@ -79,6 +79,8 @@ export async function runStack(
     deps.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
     return register(req, callback);
   };
+  // Loaded after setMocks, as Pulumi loads a program: a CommonJS require, not an import hoisted above it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
   const outputs: Record<string, any> = {};
   for (const [k, v] of Object.entries(program)) {

@@ -121,7 +121,7 @@ test("in a real shell: it waits for the S3 API, bounded; a failing step stops th
   assert.match(never.stdout, new RegExp(`provision: S3 API reachable after ${prov.WAIT_SECONDS}s: FAILED \\(exit 1\\)\\n$`));
   assert.match(never.stderr, /Connection refused/);
   assert.ok(!never.calls.some((c) => c.startsWith("mb ")), "no step after the wait");
-  const badLogin = runScript('case "$*" in "alias set"*) echo "mc: <ERROR> Invalid secret key \`$6\`." >&2; exit 1 ;; esac', { S3_ADMIN_PASSWORD: "short" });
+  const badLogin = runScript('case "$*" in "alias set"*) echo "mc: <ERROR> Invalid secret key `$6`." >&2; exit 1 ;; esac', { S3_ADMIN_PASSWORD: "short" });
   assert.equal(badLogin.status, 1);
   assert.match(badLogin.stdout, /provision: alias store: FAILED \(exit 1\): mc refused the endpoint or the admin login/);
   assert.ok(!`${badLogin.stdout}${badLogin.stderr}`.includes("short"), "mc's message, which quotes the password, is not shown");
