@@ -3,13 +3,13 @@
  * 429, 5xx), and a clear SourceError naming source, date and URL for everything else:
  * an error status, an HTML page instead of data, an empty or truncated body.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { backOff } from "exponential-backoff";
 import { SourceError } from "./types";
 
 export interface HttpOptions {
   /** Attempts in all (default 4). */
   attempts?: number;
-  /** First backoff; doubled on each retry, with jitter (default 500 ms). */
+  /** Longest first wait between attempts; doubled on each retry, full jitter (a random wait up to it; default 500 ms). */
   backoffMs?: number;
   /** Per attempt, headers to body end (default 120 s). */
   timeoutMs?: number;
@@ -62,23 +62,32 @@ async function attempt(url: string, opts: HttpOptions, signal?: AbortSignal): Pr
   return { body, contentType };
 }
 
-/** GETs a URL's whole body, retrying transient failures; throws SourceError when it gives up. */
+/**
+ * GETs a URL's whole body, retrying transient failures; throws SourceError when it gives up.
+ * Time is bounded: `attempts` × `timeoutMs` plus the waits (backoffMs × (2^(attempts-1) − 1) at most).
+ * An abort stops the retries; one that comes during a wait takes effect when the wait ends.
+ */
 export async function fetchBytes(url: string, ctx: SourceContext, opts: HttpOptions = {}, signal?: AbortSignal): Promise<{ body: Buffer; contentType: string }> {
   const attempts = opts.attempts ?? 4;
-  let last: AttemptFailure | undefined;
-  for (let i = 1; i <= attempts; i++) {
-    try {
-      return await attempt(url, opts, signal);
-    } catch (e) {
-      if (!(e instanceof AttemptFailure)) throw e;
-      last = e;
-      if (!e.retryable || i === attempts) break;
-      const base = (opts.backoffMs ?? 500) * 2 ** (i - 1);
-      await sleep(base / 2 + Math.random() * base, undefined, { signal });
-    }
+  try {
+    return await backOff(
+      () => {
+        signal?.throwIfAborted();
+        return attempt(url, opts, signal);
+      },
+      {
+        numOfAttempts: attempts,
+        startingDelay: opts.backoffMs ?? 500,
+        timeMultiple: 2,
+        jitter: "full",
+        retry: (e) => e instanceof AttemptFailure && e.retryable && !signal?.aborted,
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof AttemptFailure)) throw e;
+    const tries = attempts > 1 && e.retryable ? ` (after ${attempts} attempts)` : "";
+    throw new SourceError(ctx.source, ctx.date, url, `${e.message}${tries}`);
   }
-  const tries = attempts > 1 && last!.retryable ? ` (after ${attempts} attempts)` : "";
-  throw new SourceError(ctx.source, ctx.date, url, `${last!.message}${tries}`);
 }
 
 /** A body that should be JSON: HTML, empty and cut-off bodies each get their own message. */

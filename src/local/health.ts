@@ -1,5 +1,6 @@
 /** Health probes of the local services, each over the service's own protocol or port. */
 import net from "node:net";
+import { backOff } from "exponential-backoff";
 
 export interface Probe {
   /** Resolves true when healthy; never throws. */
@@ -44,13 +45,27 @@ export function portInUse(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A probe that failed while there is still time: poll again. */
+class NotYetHealthy extends Error {}
+
+/**
+ * Polls `probe` every `intervalMs` (default 500) until it passes; throws when `abort` gives a
+ * reason (the process died) or after `timeoutMs`, saying how long and how many probes it took.
+ */
 export async function waitFor(probe: Probe, opts: { timeoutMs: number; intervalMs?: number; abort?: () => string | undefined }): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    const why = opts.abort?.();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) throw new Error(`not healthy after ${Math.round(opts.timeoutMs / 1000)}s`);
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
-  }
+  const started = Date.now();
+  let probes = 0;
+  await backOff(
+    async () => {
+      probes++;
+      if (await probe()) return;
+      const why = opts.abort?.();
+      if (why) throw new Error(why);
+      if (Date.now() - started > opts.timeoutMs) {
+        throw new Error(`not healthy after ${Math.round(opts.timeoutMs / 1000)}s (${probes} probes, every ${opts.intervalMs ?? 500} ms)`);
+      }
+      throw new NotYetHealthy();
+    },
+    { numOfAttempts: Infinity, startingDelay: opts.intervalMs ?? 500, timeMultiple: 1, retry: (e) => e instanceof NotYetHealthy },
+  );
 }
