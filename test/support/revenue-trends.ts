@@ -16,7 +16,7 @@ import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { consoleLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
-import { CHROMIUM_ARGS, installChromium } from "../../src/serving/chromium";
+import { CHROMIUM_ARGS, installChromium } from "./chromium";
 import { ASSETS_DIR, listDashboards, type SupersetApi } from "../../src/serving/superset-assets";
 
 const GOLD = "iceberg.gold";

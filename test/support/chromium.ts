@@ -1,10 +1,12 @@
 /**
- * The browser the dashboard tests drive: Debian's chromium package, steered by playwright-core
- * (never `playwright install`, which downloads browsers from outside a package registry).
+ * The browser the dashboard tests and the walkthrough drive: Debian's chromium package, steered
+ * by playwright-core (never `playwright install`, which downloads browsers from outside a package
+ * registry). Test tooling, not product: `lakehouse local install` does not install it; the
+ * first browser test (or walkthrough) does, on demand.
  */
 import fs from "node:fs";
-import { aptInstall } from "../lib/apt";
-import type { Logger } from "../lib/log";
+import { aptInstall } from "../../src/lib/apt";
+import type { Logger } from "../../src/lib/log";
 
 export const CHROMIUM = process.env.LAKEHOUSE_CHROMIUM ?? "/usr/bin/chromium";
 
