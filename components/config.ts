@@ -3,6 +3,9 @@
  * Pulumi.yaml declares the same keys with the same defaults (a test keeps them equal).
  * Generated secrets are not knobs (./stackSecrets.ts), but are read here too, with the secrets
  * the user sets, so that index.ts reads its whole configuration in one call.
+ *
+ * Over 250 lines on purpose: every key's default, parsing and validation message in one place,
+ * as Pulumi.yaml declares them (one reading, one list of errors naming every bad key).
  */
 import fs from "node:fs";
 import os from "node:os";

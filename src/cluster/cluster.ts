@@ -4,6 +4,9 @@
  * kubelet, kube-proxy (iptables), CoreDNS and the local-path provisioner, each a process under
  * supervisord (the local stack's process manager), started in order and health-checked. The
  * admin kubeconfig is written to <state>/kubeconfig.
+ *
+ * Over 250 lines on purpose: the start order, the health checks and the teardown of the same
+ * processes change together (a process added here is started, checked and cleaned up here).
  */
 import fs from "node:fs";
 import https from "node:https";

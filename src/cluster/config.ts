@@ -11,6 +11,9 @@
  *   kube-proxy leaves the conntrack table size alone.
  * - no image registry reachable: the pause image is built here (sandbox image, never pulled) and
  *   every pod uses images loaded into containerd (imagePullPolicy IfNotPresent or Never).
+ *
+ * Over 250 lines on purpose: every rendered file is here so that each quirk above is handled in
+ * one place, beside the setting it changes.
  */
 import path from "node:path";
 
