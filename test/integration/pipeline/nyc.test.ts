@@ -26,6 +26,7 @@ import { DATASETS_OF_SOURCE } from "../../../src/ingest/endpoints";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { runGold, runSilver } from "../../../src/jobs/pipeline";
+import { runSteps } from "../../../src/cli/run";
 import { repoRoot } from "../../../src/local/paths";
 import { supersetUrl } from "../../../src/local/services/superset";
 import { importAssets, supersetApi } from "../../../src/serving/superset-assets";
@@ -38,6 +39,8 @@ const DATASETS = DATASETS_OF_SOURCE.nyc;
 const WEATHER = { date: DAY, weatherCode: 61, tempMaxC: 6.4, tempMinC: 0.2, precipitationMm: 3.1, rainMm: 3.1, snowfallCm: 0, windMaxKmh: 24.5 };
 let stack: TestStack;
 let server: http.Server;
+/** The local server's base URL: /trip-data/ for TLC's files, /v1/archive for Open-Meteo. */
+let base: string;
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "tlc-it-"));
 const q = async (sql: string) => (await query(stack.trino(), sql)).rows;
 
@@ -109,7 +112,7 @@ describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => 
       res.end(file);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await ingestDay({ s3: stack.s3("ingest"), connector: new OpenMeteoConnector({ city: cityById("new_york"), url: `${base}/v1/archive` }), date: DAY });
     await ingestDay({ s3: stack.s3("ingest"), connector: new NycYellowConnector({ url: `${base}/trip-data`, cacheDir }), date: DAY });
   });
@@ -166,6 +169,29 @@ describe(`NYC TLC yellow trips (${DAY}) through bronze, silver and gold`, () => 
       [Number(trend[0]), cents(trend[1]), cents(trend[2]), cents(trend[3]), trend[4], trend[5]],
       [kept.length, total, kept.reduce((s, r) => s + cents(r.miles), 0), total, null, "rain"],
     );
+  });
+
+  test("lakehouse run all --source nyc --source-url --weather-url redoes the day through every layer, to the same gold", { timeout: 900_000 }, async () => {
+    // The CLI's own steps, with the endpoints as a user sets them; TLC's month file goes to the
+    // connector's default cache, so a file already there is set aside and put back after.
+    const cached = path.join(os.homedir(), ".cache", "lakehouse", "tlc", `yellow_tripdata_${DAY.slice(0, 7)}.parquet`);
+    const aside = `${cached}.before-nyc-test`;
+    if (fs.existsSync(cached)) fs.renameSync(cached, aside);
+    try {
+      await runSteps(stack.ctx, "all", [DAY], { source: "nyc", sourceUrl: `${base}/trip-data`, weatherUrl: `${base}/v1/archive`, force: true, log: silentLogger });
+    } finally {
+      fs.rmSync(cached, { force: true });
+      if (fs.existsSync(aside)) fs.renameSync(aside, cached);
+    }
+    const kept = rows.filter((r) => r.fate === "kept");
+    const runs = await q(`select dataset, bronze_records, silver_rows, rejected, duplicates_removed from iceberg.silver.silver_runs
+      where source_date = date '${DAY}' and dataset in ('nyc_weather', 'nyc_yellow_trips') order by finished_at desc, dataset limit 2`);
+    assert.deepEqual(runs.map((r) => r.map((v, i) => (i === 0 ? v : Number(v)))).sort(), [
+      ["nyc_weather", 1, 1, 0, 0],
+      ["nyc_yellow_trips", rows.length, kept.length, rows.filter((r) => r.fate === "rejected").length, 1],
+    ]);
+    const [trend] = await q(`select trips, total_revenue, weather_condition from iceberg.gold.nyc_revenue_trends where revenue_date = date '${DAY}'`);
+    assert.deepEqual([Number(trend[0]), cents(trend[1]), trend[2]], [kept.length, kept.reduce((s, r) => s + cents(r.total), 0), "rain"]);
   });
 
   test("the NYC Revenue Trends dashboard draws every chart in a real browser, each equal to Trino's answer", { timeout: 600_000 }, async () => {
