@@ -18,7 +18,7 @@ import { query } from "../../src/lib/trino";
 import { supersetUrl } from "../../src/local/services/superset";
 import { trinoTarget } from "../../src/local/services/trino";
 import type { StackContext } from "../../src/local/services/types";
-import { supersetApi } from "../../src/serving/superset-assets";
+import { supersetApi } from "../../src/serving/import-targets";
 import { findRevenueTrends, renderRevenueTrends } from "../../test/support/revenue-trends";
 import type { Frame } from "./frames";
 

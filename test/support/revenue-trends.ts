@@ -17,7 +17,8 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { consoleLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import { CHROMIUM_ARGS, installChromium } from "./chromium";
-import { ASSETS_DIR, listDashboards, type SupersetApi } from "../../src/serving/superset-assets";
+import { ASSETS_DIR } from "../../src/serving/asset-bundle";
+import { listDashboards, type SupersetApi } from "../../src/serving/superset-api";
 
 const GOLD = "iceberg.gold";
 const dashboardYaml = (file: string) => fs.readFileSync(path.join(ASSETS_DIR, "dashboards", file), "utf8");

@@ -10,13 +10,13 @@ import { httpProbe } from "../health";
 import { repoRoot } from "../paths";
 import { supersetDatabaseUri } from "../../lib/metadataDb";
 import { trinoTls } from "./trino";
-import { importAssets } from "../../serving/superset-assets";
+import { importAssets } from "../../serving/asset-import";
+import { supersetUrl } from "../../serving/import-targets";
 import { writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
-export function supersetUrl(ctx: StackContext): string {
-  return `http://${ctx.settings.host}:${ctx.settings.ports.superset}`;
-}
+/** Defined beside the assets' import targets (src/serving depends on nothing here); re-exported for the CLI and tests. */
+export { supersetUrl };
 
 export function supersetEnv(ctx: StackContext): Record<string, string> {
   const { host, ports } = ctx.settings;

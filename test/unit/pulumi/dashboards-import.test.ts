@@ -13,7 +13,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import * as imp from "../../../components/supersetImport";
 import { silentLogger } from "../../../src/lib/log";
-import { waitForSuperset } from "../../../src/serving/superset-assets";
+import { waitForSuperset } from "../../../src/serving/superset-api";
 import { pythonUnzip, unzipText } from "../../support/zip";
 import { ROOT, runStack, type Captured } from "./harness";
 import { unwrap } from "./stack-checks";

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ASSETS_DIR, databaseUri, injectPassword, normaliseExportName, stripPassword } from "../../../src/serving/superset-assets";
+import { ASSETS_DIR } from "../../../src/serving/asset-bundle";
+import { normaliseExportName } from "../../../src/serving/asset-export";
+import { databaseUri, injectPassword, stripPassword } from "../../../src/serving/asset-yaml";
 
 const committed = fs.readFileSync(path.join(ASSETS_DIR, "databases", fs.readdirSync(path.join(ASSETS_DIR, "databases"))[0]), "utf8");
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { unzipSync, zipSync } from "fflate";
 import { repoRoot } from "../../../src/local/paths";
-import { ASSETS_DIR, assetBundle, exportedFiles, listFiles } from "../../../src/serving/superset-assets";
+import { ASSETS_DIR, assetBundle, exportedFiles, listFiles } from "../../../src/serving/asset-bundle";
 import { pythonUnzip, pythonZip, unzipText } from "../../support/zip";
 
 const TARGET = { trino: { host: "trino.test", port: 18443 }, trinoPasswords: { dashboard: "s3cret" } };
