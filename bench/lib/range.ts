@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { runIngest } from "../../src/jobs/ingest";
 import { runGold } from "../../src/jobs/pipeline";
-import { runMaintenance, runSteps } from "../../src/cli/run";
+import { runMaintenance, runSteps } from "../../src/jobs/steps";
 import { daysBetween } from "../../src/lib/dates";
 import { silentLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";

@@ -2,10 +2,9 @@
 import { Argument, Option, type Command } from "commander";
 import { daysBetween, parseDay } from "../lib/dates";
 import type { Logger } from "../lib/log";
-import { runGold, runSilver, type SilverDayResult } from "../jobs/pipeline";
-import { runIngest } from "../jobs/ingest";
-import { DATASETS_OF_SOURCE, SOURCE_URL_ENV, SOURCES, type SourceName } from "../ingest/endpoints";
-import { sparkSubmit } from "../jobs/spark";
+import type { SilverDayResult } from "../jobs/pipeline";
+import { runMaintenance, runSteps as runPipelineSteps, type PipelineStep, type StepOptions } from "../jobs/steps";
+import { SOURCE_URL_ENV, SOURCES } from "../ingest/endpoints";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
 import { renderTable } from "./table";
@@ -52,21 +51,14 @@ export function printSilver(results: SilverDayResult[]): void {
 const STEPS = ["ingest", "silver", "gold", "all", "maintain"] as const;
 type Step = (typeof STEPS)[number];
 
-/** Compaction, z-order, snapshot expiry and orphan removal (Spark, the maintenance identity). */
-export async function runMaintenance(ctx: StackContext, layer: string, log: Logger): Promise<void> {
-  log.step(`maintain: ${layer} tables`);
-  const out = await sparkSubmit(ctx, { script: "lakehouse/maintenance/job.py", args: ["--layer", layer], identity: "maintenance", echo: true });
-  const report = out.split("\n").filter((l) => l.startsWith("{")).pop();
-  const results = report ? (JSON.parse(report) as { results: { table: string; files_before: number; files_after: number; expired_snapshots: number; orphan_files_removed: number }[] }).results : [];
-  process.stdout.write(renderTable(["table", "files before", "files after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
+/** The steps as the command line runs them: silver's per-day results printed as a table. */
+export function runSteps(ctx: StackContext, step: PipelineStep, days: string[], opts: StepOptions): Promise<void> {
+  return runPipelineSteps(ctx, step, days, { onSilver: printSilver, ...opts });
 }
 
-export async function runSteps(ctx: StackContext, step: Step, days: string[], opts: { force?: boolean; rowsPerDay?: number; source?: string; sourceUrl?: string; weatherUrl?: string; fullRefresh?: boolean; log: Logger }): Promise<void> {
-  if (step === "ingest" || step === "all") await runIngest(ctx, days, { force: opts.force || step === "ingest", rowsPerDay: opts.rowsPerDay, source: opts.source, sourceUrl: opts.sourceUrl, weatherUrl: opts.weatherUrl, log: opts.log });
-  // The source's datasets (the NYC source fills nyc_yellow_trips, not trips), through silver and gold.
-  const datasets = DATASETS_OF_SOURCE[(opts.source ?? "synthetic") as SourceName] ?? DATASETS_OF_SOURCE.synthetic;
-  if (step === "silver" || step === "all") printSilver(await runSilver(ctx, days, { dataset: datasets, force: opts.force || step === "silver", log: opts.log }));
-  if (step === "gold" || step === "all") await runGold(ctx, days, { fullRefresh: opts.fullRefresh, datasets, log: opts.log });
+async function maintain(ctx: StackContext, layer: string, log: Logger): Promise<void> {
+  const results = await runMaintenance(ctx, layer, log);
+  process.stdout.write(renderTable(["table", "files before", "files after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
 }
 
 export function registerRunCommands(program: Command, log: Logger): void {
@@ -85,7 +77,7 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .option("--full-refresh", "gold: rebuild every gold table from all of silver (no --date: every day), a month window at a time")
     .addOption(new Option("--layer <layer>", "maintain: which layer's tables").choices(["silver", "gold", "all"]).default("all"))
     .action(async (step: Step, opts: DayOptions & { force?: boolean; rowsPerDay?: number; source?: string; sourceUrl?: string; weatherUrl?: string; fullRefresh?: boolean; layer: string }) => {
-      if (step === "maintain") return runMaintenance(await requireStack(log), opts.layer, log);
+      if (step === "maintain") return maintain(await requireStack(log), opts.layer, log);
       const days = resolveRunDays(step, opts);
       await runSteps(await requireStack(log), step, days, { ...opts, log });
     });
@@ -100,8 +92,7 @@ export function registerRunCommands(program: Command, log: Logger): void {
     .action(async (opts: DayOptions & { force?: boolean; rowsPerDay?: number }) => {
       const days = resolveDays(opts);
       const ctx = await requireStack(log);
-      await runIngest(ctx, days, { force: opts.force ?? false, rowsPerDay: opts.rowsPerDay, log });
-      printSilver(await runSilver(ctx, days, { force: opts.force, log }));
-      await runGold(ctx, days, { log });
+      // The three steps over the range: each skips what is already complete unless --force.
+      await runSteps(ctx, "all", days, { force: opts.force ?? false, rowsPerDay: opts.rowsPerDay, log });
     });
 }
