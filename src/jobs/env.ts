@@ -5,17 +5,16 @@
 import path from "node:path";
 import { connectionEnv } from "../lib/connection";
 import { java17, metastoreUri } from "../local/services/metastore";
-import { objectStoreEndpoint } from "../local/services/objectstore";
+import { s3Connection } from "../local/services/objectstore";
 import { trinoTls } from "../local/services/trino";
 import type { S3Identity } from "../local/secrets";
 import type { StackContext } from "../local/services/types";
 
 export function jobEnv(ctx: StackContext, identity: S3Identity): Record<string, string> {
-  const keys = ctx.secrets.s3[identity];
   const javaBin = java17();
   return {
     ...connectionEnv({
-      s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", accessKey: keys.accessKey, secretKey: keys.secretKey },
+      s3: s3Connection(ctx, identity),
       metastoreUri: metastoreUri(ctx),
       // Jobs reach Trino as the pipeline user (trino/rules.json), over TLS.
       trino: { host: ctx.settings.host, port: ctx.settings.ports.trinoHttps, user: "pipeline", password: ctx.secrets.trino.users.pipeline, caFile: trinoTls(ctx).caFile },

@@ -6,7 +6,7 @@
 import { connectorsFor, ingestRange, sourceUrls, type DatasetChoice, type IngestRangeResult, type SourceName } from "../ingest";
 import type { Logger } from "../lib/log";
 import { query } from "../lib/trino";
-import { objectStoreEndpoint } from "../local/services/objectstore";
+import { s3Connection } from "../local/services/objectstore";
 import { trinoTarget } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 
@@ -22,12 +22,11 @@ export interface IngestOptions {
 }
 
 export async function runIngest(ctx: StackContext, days: string[], opts: IngestOptions): Promise<IngestRangeResult> {
-  const keys = ctx.secrets.s3.ingest;
   const source = (opts.source ?? "synthetic") as SourceName;
   const connectors = connectorsFor({ source, dataset: opts.dataset ?? "all", rowsPerDay: opts.rowsPerDay, urls: sourceUrls(source, opts, process.env) });
   opts.log.step(`ingest: ${connectors.map((c) => `${c.dataset} (${c.source})`).join(", ")} for ${days.length} day(s)`);
   const result = await ingestRange({
-    s3: { endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys },
+    s3: s3Connection(ctx, "ingest"),
     connectors,
     dates: days,
     force: opts.force,

@@ -5,7 +5,7 @@
 import type { Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
 import { query } from "../lib/trino";
-import { objectStoreEndpoint } from "../local/services/objectstore";
+import { s3Connection } from "../local/services/objectstore";
 import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { DBT_PROJECT_DIR, dbt } from "./dbt";
@@ -52,8 +52,7 @@ export async function runSilver(ctx: StackContext, days: string[], opts: { datas
 
 /** Fails unless silver has committed every day of each dataset (its markers are what gold waits for). */
 export async function requireSilverMarkers(ctx: StackContext, days: string[], datasets: readonly string[] = DEFAULT_GOLD_DATASETS): Promise<void> {
-  const keys = ctx.secrets.s3.dbt;
-  const client = s3Client({ endpoint: objectStoreEndpoint(ctx), region: "us-east-1", ...keys });
+  const client = s3Client(s3Connection(ctx, "dbt"));
   const missing: string[] = [];
   for (const day of days) {
     for (const dataset of datasets) {
