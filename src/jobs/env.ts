@@ -6,6 +6,7 @@ import path from "node:path";
 import { connectionEnv } from "../lib/connection";
 import { java17, metastoreUri } from "../local/services/metastore";
 import { s3Connection } from "../local/services/objectstore";
+import { S3_SDK_CHECKSUM_ENV } from "../lib/connection";
 import { trinoTls } from "../local/services/trino";
 import type { S3Identity } from "../local/secrets";
 import type { StackContext } from "../local/services/types";
@@ -24,7 +25,6 @@ export function jobEnv(ctx: StackContext, identity: S3Identity): Record<string, 
     // Python's requests prefers REQUESTS_CA_BUNDLE over a session's own CA (see trinoTls).
     REQUESTS_CA_BUNDLE: trinoTls(ctx).clientBundle,
     // AWS SDK >= 2.30 sends checksums some S3-compatible stores reject (STACK.md).
-    AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
-    AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+    ...S3_SDK_CHECKSUM_ENV,
   };
 }

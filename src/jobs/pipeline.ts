@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
 import { query } from "../lib/trino";
 import { s3Connection } from "../local/services/objectstore";
+import { SILVER_BUCKET } from "../lib/buckets";
 import { trinoTarget, trinoUrl } from "../local/services/trino";
 import type { StackContext } from "../local/services/types";
 import { DBT_PROJECT_DIR, dbt } from "./dbt";
@@ -56,7 +57,7 @@ export async function requireSilverMarkers(ctx: StackContext, days: string[], da
   const missing: string[] = [];
   for (const day of days) {
     for (const dataset of datasets) {
-      if ((await getText(client, "silver", `_markers/${dataset}/date=${day}.json`)) === undefined) missing.push(`${dataset} ${day}`);
+      if ((await getText(client, SILVER_BUCKET, `_markers/${dataset}/date=${day}.json`)) === undefined) missing.push(`${dataset} ${day}`);
     }
   }
   if (missing.length) {
