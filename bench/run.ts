@@ -16,7 +16,9 @@ import { repoRoot } from "../src/local/paths";
 import { s3Connection } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
-import { benchRange, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
+import { benchRange, concurrentUsers, rangeMarkdown, rangeSvg, timedRender, type RangeResult } from "./lib/range";
+import { runSteps } from "../src/jobs/steps";
+import { addDays } from "../src/ingest/layout";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";
 import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "./lib/duckdb";
@@ -25,7 +27,7 @@ import { MemorySampler, servicePids, type MemoryPeak } from "./lib/memory";
 import { DASHBOARD_QUERIES, goldDay, ingestDay, timeQuery, trinoGoldAggregation, type GoldRun, type IngestRun } from "./lib/pipeline";
 import { markdown, svgChart } from "./lib/report";
 import type { BenchResult } from "./lib/result";
-import { median, percentile, timed } from "./lib/stats";
+import { median, percentile, seconds, timed } from "./lib/stats";
 
 interface Plan {
   mode: BenchResult["mode"] | "month" | "year";
@@ -202,6 +204,16 @@ async function main(): Promise<void> {
       dash[name] = { p50: percentile(t.wall, 50), p95: percentile(t.wall, 95), trinoP50: percentile(t.trino, 50), rows: t.rows, wall: t.wall };
     }
     const goldSize = (await query(trino, "select count(distinct revenue_date), count(*) from iceberg.gold.daily_revenue_by_driver")).rows[0];
+    const users = await concurrentUsers(dashboard, log, p.mode === "quick" ? 2 : undefined);
+    const render = await timedRender(ctx, log, p.mode === "quick" ? 2 : undefined);
+
+    // The daily run as the schedule runs it, on the next day, with the stack's memory beside it.
+    const nextDay = addDays(p.day, 1);
+    const dailySampler = new MemorySampler(servicePids(ctx)).start();
+    const [dailySeconds] = await seconds(() => runSteps(ctx, "all", [nextDay], { force: true, rowsPerDay: p.rowsPerDay, log: silentLogger })).finally(() => dailySampler.stop());
+    const dailyRun = { day: nextDay, seconds: dailySeconds, historyDays: Number(goldSize[0]) };
+    const dailyRunMemoryMb = dailySampler.stackTotal().peakPssMb;
+    log.step(`daily run ${nextDay} end to end: ${dailySeconds.toFixed(1)}s, the stack's peak memory ${(dailyRunMemoryMb / 1024).toFixed(2)} GB`);
 
     const memory = sampler.stop();
     const processing = med((r) => r.processingSeconds);
@@ -234,6 +246,10 @@ async function main(): Promise<void> {
         dashboard: dash,
       },
       memory,
+      dailyRun,
+      dailyRunMemoryMb,
+      users,
+      render,
       notMeasured: [
         "a range (month or year) backfill, gold full refresh, maintenance, the daily run's growth with history: --scale month|year",
         "bronze -> silver vs DuckDB on a month of data (this run: one day): --scale month",

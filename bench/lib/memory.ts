@@ -78,9 +78,27 @@ export interface MemoryPeak {
   processes: number;
 }
 
+/** A process's proportional set size (shared pages divided among their sharers), kB; 0 when it ended. */
+function pssKb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole stack's peak at one instant: its services and jobs together, not the bench. */
+export interface StackPeak {
+  /** Highest sum of PSS over every service's and job's processes in one sample, MB: memory the stack really held (PostgreSQL's shared buffers counted once). */
+  peakPssMb: number;
+  /** Highest sum of RSS in one sample, MB (counts shared pages once per process). */
+  peakRssMb: number;
+}
+
 export class MemorySampler {
   private timer?: NodeJS.Timeout;
   private readonly peaks: Record<string, { peakKb: number; processes: number }> = {};
+  private stackPeak = { pssKb: 0, rssKb: 0 };
   samples = 0;
 
   constructor(
@@ -99,9 +117,11 @@ export class MemorySampler {
     const procs = readProcs();
     this.samples++;
     const totals: Record<string, { kb: number; n: number }> = {};
+    const stack: Proc[] = [];
     for (const [name, pid] of Object.entries(this.pids)) {
       const tree = descendants(procs, pid);
       totals[name] = { kb: tree.reduce((s, p) => s + p.rssKb, 0), n: tree.length };
+      stack.push(...tree);
     }
     for (const p of descendants(procs, process.pid)) {
       const kind = this.classifyJob(p);
@@ -109,7 +129,12 @@ export class MemorySampler {
       totals[kind] ??= { kb: 0, n: 0 };
       totals[kind].kb += p.rssKb;
       totals[kind].n++;
+      if (p.pid !== process.pid) stack.push(p);
     }
+    const rss = stack.reduce((s, p) => s + p.rssKb, 0);
+    if (rss > this.stackPeak.rssKb) this.stackPeak.rssKb = rss;
+    const pss = stack.reduce((s, p) => s + pssKb(p.pid), 0);
+    if (pss > this.stackPeak.pssKb) this.stackPeak.pssKb = pss;
     for (const [name, t] of Object.entries(totals)) {
       const prev = this.peaks[name];
       if (!prev || t.kb > prev.peakKb) this.peaks[name] = { peakKb: t.kb, processes: t.n };
@@ -121,6 +146,11 @@ export class MemorySampler {
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
     return this;
+  }
+
+  /** The stack's peak so far (services and jobs at one instant). */
+  stackTotal(): StackPeak {
+    return { peakPssMb: Math.round(this.stackPeak.pssKb / 1024), peakRssMb: Math.round(this.stackPeak.rssKb / 1024) };
   }
 
   stop(): Record<string, MemoryPeak> {

@@ -1,6 +1,8 @@
 /** The shape of bench/results/<date>.json. */
 import type { Agreement } from "./check";
 import type { MachineInfo } from "./machine";
+import type { LoadFigures } from "./dashboard-load";
+import type { RenderFigures } from "./dashboard-render";
 import type { MemoryPeak } from "./memory";
 
 export interface BenchResult {
@@ -28,6 +30,14 @@ export interface BenchResult {
     dashboard: Record<string, { p50: number; p95: number; trinoP50: number; rows: number; wall: number[] }>;
   };
   memory: Record<string, MemoryPeak>;
+  /** `lakehouse run all` of the day after, end to end, with the gold days there were before it (absent before 2026-12-06). */
+  dailyRun?: { day: string; seconds: number; historyDays: number };
+  /** The stack's peak memory (PSS, services and jobs) during that daily run, MB. */
+  dailyRunMemoryMb?: number;
+  /** The dashboard's chart queries at 1, 5 and 20 concurrent users. */
+  users?: LoadFigures[];
+  /** The dashboard drawn in the browser. */
+  render?: RenderFigures;
   /** What this mode did not measure, said plainly. */
   notMeasured: string[];
 }

@@ -27,3 +27,10 @@ export async function timed<T>(runs: number, fn: (i: number) => Promise<T>, warm
   }
   return { seconds, last };
 }
+
+/** The wall seconds of one piece of work, and its value. */
+export async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const t0 = Date.now();
+  const value = await work();
+  return [(Date.now() - t0) / 1000, value];
+}

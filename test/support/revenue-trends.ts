@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { consoleLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import { CHROMIUM_ARGS, installChromium } from "./chromium";
@@ -246,6 +246,76 @@ export async function launchChromium(log: Logger = consoleLogger("test")): Promi
   };
 }
 
+/** Logs the page into Superset on /login/ as the target's admin. */
+export async function loginInBrowser(page: Page, target: SupersetTarget): Promise<void> {
+  await page.goto(`${target.baseUrl}/login/`);
+  await page.fill("#username", target.adminUser);
+  await page.fill("#password", target.adminPassword);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 120_000 }), page.keyboard.press("Enter")]);
+}
+
+/** A chart's state on the page: drawn (a canvas, an SVG or table rows), in error, empty, or not yet. */
+export interface ChartState {
+  id: number;
+  state: "missing" | "loading" | "rendered" | "error" | "no-results";
+  text: string;
+}
+
+/**
+ * Opens the dashboard on a logged-in page and waits until every chart has ended (drawn, in
+ * error or empty; at most 240 s). Returns each chart's last state and the seconds from
+ * navigation until then. When the dashboard's grid never appears, fails with what the page
+ * shows and the failed requests and console errors in `opts.trouble` (a screenshot is saved
+ * at `opts.screenshot`).
+ */
+export async function drawDashboard(
+  page: Page,
+  base: string,
+  dashboardId: number,
+  chartIds: number[],
+  opts: { screenshot?: string; trouble?: string[] } = {},
+): Promise<{ states: ChartState[]; seconds: number }> {
+  const started = Date.now();
+  await page.goto(`${base}/superset/dashboard/${dashboardId}/`);
+  try {
+    await page.waitForSelector('[data-test="chart-grid-component"]', { timeout: 180_000 });
+  } catch (e) {
+    if (opts.screenshot) await page.screenshot({ path: opts.screenshot, fullPage: true }).catch(() => undefined);
+    const shown = (await page.locator("body").innerText().catch(() => "")).replace(/\s+/g, " ").slice(0, 500);
+    const trouble = opts.trouble ?? [];
+    throw new Error(
+      `${base}/superset/dashboard/${dashboardId}/ showed no chart after ${Math.round((Date.now() - started) / 1000)} s ` +
+        `(screenshot: ${opts.screenshot ?? "none"}); the page shows: "${shown}"; ${trouble.length ? trouble.slice(-15).join("; ") : "no failed request or console error"}`,
+      { cause: e },
+    );
+  }
+  const states = async () =>
+    page.evaluate((ids: number[]): ChartState[] => {
+      // Runs in the page (this project compiles without DOM types).
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): DomElement | null } }).document;
+      return ids.map((id) => {
+        const el = doc.querySelector(`[data-test="chart-grid-component"][data-test-chart-id="${id}"]`);
+        if (!el) return { id, state: "missing", text: "" };
+        const text = el.innerText;
+        if (/no results/i.test(text)) return { id, state: "no-results", text };
+        if (el.querySelector(".ant-alert-error, [data-test='error-tooltip']") || /unexpected error|error occurred|data error/i.test(text)) return { id, state: "error", text };
+        const body = el.querySelector(".slice_container");
+        if (body?.querySelector("canvas, svg, table tbody tr")) return { id, state: "rendered", text };
+        return { id, state: "loading", text };
+      });
+    }, chartIds);
+  // A readiness wait, not a speed target (that is bench/): alone on a busy 2-core machine the
+  // first render took ~60 s, close to the 90 s this allowed before, after the suite has filled gold.
+  const deadline = Date.now() + 240_000;
+  let last: ChartState[] = [];
+  while (Date.now() < deadline) {
+    last = await states();
+    if (last.every((s) => s.state !== "loading" && s.state !== "missing")) break;
+    await page.waitForTimeout(100);
+  }
+  return { states: last, seconds: (Date.now() - started) / 1000 };
+}
+
 /**
  * Logs into Superset in the browser as the target's admin, opens the dashboard, waits until
  * every chart has drawn (canvas, SVG or table rows), ended in error or shows "No results",
@@ -276,7 +346,14 @@ export async function renderRevenueTrends(
 ): Promise<CapturedChartData> {
   const base = target.baseUrl;
   const page = browser.pages()[0] ?? (await browser.newPage());
+  // What the page went through, for the error when the dashboard never appears.
+  const trouble: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") trouble.push(`console: ${m.text().slice(0, 200)}`);
+  });
+  page.on("requestfailed", (req) => trouble.push(`failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ""}`));
   page.on("response", async (res) => {
+    if (res.status() >= 400) trouble.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
     if (!res.url().includes("/api/v1/chart/data") || res.request().method() !== "POST") return;
     const request = JSON.parse(res.request().postData() ?? "{}") as { form_data?: { slice_id?: number } };
     const sliceId = request.form_data?.slice_id;
@@ -284,43 +361,11 @@ export async function renderRevenueTrends(
     captured.set(sliceId, { status: res.status(), request, body: await res.json().catch(() => ({ message: "not JSON" })) });
   });
 
-  await page.goto(`${base}/login/`);
-  await page.fill("#username", target.adminUser);
-  await page.fill("#password", target.adminPassword);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 120_000 }), page.keyboard.press("Enter")]);
-
+  await loginInBrowser(page, target);
   const charts = await dashboardCharts(api, dashboardId);
-  await page.goto(`${base}/superset/dashboard/${dashboardId}/`);
-  await page.waitForSelector('[data-test="chart-grid-component"]', { timeout: 120_000 });
-
-  // Each chart ends rendered (a canvas, an SVG or table rows), in error, or empty.
-  type State = { id: number; state: "missing" | "loading" | "rendered" | "error" | "no-results"; text: string };
-  const states = async () =>
-    page.evaluate((ids: number[]): State[] => {
-      // Runs in the page (this project compiles without DOM types).
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): DomElement | null } }).document;
-      return ids.map((id) => {
-        const el = doc.querySelector(`[data-test="chart-grid-component"][data-test-chart-id="${id}"]`);
-        if (!el) return { id, state: "missing", text: "" };
-        const text = el.innerText;
-        if (/no results/i.test(text)) return { id, state: "no-results", text };
-        if (el.querySelector(".ant-alert-error, [data-test='error-tooltip']") || /unexpected error|error occurred|data error/i.test(text)) return { id, state: "error", text };
-        const body = el.querySelector(".slice_container");
-        if (body?.querySelector("canvas, svg, table tbody tr")) return { id, state: "rendered", text };
-        return { id, state: "loading", text };
-      });
-    }, charts.map((c) => c.id));
-  // A readiness wait, not a speed target (that is bench/): alone on a busy 2-core machine the
-  // first render took ~60 s, close to the 90 s this allowed before, after the suite has filled gold.
-  const deadline = Date.now() + 240_000;
-  let last: State[] = [];
-  while (Date.now() < deadline) {
-    last = await states();
-    if (last.every((s) => s.state !== "loading" && s.state !== "missing")) break;
-    await page.waitForTimeout(500);
-  }
-  await page.waitForTimeout(2000); // ECharts animates its first draw
   fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+  const { states: last } = await drawDashboard(page, base, dashboardId, charts.map((c) => c.id), { screenshot, trouble });
+  await page.waitForTimeout(2000); // ECharts animates its first draw
   await page.screenshot({ path: screenshot, fullPage: true });
 
   const filterNames = await page.locator('[data-test="filter-control-name"]').allInnerTexts();

@@ -1,0 +1,49 @@
+/**
+ * The Revenue Trends dashboard as a user sees it: Debian's chromium (the browser test's) logs
+ * into the local stack's Superset and opens the dashboard; a render is the seconds from
+ * navigation until every chart has drawn (a canvas, an SVG or table rows), measured by the
+ * test's own wait (test/support/revenue-trends.ts, drawDashboard), polled every 0.1 s.
+ *
+ * The first render has a new browser profile (nothing cached in the browser); the later ones
+ * are a user coming back, with the browser's cache of Superset's scripts.
+ */
+import type { StackContext } from "../../src/local/services/types";
+import { supersetUrl } from "../../src/serving/import-targets";
+import { supersetLogin } from "../../src/serving/superset-api";
+import { silentLogger } from "../../src/lib/log";
+import { dashboardCharts, drawDashboard, findRevenueTrends, launchChromium, loginInBrowser } from "../../test/support/revenue-trends";
+import { median } from "./stats";
+
+export interface RenderFigures {
+  /** Seconds of the first render (new browser profile). */
+  firstSeconds: number;
+  /** Median seconds of the renders after it. */
+  medianSeconds: number;
+  runs: number[];
+  charts: number;
+  /** Charts that did not draw in a run, with their state ("error", "no-results", …). */
+  notDrawn: string[];
+}
+
+export async function dashboardRender(ctx: StackContext, runs: number): Promise<RenderFigures> {
+  const base = supersetUrl(ctx);
+  const { adminUser, adminPassword } = ctx.secrets.superset;
+  const api = await supersetLogin(base, adminUser, adminPassword, "is the local stack up? 'lakehouse local up'");
+  const dashboardId = await findRevenueTrends(api);
+  const charts = await dashboardCharts(api, dashboardId);
+  const chromium = await launchChromium(silentLogger);
+  try {
+    const page = chromium.browser.pages()[0] ?? (await chromium.browser.newPage());
+    await loginInBrowser(page, { baseUrl: base, adminUser, adminPassword });
+    const seconds: number[] = [];
+    const notDrawn = new Set<string>();
+    for (let k = 0; k < runs; k++) {
+      const run = await drawDashboard(page, base, dashboardId, charts.map((c) => c.id));
+      for (const s of run.states) if (s.state !== "rendered") notDrawn.add(`${charts.find((c) => c.id === s.id)?.name ?? s.id}: ${s.state}`);
+      seconds.push(run.seconds);
+    }
+    return { firstSeconds: seconds[0], medianSeconds: median(seconds.slice(1)), runs: seconds, charts: charts.length, notDrawn: [...notDrawn] };
+  } finally {
+    await chromium.close();
+  }
+}
