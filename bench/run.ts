@@ -16,7 +16,7 @@ import { repoRoot } from "../src/local/paths";
 import { s3Connection } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
-import { benchRange, concurrentUsers, rangeMarkdown, rangeSvg, timedRender, type RangeResult } from "./lib/range";
+import { benchRange, dashboardFigures, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
 import { runSteps } from "../src/jobs/steps";
 import { addDays } from "../src/ingest/layout";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
@@ -204,8 +204,7 @@ async function main(): Promise<void> {
       dash[name] = { p50: percentile(t.wall, 50), p95: percentile(t.wall, 95), trinoP50: percentile(t.trino, 50), rows: t.rows, wall: t.wall };
     }
     const goldSize = (await query(trino, "select count(distinct revenue_date), count(*) from iceberg.gold.daily_revenue_by_driver")).rows[0];
-    const users = await concurrentUsers(dashboard, log, p.mode === "quick" ? 2 : undefined);
-    const render = await timedRender(ctx, log, p.mode === "quick" ? 2 : undefined);
+    const { users, trinoUsers, render } = await dashboardFigures(ctx, dashboard, log, p.mode === "quick" ? { loads: 2, renders: 2, thinkSeconds: 1 } : {});
 
     // The daily run as the schedule runs it, on the next day, with the stack's memory beside it.
     const nextDay = addDays(p.day, 1);
@@ -249,6 +248,7 @@ async function main(): Promise<void> {
       dailyRun,
       dailyRunMemoryMb,
       users,
+      trinoUsers,
       render,
       notMeasured: [
         "a range (month or year) backfill, gold full refresh, maintenance, the daily run's growth with history: --scale month|year",

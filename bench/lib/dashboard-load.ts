@@ -3,10 +3,17 @@
  * machine (bench/lib/dashboard-load-worker.ts), so that the bench's own event loop does not
  * queue the users' requests behind its own work.
  *
- * Each simulated user loads the dashboard `loads` times in a row: its chart queries sent at
- * once, as the browser sends them, to Trino as the read-only dashboard user (what Superset's
- * connection uses), and the next load starts when the last chart has its answer. A load's time
- * is its slowest chart's. The figures are the walls of every chart query and of every load.
+ * Each simulated user loads the dashboard `loads` times: its chart requests sent at once, as the
+ * browser sends them; when the last chart has its answer, the user reads the dashboard for
+ * `thinkSeconds` before loading it again (the users start spread over one think time, so that
+ * they do not arrive in lockstep). That makes the load bounded: 20 users ask for at most 20
+ * dashboards per think time, as 20 people would, where no think time measures only the
+ * server's capacity. A load's time is its slowest chart's. Two layers, measured apart:
+ * - `superset`: what a dashboard user waits for. Each user logs into Superset and POSTs the
+ *   dashboard's own chart-data requests (captured from the browser's render) to
+ *   /api/v1/chart/data, Superset's data cache included, as a browser does.
+ * - `trino`: the engine alone. The chart queries (DASHBOARD_QUERIES) sent to Trino as the
+ *   read-only dashboard user, what Superset runs when its cache has no answer.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -14,13 +21,11 @@ import type { TrinoTarget } from "../../src/lib/trino";
 import { repoRoot } from "../../src/local/paths";
 import { percentile } from "./stats";
 
-/** What the worker is told (in its environment: the target holds a password). */
-export interface LoadPlan {
-  target: TrinoTarget;
-  users: number;
-  loads: number;
-  queries: Record<string, string>;
-}
+/** What the worker is told (in its environment: the targets hold passwords). */
+export type LoadPlan = { users: number; loads: number; thinkSeconds: number } & (
+  | { via: "trino"; target: TrinoTarget; queries: Record<string, string> }
+  | { via: "superset"; superset: { baseUrl: string; user: string; password: string }; requests: Record<string, unknown> }
+);
 
 /** What the worker prints on stdout, as JSON. */
 export interface LoadSamples {
@@ -36,9 +41,13 @@ export interface LoadSamples {
 
 /** The figures of one user count. */
 export interface LoadFigures {
+  /** The layer the requests went to (absent before Superset was measured: Trino). */
+  via?: "trino" | "superset";
   users: number;
   /** Dashboard loads per user. */
   loadsPerUser: number;
+  /** Seconds a user reads the dashboard between its loads (absent in results before it: 0). */
+  thinkSeconds?: number;
   /** Chart queries answered. */
   queries: number;
   /** Percentiles over every chart query of every load, seconds. */
@@ -55,13 +64,15 @@ export interface LoadFigures {
 }
 
 /** The figures of a worker's samples (pure). */
-export function loadFigures(users: number, loadsPerUser: number, s: LoadSamples): LoadFigures {
+export function loadFigures(users: number, loadsPerUser: number, s: LoadSamples, via?: LoadFigures["via"], thinkSeconds?: number): LoadFigures {
   const all = Object.values(s.byChart).flat();
   const perChart = Object.entries(s.byChart).map(([name, walls]) => ({ name, p95: percentile(walls, 95) }));
   const worst = perChart.reduce((a, b) => (b.p95 > a.p95 ? b : a), { name: "", p95: -Infinity });
   return {
+    ...(via ? { via } : {}),
     users,
     loadsPerUser,
+    ...(thinkSeconds === undefined ? {} : { thinkSeconds }),
     queries: all.length,
     p50: percentile(all, 50),
     p95: percentile(all, 95),
@@ -88,6 +99,6 @@ export async function dashboardUnderLoad(plan: LoadPlan): Promise<LoadFigures> {
     child.on("error", reject);
     child.on("close", resolve);
   });
-  if (code !== 0) throw new Error(`the dashboard load worker (${plan.users} users) exited with ${code}: ${err.trim().slice(-1000)}`);
-  return loadFigures(plan.users, plan.loads, JSON.parse(out) as LoadSamples);
+  if (code !== 0) throw new Error(`the dashboard load worker (${plan.users} users, ${plan.via}) exited with ${code}: ${err.trim().slice(-1000)}`);
+  return loadFigures(plan.users, plan.loads, JSON.parse(out) as LoadSamples, plan.via, plan.thinkSeconds);
 }

@@ -25,7 +25,11 @@ export interface RenderFigures {
   notDrawn: string[];
 }
 
-export async function dashboardRender(ctx: StackContext, runs: number): Promise<RenderFigures> {
+/**
+ * Renders the dashboard `runs` times; also returns the chart-data requests the first render
+ * POSTed, by chart name (what the concurrent users of dashboard-load.ts send to Superset).
+ */
+export async function dashboardRender(ctx: StackContext, runs: number): Promise<{ figures: RenderFigures; chartRequests: Record<string, unknown> }> {
   const base = supersetUrl(ctx);
   const { adminUser, adminPassword } = ctx.secrets.superset;
   const api = await supersetLogin(base, adminUser, adminPassword, "is the local stack up? 'lakehouse local up'");
@@ -34,6 +38,13 @@ export async function dashboardRender(ctx: StackContext, runs: number): Promise<
   const chromium = await launchChromium(silentLogger);
   try {
     const page = chromium.browser.pages()[0] ?? (await chromium.browser.newPage());
+    const chartRequests: Record<string, unknown> = {};
+    page.on("request", (req) => {
+      if (!req.url().includes("/api/v1/chart/data") || req.method() !== "POST") return;
+      const body = JSON.parse(req.postData() ?? "{}") as { form_data?: { slice_id?: number } };
+      const name = charts.find((c) => c.id === body.form_data?.slice_id)?.name;
+      if (name && !(name in chartRequests)) chartRequests[name] = body; // not the filters' own value lists
+    });
     await loginInBrowser(page, { baseUrl: base, adminUser, adminPassword });
     const seconds: number[] = [];
     const notDrawn = new Set<string>();
@@ -42,7 +53,9 @@ export async function dashboardRender(ctx: StackContext, runs: number): Promise<
       for (const s of run.states) if (s.state !== "rendered") notDrawn.add(`${charts.find((c) => c.id === s.id)?.name ?? s.id}: ${s.state}`);
       seconds.push(run.seconds);
     }
-    return { firstSeconds: seconds[0], medianSeconds: median(seconds.slice(1)), runs: seconds, charts: charts.length, notDrawn: [...notDrawn] };
+    const missing = charts.filter((c) => !(c.name in chartRequests)).map((c) => c.name);
+    if (missing.length) throw new Error(`the dashboard's render made no chart-data request for ${missing.join(", ")}`);
+    return { figures: { firstSeconds: seconds[0], medianSeconds: median(seconds.slice(1)), runs: seconds, charts: charts.length, notDrawn: [...notDrawn] }, chartRequests };
   } finally {
     await chromium.close();
   }

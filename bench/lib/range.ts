@@ -15,14 +15,15 @@ import { addDays } from "../../src/ingest/layout";
 import { s3Connection } from "../../src/local/services/objectstore";
 import type { StackContext } from "../../src/local/services/types";
 import { DuckBench, contractProblems, contractViolations, downloadBronzeDay, silverTripsSql } from "./duckdb";
-import { dashboardUnderLoad, type LoadFigures } from "./dashboard-load";
+import { supersetUrl } from "../../src/serving/import-targets";
+import { dashboardUnderLoad, type LoadFigures, type LoadPlan } from "./dashboard-load";
 import { dashboardRender, type RenderFigures } from "./dashboard-render";
 import { MemorySampler, servicePids, type MemoryPeak } from "./memory";
 import { DASHBOARD_QUERIES, timeQuery } from "./pipeline";
 import { memoryTable, svgBars } from "./report";
 import { runSilverTimed, type SilverRun } from "./silver";
 import { percentile, seconds } from "./stats";
-import { issue20Targets, targetsMarkdown, usersMarkdown, type TargetFigures } from "./targets";
+import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
 export interface RangeResult {
   from: string;
@@ -43,8 +44,10 @@ export interface RangeResult {
   /** `lakehouse run all --date D` (ingest → silver → gold), wall seconds, with a small and with the range's history. */
   dailyRun: { before: { day: string; seconds: number }; after: { day: string; seconds: number }; goldDaysAfter: number };
   dashboard: Record<string, { p50: number; p95: number; rows: number }>;
-  /** The dashboard's chart queries at 1, 5 and 20 concurrent users, after the range (absent before 2026-12-06). */
+  /** The dashboard's chart requests through Superset at 1, 5 and 20 concurrent users, after the range (absent before 2026-12-06). */
   users?: LoadFigures[];
+  /** The same users' chart queries on Trino alone. */
+  trinoUsers?: LoadFigures[];
   /** The dashboard drawn in the browser after the range (absent before 2026-12-06). */
   render?: RenderFigures;
   /** The stack's peak memory (PSS, services and jobs) during the daily run after the range, MB (absent before 2026-12-06). */
@@ -174,9 +177,8 @@ export async function benchRange(
     dashboard[name] = { p50: percentile(t.wall, 50), p95: percentile(t.wall, 95), rows: t.rows };
   }
   record({ dashboard });
-  const users = await concurrentUsers(opts.dashboard, log);
-  const render = await timedRender(ctx, log);
-  record({ users, render, dailyRunMemoryMb });
+  const { users, trinoUsers, render } = await dashboardFigures(ctx, opts.dashboard, log);
+  record({ users, trinoUsers, render, dailyRunMemoryMb });
 
   log.step("maintenance: compaction, z-order, snapshot expiry, orphans (all layers)");
   const [maintenanceSeconds] = await seconds(() => runMaintenance(ctx, "all", silentLogger));
@@ -197,31 +199,41 @@ export async function benchRange(
     dailyRun: { before, after: { day: after.day, seconds: after.seconds }, goldDaysAfter },
     dashboard,
     users,
+    trinoUsers,
     render,
     dailyRunMemoryMb,
   };
 }
 
-/** The user counts of issue 20, and the dashboard loads each user makes. */
+/** The user counts of issue 20, the dashboard loads each user makes, and how long a user reads a dashboard before loading it again. */
 export const USER_COUNTS = [1, 5, 20];
-const LOADS_PER_USER = 10;
+const LOADS_PER_USER = 8;
+const THINK_SECONDS = 5;
 
-/** The dashboard's chart queries at 1, 5 and 20 concurrent users (a second process). */
-export async function concurrentUsers(dashboard: TrinoTarget, log: Logger, loads = LOADS_PER_USER): Promise<LoadFigures[]> {
-  const out: LoadFigures[] = [];
-  for (const users of USER_COUNTS) {
-    const figures = await dashboardUnderLoad({ target: dashboard, users, loads, queries: DASHBOARD_QUERIES });
-    log.step(`dashboard, ${users} concurrent user(s): chart p95 ${figures.p95.toFixed(3)}s, worst chart p95 ${figures.worstChartP95.toFixed(3)}s, a whole dashboard p95 ${figures.loadP95.toFixed(3)}s${figures.errors.length ? `, ${figures.errors.length} failed` : ""}`);
-    out.push(figures);
-  }
-  return out;
-}
-
-/** The dashboard drawn in the browser: a first visit, then returning visits. */
-export async function timedRender(ctx: StackContext, log: Logger, runs = 6): Promise<RenderFigures> {
-  const render = await dashboardRender(ctx, runs);
+/**
+ * The dashboard at 1, 5 and 20 concurrent users (a second process), through Superset as its
+ * users reach it and on Trino alone; then drawn in the browser (whose render gives the
+ * dashboard's own chart requests to replay).
+ */
+export async function dashboardFigures(ctx: StackContext, dashboard: TrinoTarget, log: Logger, opts: { loads?: number; renders?: number; thinkSeconds?: number } = {}): Promise<{ users: LoadFigures[]; trinoUsers: LoadFigures[]; render: RenderFigures }> {
+  const { figures: render, chartRequests } = await dashboardRender(ctx, opts.renders ?? 6);
   log.step(`dashboard in the browser: first visit ${render.firstSeconds.toFixed(1)}s, returning median ${render.medianSeconds.toFixed(1)}s${render.notDrawn.length ? `; not drawn: ${render.notDrawn.join(", ")}` : ""}`);
-  return render;
+  const loads = opts.loads ?? LOADS_PER_USER;
+  const thinkSeconds = opts.thinkSeconds ?? THINK_SECONDS;
+  const { adminUser, adminPassword } = ctx.secrets.superset;
+  const superset = { baseUrl: supersetUrl(ctx), user: adminUser, password: adminPassword };
+  const measure = async (plan: (users: number) => LoadPlan) => {
+    const out: LoadFigures[] = [];
+    for (const users of USER_COUNTS) {
+      const f = await dashboardUnderLoad(plan(users));
+      log.step(`dashboard via ${f.via}, ${users} concurrent user(s): chart p95 ${f.p95.toFixed(3)}s, worst chart p95 ${f.worstChartP95.toFixed(3)}s, a whole dashboard p95 ${f.loadP95.toFixed(3)}s${f.errors.length ? `, ${f.errors.length} failed` : ""}`);
+      out.push(f);
+    }
+    return out;
+  };
+  const users = await measure((n) => ({ via: "superset", users: n, loads, thinkSeconds, superset, requests: chartRequests }));
+  const trinoUsers = await measure((n) => ({ via: "trino", users: n, loads, thinkSeconds, target: dashboard, queries: DASHBOARD_QUERIES }));
+  return { users, trinoUsers, render };
 }
 
 /** Seconds per step of the range: the backfill's steps, DuckDB beside silver, the daily run before and after. */
@@ -256,6 +268,7 @@ export function rangeTargetFigures(r: RangeResult): TargetFigures {
     silverRatio: { days: r.days, ratio: r.silverRatio },
     oneUser: Number.isFinite(worst.worstP95) ? { goldDays: r.dailyRun.goldDaysAfter, ...worst } : undefined,
     users: r.users,
+    trinoUsers: r.trinoUsers,
     render: r.render && { ...r.render, goldDays: r.dailyRun.goldDaysAfter },
     dailyRunMemoryMb: r.dailyRunMemoryMb,
   };
@@ -291,7 +304,7 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "Against the targets (issue 20), on this run's figures:",
     "",
     ...targetsMarkdown(issue20Targets(rangeTargetFigures(r))),
-    ...(r.users ? ["", `The dashboard's chart queries under concurrent users (a second process on this machine, ${r.users[0]?.loadsPerUser ?? 0} dashboard loads per user, each load's queries sent at once):`, "", ...usersMarkdown(r.users)] : []),
+    ...usersSection(r.users, r.trinoUsers),
     "",
     `Dashboard queries (Revenue Trends) over ${r.dailyRun.goldDaysAfter} days of gold:`,
     "",

@@ -1,7 +1,7 @@
 /** The readable side of a result: a Markdown report and an SVG bar chart (no charting library). */
 import type { MemoryPeak } from "./memory";
 import type { BenchResult } from "./result";
-import { issue20Targets, targetsMarkdown, usersMarkdown, type TargetFigures } from "./targets";
+import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
 const f = (x: number | undefined, digits = 2) => (x === undefined || Number.isNaN(x) ? "n/m" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const i = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "n/m" : Math.round(x).toLocaleString("en-US"));
@@ -49,7 +49,8 @@ export function markdown(r: BenchResult, chartFile: string): string {
     "|---|---:|---:|---:|---:|",
     ...Object.entries(s.dashboard).map(([name, q]) => `| ${name} | ${f(q.p50, 3)} s | ${f(q.p95, 3)} s | ${f(q.trinoP50, 3)} s | ${q.rows} |`),
     "",
-    ...(r.users ? [`Under concurrent users (a second process on this machine, ${r.users[0]?.loadsPerUser ?? 0} dashboard loads per user, each load's queries sent at once):`, "", ...usersMarkdown(r.users), ""] : []),
+    ...usersSection(r.users, r.trinoUsers),
+    "",
     ...(r.render ? [`The dashboard in the browser (chromium, navigation to the last chart drawn): first visit ${f(r.render.firstSeconds)} s, returning visits ${r.render.runs.slice(1).map((x) => f(x)).join(", ")} s.`, ""] : []),
     ...(r.dailyRun ? [`The daily run end to end (\`lakehouse run all\`, ${r.dailyRun.day}, gold holding ${r.dailyRun.historyDays} days before it): ${f(r.dailyRun.seconds)} s${r.dailyRunMemoryMb === undefined ? "" : `; the stack's peak memory during it ${f(r.dailyRunMemoryMb / 1024, 2)} GB (PSS summed over services and jobs at one instant)`}.`, ""] : []),
     "Against the targets (issue 20), on this run's figures:",
@@ -75,6 +76,7 @@ export function dayTargetFigures(r: BenchResult): TargetFigures {
     silverRatio: { days: 1, ratio: r.steps.silver.processingSeconds / r.steps.duckdbSilver.seconds },
     oneUser: dash.length ? { goldDays: r.goldDays, ...worst } : undefined,
     users: r.users,
+    trinoUsers: r.trinoUsers,
     render: r.render && { ...r.render, goldDays: r.goldDays },
     dailyRunMemoryMb: r.dailyRunMemoryMb,
   };

@@ -34,8 +34,10 @@ export interface BenchResult {
   dailyRun?: { day: string; seconds: number; historyDays: number };
   /** The stack's peak memory (PSS, services and jobs) during that daily run, MB. */
   dailyRunMemoryMb?: number;
-  /** The dashboard's chart queries at 1, 5 and 20 concurrent users. */
+  /** The dashboard's chart requests through Superset at 1, 5 and 20 concurrent users. */
   users?: LoadFigures[];
+  /** The same users' chart queries on Trino alone. */
+  trinoUsers?: LoadFigures[];
   /** The dashboard drawn in the browser. */
   render?: RenderFigures;
   /** What this mode did not measure, said plainly. */

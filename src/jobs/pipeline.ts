@@ -2,7 +2,7 @@
  * The pipeline's steps on the local stack: silver (Spark) and gold (dbt on Trino), each
  * gated on its upstream's commit markers, each run with its own identity.
  */
-import type { Logger } from "../lib/log";
+import { silentLogger, type Logger } from "../lib/log";
 import { getText, s3Client } from "../lib/s3";
 import { query } from "../lib/trino";
 import { s3Connection } from "../local/services/objectstore";
@@ -29,6 +29,13 @@ export interface SilverDayResult {
   duplicates_removed: number;
 }
 
+/**
+ * Whether a job's own output (Spark's and dbt's progress lines) reaches the terminal: not for a
+ * caller that asked for silence (the benchmark's timed runs, the tests). A failure still carries
+ * the output in its error either way.
+ */
+const echoes = (log: Logger) => log !== silentLogger;
+
 export async function runSilver(ctx: StackContext, days: string[], opts: { dataset?: SilverDataset; force?: boolean; log: Logger }): Promise<SilverDayResult[]> {
   const range = days.length === 1 ? ["--date", days[0]] : ["--from", days[0], "--to", days[days.length - 1]];
   const dataset = typeof opts.dataset === "object" ? opts.dataset.join(",") : opts.dataset ?? "all";
@@ -39,7 +46,7 @@ export async function runSilver(ctx: StackContext, days: string[], opts: { datas
       script: "lakehouse/silver/job.py",
       args: [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])],
       identity: "spark",
-      echo: true,
+      echo: echoes(opts.log),
     });
   } catch (e) {
     const lines = ((e as { output?: string }).output ?? "").split("\n");
@@ -101,7 +108,7 @@ async function rebuildGold(ctx: StackContext, log: Logger): Promise<void> {
   for (const [i, [start, end]] of windows.entries()) {
     log.step(`gold: window ${i + 1}/${windows.length}: ${start} .. ${end}${i === 0 ? " (--full-refresh)" : ""}`);
     try {
-      await dbt(ctx, ["build", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...(i === 0 ? ["--full-refresh"] : [])], { echo: true });
+      await dbt(ctx, ["build", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...(i === 0 ? ["--full-refresh"] : [])], { echo: echoes(log) });
     } catch (e) {
       const left = windows.length - i - 1;
       // runGold's error names where the rebuild stopped.
@@ -142,7 +149,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
     else {
       opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
-      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}", ${sources}}`], { echo: true });
+      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}", ${sources}}`], { echo: echoes(opts.log) });
     }
   } catch (e) {
     const { output: out = "", window } = e as { output?: string; window?: string };

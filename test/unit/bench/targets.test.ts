@@ -58,7 +58,7 @@ test("figures under the threshold at a smaller scale than the target's are not j
 test("failed queries under load or a chart not drawn are misses", () => {
   const rows = issue20Targets({ users: [users(20, 0.1, ["top drivers: Trino 503"])], render: { ...render, notDrawn: ["top drivers: error"], goldDays: 400 } });
   assert.equal(rows[4].met, false);
-  assert.match(rows[4].figure, /1 failed queries/);
+  assert.match(rows[4].figure, /1 failed requests/);
   assert.equal(rows[5].met, false);
 });
 
