@@ -23,7 +23,7 @@ import { DASHBOARD_QUERIES, timeQuery } from "./pipeline";
 import { memoryTable, svgBars } from "./report";
 import { runSilverTimed, type SilverRun } from "./silver";
 import { percentile, seconds } from "./stats";
-import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
+import { issue20Targets, targetsMarkdown, usersSection, worstChart, type TargetFigures } from "./targets";
 
 export interface RangeResult {
   from: string;
@@ -257,7 +257,7 @@ const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigit
 
 /** The run's figures for issue 20's targets (pure): judged by issue20Targets. */
 export function rangeTargetFigures(r: RangeResult): TargetFigures {
-  const worst = Object.entries(r.dashboard).reduce((a, [name, q]) => (q.p95 > a.worstP95 ? { worstChart: name, worstP95: q.p95 } : a), { worstChart: "", worstP95: -Infinity });
+  const worst = worstChart(r.dashboard);
   return {
     dailyRuns: [
       // The day before the range has the history gold had then; the day after, the range's.
@@ -266,7 +266,7 @@ export function rangeTargetFigures(r: RangeResult): TargetFigures {
     ],
     backfill: r.silverWeatherSeconds === undefined ? undefined : { days: r.days, seconds: r.silverWeatherSeconds + r.silver.wallSeconds + r.goldFullRefreshSeconds },
     silverRatio: { days: r.days, ratio: r.silverRatio },
-    oneUser: Number.isFinite(worst.worstP95) ? { goldDays: r.dailyRun.goldDaysAfter, ...worst } : undefined,
+    oneUser: worst && { goldDays: r.dailyRun.goldDaysAfter, ...worst },
     users: r.users,
     trinoUsers: r.trinoUsers,
     render: r.render && { ...r.render, goldDays: r.dailyRun.goldDaysAfter },

@@ -1,7 +1,7 @@
 /** The readable side of a result: a Markdown report and an SVG bar chart (no charting library). */
 import type { MemoryPeak } from "./memory";
 import type { BenchResult } from "./result";
-import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
+import { issue20Targets, targetsMarkdown, usersSection, worstChart, type TargetFigures } from "./targets";
 
 const f = (x: number | undefined, digits = 2) => (x === undefined || Number.isNaN(x) ? "n/m" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const i = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "n/m" : Math.round(x).toLocaleString("en-US"));
@@ -69,12 +69,11 @@ export function markdown(r: BenchResult, chartFile: string): string {
 
 /** A day's figures for issue 20's targets (pure): judged by issue20Targets. */
 export function dayTargetFigures(r: BenchResult): TargetFigures {
-  const dash = Object.entries(r.steps.dashboard);
-  const worst = dash.reduce((a, [name, q]) => (q.p95 > a.worstP95 ? { worstChart: name, worstP95: q.p95 } : a), { worstChart: "", worstP95: -Infinity });
+  const worst = worstChart(r.steps.dashboard);
   return {
     dailyRuns: r.dailyRun ? [{ historyDays: r.dailyRun.historyDays, seconds: r.dailyRun.seconds }] : undefined,
     silverRatio: { days: 1, ratio: r.steps.silver.processingSeconds / r.steps.duckdbSilver.seconds },
-    oneUser: dash.length ? { goldDays: r.goldDays, ...worst } : undefined,
+    oneUser: worst && { goldDays: r.goldDays, ...worst },
     users: r.users,
     trinoUsers: r.trinoUsers,
     render: r.render && { ...r.render, goldDays: r.goldDays },

@@ -25,6 +25,14 @@ export interface TargetFigures {
   dailyRunMemoryMb?: number;
 }
 
+/** The chart with the highest p95 of one user's queries (the target is per chart). */
+export function worstChart(dashboard: Record<string, { p95: number }>): { worstChart: string; worstP95: number } | undefined {
+  const entries = Object.entries(dashboard);
+  if (entries.length === 0) return undefined;
+  const [name, q] = entries.reduce((a, b) => (b[1].p95 > a[1].p95 ? b : a));
+  return { worstChart: name, worstP95: q.p95 };
+}
+
 export interface TargetRow {
   target: string;
   figure: string;

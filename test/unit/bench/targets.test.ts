@@ -1,7 +1,7 @@
 /** Issue 20's targets judged from figures: thresholds from the issue's table, not from the code. */
 import assert from "node:assert/strict";
 import test from "node:test";
-import { issue20Targets, targetsMarkdown } from "../../../bench/lib/targets";
+import { issue20Targets, targetsMarkdown, worstChart } from "../../../bench/lib/targets";
 import type { LoadFigures } from "../../../bench/lib/dashboard-load";
 import { loadFigures } from "../../../bench/lib/dashboard-load";
 
@@ -73,4 +73,9 @@ test("the load figures: percentiles over every chart query, the worst chart's ow
   assert.equal(f.loadP95, 1.9);
   assert.equal(f.p95, 1.8); // rank ceil(0.95*40)=38 of [20 x 0.05, 0.1 … 2.0] → 1.8
   assert.equal(f.queriesPerSecond, 5);
+});
+
+test("the worst chart is the one with the highest p95; no charts, no figure", () => {
+  assert.deepEqual(worstChart({ a: { p95: 0.2 }, b: { p95: 0.5 }, c: { p95: 0.1 } }), { worstChart: "b", worstP95: 0.5 });
+  assert.equal(worstChart({}), undefined);
 });
