@@ -108,7 +108,8 @@ export class Terminal {
     const chunk = Math.max(1, Math.ceil(command.length / 40));
     for (let i = 0; i < command.length; i += chunk) {
       // tmux reads an argument that ends in ';' as the end of its command, unless escaped.
-      await this.tmux(["send-keys", "-t", this.target, "-l", command.slice(i, i + chunk).replace(/;$/, "\\;")]);
+      // "--": a chunk that starts with "-" (the "-0" of "--date 2024-03-07") is text, not a flag.
+      await this.tmux(["send-keys", "-t", this.target, "-l", "--", command.slice(i, i + chunk).replace(/;$/, "\\;")]);
       await sleep(30);
       await snap();
     }
