@@ -57,10 +57,19 @@ class Recorder {
     this.t0 = Date.now();
     this.loop = (async () => {
       while (this.running) {
-        await this.shot();
+        // A step that failed closes the browser under the loop: its error is the one to report.
+        await this.shot().catch((e: unknown) => {
+          if (this.running) throw e;
+        });
         await sleep(60);
       }
     })();
+  }
+
+  /** Stops the loop without a last frame (after a failed step). */
+  async abandon(): Promise<void> {
+    this.running = false;
+    await this.loop?.catch(() => undefined);
   }
 
   async stop(): Promise<Frame<string>[]> {
@@ -157,43 +166,49 @@ export async function recordSteps(page: Page, steps: DashboardStep[], picks: Pic
     log.step(`dashboard: recording '${s}'`);
     const rec = new Recorder(page, path.join(workDir, s));
     rec.start();
-    if (s === "overview") {
-      const height = Number(await page.evaluate("Math.min(document.documentElement.scrollHeight, window.innerHeight)"));
-      const bottom = Math.max(0, height - CLIP.height);
-      const pan = Math.max(3, overviewSeconds - 6) * 1000;
-      await sleep(3000);
-      for (let i = 1; i <= 20; i++) {
-        rec.clip = { ...CLIP, y: Math.round((bottom * i) / 20) };
-        await sleep(pan / 20);
-      }
-      await sleep(2000);
-    } else if (s === "date-range") {
-      await step(page, workDir, "open the date range filter", () => point(page.locator(SELECTORS.timeTrigger).first()));
-      await step(page, workDir, "choose the Advanced range type", async () => {
-        await point(page.getByLabel("Range type"));
-        await point(page.locator(".ant-select-item-option", { hasText: /^Advanced$/ }).first());
-      });
-      for (const [label, value] of [["Start (inclusive)", picks.since], ["End (exclusive)", picks.until]]) {
-        await step(page, workDir, `type ${label}`, async () => {
-          const input = page.locator(".control-label", { hasText: label }).locator("xpath=following-sibling::input[1]").first();
-          await point(input);
-          await input.fill(value);
-          await sleep(600);
+    try {
+      if (s === "overview") {
+        const height = Number(await page.evaluate("Math.min(document.documentElement.scrollHeight, window.innerHeight)"));
+        const bottom = Math.max(0, height - CLIP.height);
+        const pan = Math.max(3, overviewSeconds - 6) * 1000;
+        await sleep(3000);
+        for (let i = 1; i <= 20; i++) {
+          rec.clip = { ...CLIP, y: Math.round((bottom * i) / 20) };
+          await sleep(pan / 20);
+        }
+        await sleep(2000);
+      } else if (s === "date-range") {
+        await step(page, workDir, "open the date range filter", () => point(page.locator(SELECTORS.timeTrigger).first()));
+        await step(page, workDir, "choose the Advanced range type", async () => {
+          // Superset 6.1's "Range type" label is not tied to its select: the popover's first select.
+          await point(page.locator(".ant-popover:visible .ant-select, .ant-popover-inner .ant-select").first());
+          await point(page.locator(".ant-select-item-option", { hasText: /^Advanced$/ }).first());
         });
+        for (const [label, value] of [["Start (inclusive)", picks.since], ["End (exclusive)", picks.until]]) {
+          await step(page, workDir, `type ${label}`, async () => {
+            const input = page.locator(".control-label", { hasText: label }).locator("xpath=following-sibling::input[1]").first();
+            await point(input);
+            await input.fill(value);
+            await sleep(600);
+          });
+        }
+        await step(page, workDir, "apply the date range", () => point(page.locator(SELECTORS.dateApply).first()));
+        await step(page, workDir, "apply the filters", () => point(page.locator(SELECTORS.filterBarApply).first()));
+        await step(page, workDir, "wait for the charts", () => charts.settled());
+      } else {
+        await step(page, workDir, "open the Driver filter", () =>
+          point(page.locator(SELECTORS.filterName, { hasText: /^Driver$/ }).locator('xpath=ancestor::*[contains(concat(" ", @class, " "), " ant-form-item ")][1]').locator(".ant-select-selector").first()));
+        await step(page, workDir, `pick driver ${picks.driver.slice(0, 12)}…`, async () => {
+          await page.keyboard.type(picks.driver.slice(0, 12), { delay: 60 });
+          await point(page.locator(".ant-select-item-option", { hasText: picks.driver.slice(0, 12) }).first());
+          await page.keyboard.press("Escape");
+        });
+        await step(page, workDir, "apply the filters", () => point(page.locator(SELECTORS.filterBarApply).first()));
+        await step(page, workDir, "wait for the charts", () => charts.settled());
       }
-      await step(page, workDir, "apply the date range", () => point(page.locator(SELECTORS.dateApply).first()));
-      await step(page, workDir, "apply the filters", () => point(page.locator(SELECTORS.filterBarApply).first()));
-      await step(page, workDir, "wait for the charts", () => charts.settled());
-    } else {
-      await step(page, workDir, "open the Driver filter", () =>
-        point(page.locator(SELECTORS.filterName, { hasText: /^Driver$/ }).locator('xpath=ancestor::*[contains(concat(" ", @class, " "), " ant-form-item ")][1]').locator(".ant-select-selector").first()));
-      await step(page, workDir, `pick driver ${picks.driver.slice(0, 12)}…`, async () => {
-        await page.keyboard.type(picks.driver.slice(0, 12), { delay: 60 });
-        await point(page.locator(".ant-select-item-option", { hasText: picks.driver.slice(0, 12) }).first());
-        await page.keyboard.press("Escape");
-      });
-      await step(page, workDir, "apply the filters", () => point(page.locator(SELECTORS.filterBarApply).first()));
-      await step(page, workDir, "wait for the charts", () => charts.settled());
+    } catch (e) {
+      await rec.abandon();
+      throw e;
     }
     await sleep(1000);
     out.set(s, await rec.stop());
