@@ -53,8 +53,10 @@ export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
  * The JVM's start-up notices that reach a terminal before log4j is configured, none of which a
  * user can act on: the JDK's incubator-module warning (Spark's vectorised code asks for it) and
  * SLF4J 1.x's "no binding" notice from the Hive metastore client's jars. Kept in the output.
+ * Also the silver job's machine-readable report (`{"results": …}`), which the caller parses
+ * and prints as a table.
  */
-export const SPARK_NOTICES = /^(WARNING: Using incubator modules: jdk\.incubator\.vector|SLF4J: (Failed to load class "org\.slf4j\.impl\.StaticLoggerBinder"\.|Defaulting to no-operation \(NOP\) logger implementation|See http:\/\/www\.slf4j\.org\/codes\.html#StaticLoggerBinder for further details\.))$/;
+export const SPARK_NOTICES = /^(\{"results": .*\}|WARNING: Using incubator modules: jdk\.incubator\.vector|SLF4J: (Failed to load class "org\.slf4j\.impl\.StaticLoggerBinder"\.|Defaulting to no-operation \(NOP\) logger implementation|See http:\/\/www\.slf4j\.org\/codes\.html#StaticLoggerBinder for further details\.))$/;
 
 export function sparkSubmit(ctx: StackContext, job: SparkRun, opts: RunOptions = {}): Promise<string> {
   return run(path.join(ctx.paths.venv, "bin", "spark-submit"), sparkSubmitArgs(ctx, job), {
