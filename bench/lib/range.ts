@@ -304,6 +304,7 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "Against the targets (issue 20), on this run's figures:",
     "",
     ...targetsMarkdown(issue20Targets(rangeTargetFigures(r))),
+    "",
     ...usersSection(r.users, r.trinoUsers),
     "",
     `Dashboard queries (Revenue Trends) over ${r.dailyRun.goldDaysAfter} days of gold:`,
