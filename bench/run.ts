@@ -208,7 +208,7 @@ async function main(): Promise<void> {
 
     // The daily run as the schedule runs it, on the next day, with the stack's memory beside it.
     const nextDay = addDays(p.day, 1);
-    const dailySampler = new MemorySampler(servicePids(ctx)).start();
+    const dailySampler = new MemorySampler(servicePids(ctx), true).start();
     const [dailySeconds] = await seconds(() => runSteps(ctx, "all", [nextDay], { force: true, rowsPerDay: p.rowsPerDay, log: silentLogger })).finally(() => dailySampler.stop());
     const dailyRun = { day: nextDay, seconds: dailySeconds, historyDays: Number(goldSize[0]) };
     const dailyRunMemoryMb = dailySampler.stackTotal().peakPssMb;

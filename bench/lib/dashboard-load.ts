@@ -20,6 +20,7 @@ import path from "node:path";
 import type { TrinoTarget } from "../../src/lib/trino";
 import { repoRoot } from "../../src/local/paths";
 import { percentile } from "./stats";
+import { worstChart } from "./targets";
 
 /** What the worker is told (in its environment: the targets hold passwords). */
 export type LoadPlan = { users: number; loads: number; thinkSeconds: number } & (
@@ -66,8 +67,7 @@ export interface LoadFigures {
 /** The figures of a worker's samples (pure). */
 export function loadFigures(users: number, loadsPerUser: number, s: LoadSamples, via?: LoadFigures["via"], thinkSeconds?: number): LoadFigures {
   const all = Object.values(s.byChart).flat();
-  const perChart = Object.entries(s.byChart).map(([name, walls]) => ({ name, p95: percentile(walls, 95) }));
-  const worst = perChart.reduce((a, b) => (b.p95 > a.p95 ? b : a), { name: "", p95: -Infinity });
+  const worst = worstChart(Object.fromEntries(Object.entries(s.byChart).map(([name, walls]) => [name, { p95: percentile(walls, 95) }]))) ?? { worstChart: "", worstP95: NaN };
   return {
     ...(via ? { via } : {}),
     users,
@@ -76,8 +76,8 @@ export function loadFigures(users: number, loadsPerUser: number, s: LoadSamples,
     queries: all.length,
     p50: percentile(all, 50),
     p95: percentile(all, 95),
-    worstChartP95: worst.p95,
-    worstChart: worst.name,
+    worstChartP95: worst.worstP95,
+    worstChart: worst.worstChart,
     loadP95: percentile(s.loads, 95),
     queriesPerSecond: all.length / s.seconds,
     errors: s.errors,

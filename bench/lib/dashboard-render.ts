@@ -11,7 +11,7 @@ import type { StackContext } from "../../src/local/services/types";
 import { supersetUrl } from "../../src/serving/import-targets";
 import { supersetLogin } from "../../src/serving/superset-api";
 import { silentLogger } from "../../src/lib/log";
-import { dashboardCharts, drawDashboard, findRevenueTrends, launchChromium, loginInBrowser } from "../../test/support/revenue-trends";
+import { chartDataRequest, dashboardCharts, drawDashboard, findRevenueTrends, launchChromium, loginInBrowser } from "../../test/support/revenue-trends";
 import { median } from "./stats";
 
 export interface RenderFigures {
@@ -40,10 +40,9 @@ export async function dashboardRender(ctx: StackContext, runs: number): Promise<
     const page = chromium.browser.pages()[0] ?? (await chromium.browser.newPage());
     const chartRequests: Record<string, unknown> = {};
     page.on("request", (req) => {
-      if (!req.url().includes("/api/v1/chart/data") || req.method() !== "POST") return;
-      const body = JSON.parse(req.postData() ?? "{}") as { form_data?: { slice_id?: number } };
-      const name = charts.find((c) => c.id === body.form_data?.slice_id)?.name;
-      if (name && !(name in chartRequests)) chartRequests[name] = body; // not the filters' own value lists
+      const chart = chartDataRequest(req);
+      const name = chart && charts.find((c) => c.id === chart.sliceId)?.name;
+      if (name && !(name in chartRequests)) chartRequests[name] = chart.request;
     });
     await loginInBrowser(page, { baseUrl: base, adminUser, adminPassword });
     const seconds: number[] = [];

@@ -101,8 +101,15 @@ export class MemorySampler {
   private stackPeak = { pssKb: 0, rssKb: 0 };
   samples = 0;
 
+  /**
+   * @param pids       the services' main pids (servicePids)
+   * @param stackTotal also track the stack's total at one instant (stackTotal()): reads every
+   *                   process's smaps_rollup each sample, so only the sampler that reports it does
+   * @param intervalMs sampling period
+   */
   constructor(
     private readonly pids: Record<string, number>,
+    private readonly stackTotalWanted = false,
     private readonly intervalMs = 1000,
   ) {}
 
@@ -131,10 +138,12 @@ export class MemorySampler {
       totals[kind].n++;
       if (p.pid !== process.pid) stack.push(p);
     }
-    const rss = stack.reduce((s, p) => s + p.rssKb, 0);
-    if (rss > this.stackPeak.rssKb) this.stackPeak.rssKb = rss;
-    const pss = stack.reduce((s, p) => s + pssKb(p.pid), 0);
-    if (pss > this.stackPeak.pssKb) this.stackPeak.pssKb = pss;
+    if (this.stackTotalWanted) {
+      const rss = stack.reduce((s, p) => s + p.rssKb, 0);
+      if (rss > this.stackPeak.rssKb) this.stackPeak.rssKb = rss;
+      const pss = stack.reduce((s, p) => s + pssKb(p.pid), 0);
+      if (pss > this.stackPeak.pssKb) this.stackPeak.pssKb = pss;
+    }
     for (const [name, t] of Object.entries(totals)) {
       const prev = this.peaks[name];
       if (!prev || t.kb > prev.peakKb) this.peaks[name] = { peakKb: t.kb, processes: t.n };
@@ -148,8 +157,9 @@ export class MemorySampler {
     return this;
   }
 
-  /** The stack's peak so far (services and jobs at one instant). */
+  /** The stack's peak so far (services and jobs at one instant); needs `stackTotal` at construction. */
   stackTotal(): StackPeak {
+    if (!this.stackTotalWanted) throw new Error("MemorySampler: constructed without stackTotal");
     return { peakPssMb: Math.round(this.stackPeak.pssKb / 1024), peakRssMb: Math.round(this.stackPeak.rssKb / 1024) };
   }
 

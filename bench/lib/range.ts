@@ -164,7 +164,7 @@ export async function benchRange(
   log.step(`gold full refresh: ${goldFullRefreshSeconds.toFixed(0)}s`);
   record({ goldFullRefreshSeconds });
 
-  const sampler = new MemorySampler(servicePids(ctx)).start();
+  const sampler = new MemorySampler(servicePids(ctx), true).start();
   const after = await daily(addDays(opts.to, 1)).finally(() => sampler.stop());
   const dailyRunMemoryMb = sampler.stackTotal().peakPssMb;
   const goldDaysAfter = Number((await query(trino, "select count(distinct revenue_date) from iceberg.gold.daily_revenue_by_driver")).rows[0][0]);

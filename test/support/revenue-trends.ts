@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page, type Request } from "playwright-core";
 import { consoleLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import { CHROMIUM_ARGS, installChromium } from "./chromium";
@@ -246,6 +246,17 @@ export async function launchChromium(log: Logger = consoleLogger("test")): Promi
   };
 }
 
+/**
+ * A chart's chart-data request as the dashboard POSTs it, with the chart's id; undefined for any
+ * other request, and for a filter's own value list (no slice_id).
+ */
+export function chartDataRequest(req: Request): { sliceId: number; request: Record<string, unknown> } | undefined {
+  if (!req.url().includes("/api/v1/chart/data") || req.method() !== "POST") return undefined;
+  const request = JSON.parse(req.postData() ?? "{}") as { form_data?: { slice_id?: number } };
+  const sliceId = request.form_data?.slice_id;
+  return sliceId ? { sliceId, request } : undefined;
+}
+
 /** Logs the page into Superset on /login/ as the target's admin. */
 export async function loginInBrowser(page: Page, target: SupersetTarget): Promise<void> {
   await page.goto(`${target.baseUrl}/login/`);
@@ -363,11 +374,9 @@ export async function renderRevenueTrends(
   page.on("requestfailed", (req) => trouble.push(`failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ""}`));
   page.on("response", async (res) => {
     if (res.status() >= 400) trouble.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
-    if (!res.url().includes("/api/v1/chart/data") || res.request().method() !== "POST") return;
-    const request = JSON.parse(res.request().postData() ?? "{}") as { form_data?: { slice_id?: number } };
-    const sliceId = request.form_data?.slice_id;
-    if (!sliceId) return; // the driver filter's own value list
-    captured.set(sliceId, { status: res.status(), request, body: await res.json().catch(() => ({ message: "not JSON" })) });
+    const chart = chartDataRequest(res.request());
+    if (!chart) return;
+    captured.set(chart.sliceId, { status: res.status(), request: chart.request, body: await res.json().catch(() => ({ message: "not JSON" })) });
   });
 
   await loginInBrowser(page, target);
