@@ -17,7 +17,7 @@ import { s3Connection } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
 import { benchRange, dashboardFigures, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
-import { runSteps } from "../src/jobs/steps";
+import { runSteps } from "../src/local/jobs/steps";
 import { addDays } from "../src/ingest/layout";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";

@@ -22,7 +22,7 @@ import { parseProperties } from "./trinoConfig";
 import { DATASETS_OF_SOURCE, SOCRATA_APP_TOKEN_ENV, SOURCE_URL_ENV } from "../src/ingest/endpoints";
 
 export const PROFILES_FILE = "dbt/profiles.yml";
-/** The Spark properties the local jobs start with (src/jobs/spark.ts); the image carries the file too. */
+/** The Spark properties the local jobs start with (src/local/jobs/spark.ts); the image carries the file too. */
 export const SPARK_DEFAULTS_FILE = "spark/conf/spark-defaults.conf";
 /** Spark in local mode: the heap is 70% of the container, the rest for off-heap and Python. */
 export function heapOf(s: Size): string {

@@ -1,7 +1,7 @@
 /** The lakehouse's own steps, timed: ingestion, gold (dbt build) and the dashboard queries on Trino. */
-import { dbt } from "../../src/jobs/dbt";
-import { runIngest } from "../../src/jobs/ingest";
-import { requireSilverMarkers } from "../../src/jobs/pipeline";
+import { dbt } from "../../src/local/jobs/dbt";
+import { runIngest } from "../../src/local/jobs/ingest";
+import { requireSilverMarkers } from "../../src/local/jobs/pipeline";
 import { silentLogger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";
 import type { StackContext } from "../../src/local/services/types";

@@ -5,9 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { runIngest } from "../../src/jobs/ingest";
-import { runGold } from "../../src/jobs/pipeline";
-import { runMaintenance, runSteps } from "../../src/jobs/steps";
+import { runIngest } from "../../src/local/jobs/ingest";
+import { runGold } from "../../src/local/jobs/pipeline";
+import { runMaintenance, runSteps } from "../../src/local/jobs/steps";
 import { daysBetween } from "../../src/lib/dates";
 import { silentLogger, type Logger } from "../../src/lib/log";
 import { query, type TrinoTarget } from "../../src/lib/trino";

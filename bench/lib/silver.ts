@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sparkSubmit } from "../../src/jobs/spark";
+import { sparkSubmit } from "../../src/local/jobs/spark";
 import type { StackContext } from "../../src/local/services/types";
 
 export interface SilverRun {

@@ -2,8 +2,8 @@
 import { Argument, Option, type Command } from "commander";
 import { daysBetween, parseDay } from "../lib/dates";
 import type { Logger } from "../lib/log";
-import type { SilverDayResult } from "../jobs/pipeline";
-import { runMaintenance, runSteps as runPipelineSteps, type PipelineStep, type StepOptions } from "../jobs/steps";
+import type { SilverDayResult } from "../local/jobs/pipeline";
+import { runMaintenance, runSteps as runPipelineSteps, type PipelineStep, type StepOptions } from "../local/jobs/steps";
 import { SOURCE_URL_ENV, SOURCES } from "../ingest/endpoints";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";

@@ -3,7 +3,7 @@
  * (reused if it runs, else started and stopped again) ingests the day from the synthetic source's
  * default seed and volume, as the cluster's ingestion CronJob does, and runs silver and gold.
  */
-import { runSteps } from "../../src/jobs/steps";
+import { runSteps } from "../../src/local/jobs/steps";
 import { consoleLogger, silentLogger } from "../../src/lib/log";
 import { query } from "../../src/lib/trino";
 import { down } from "../../src/local/stack";

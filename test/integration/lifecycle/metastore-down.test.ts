@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { silentLogger } from "../../../src/lib/log";
-import { runSilver } from "../../../src/jobs/pipeline";
+import { runSilver } from "../../../src/local/jobs/pipeline";
 import { up } from "../../../src/local/stack";
 import { Supervisor } from "../../../src/local/supervisor";
 import { useStack } from "../harness";

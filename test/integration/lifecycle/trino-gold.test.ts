@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { runIngest } from "../../../src/jobs/ingest";
-import { runGold, runSilver } from "../../../src/jobs/pipeline";
+import { runIngest } from "../../../src/local/jobs/ingest";
+import { runGold, runSilver } from "../../../src/local/jobs/pipeline";
 import { silentLogger } from "../../../src/lib/log";
 import { restart, up } from "../../../src/local/stack";
 import { useStack, type TestStack } from "../harness";

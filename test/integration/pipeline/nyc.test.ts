@@ -25,8 +25,8 @@ import { openMeteoResponse } from "../../../src/ingest/connectors/openMeteoShape
 import { DATASETS_OF_SOURCE } from "../../../src/ingest/endpoints";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
-import { runGold, runSilver } from "../../../src/jobs/pipeline";
-import { runSteps } from "../../../src/jobs/steps";
+import { runGold, runSilver } from "../../../src/local/jobs/pipeline";
+import { runSteps } from "../../../src/local/jobs/steps";
 import { repoRoot } from "../../../src/local/paths";
 import { supersetUrl } from "../../../src/local/services/superset";
 import { importAssets, supersetApi } from "../../../src/serving/superset-assets";

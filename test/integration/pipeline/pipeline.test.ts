@@ -13,9 +13,9 @@ import { connectorsFor, ingestDay, type Connector, type Manifest } from "../../.
 import { silentLogger } from "../../../src/lib/log";
 import { getText, s3Client } from "../../../src/lib/s3";
 import { query } from "../../../src/lib/trino";
-import { runIngest } from "../../../src/jobs/ingest";
-import { runGold, runSilver } from "../../../src/jobs/pipeline";
-import { sparkSubmit } from "../../../src/jobs/spark";
+import { runIngest } from "../../../src/local/jobs/ingest";
+import { runGold, runSilver } from "../../../src/local/jobs/pipeline";
+import { sparkSubmit } from "../../../src/local/jobs/spark";
 import { useStack, type TestStack } from "../harness";
 
 const DAY1 = "2023-06-01";

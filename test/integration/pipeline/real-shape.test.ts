@@ -19,8 +19,8 @@ import { labelledTripLines } from "../../../src/ingest/synthetic/generator";
 import { REJECTED_MESS_KINDS, type LabelledLine } from "../../../src/ingest/synthetic/mess";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
-import { registerBronzePartitions } from "../../../src/jobs/ingest";
-import { rejectionsOverLimit, runGold, runSilver } from "../../../src/jobs/pipeline";
+import { registerBronzePartitions } from "../../../src/local/jobs/ingest";
+import { rejectionsOverLimit, runGold, runSilver } from "../../../src/local/jobs/pipeline";
 import { repoRoot } from "../../../src/local/paths";
 import { useStack, type TestStack } from "../harness";
 

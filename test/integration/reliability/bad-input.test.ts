@@ -18,7 +18,7 @@ import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { partitionPrefix, partName } from "../../../src/ingest/layout";
 import { manifestProblems, type Manifest } from "../../../src/ingest/manifest";
 import { deleteObjects } from "../../../src/ingest/s3";
-import { runSilver, type SilverDayResult } from "../../../src/jobs/pipeline";
+import { runSilver, type SilverDayResult } from "../../../src/local/jobs/pipeline";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { repoRoot } from "../../../src/local/paths";

@@ -15,8 +15,8 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { runIngest } from "../../../src/jobs/ingest";
-import { runSilver } from "../../../src/jobs/pipeline";
+import { runIngest } from "../../../src/local/jobs/ingest";
+import { runSilver } from "../../../src/local/jobs/pipeline";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { useStack, type TestStack } from "../harness";

@@ -15,9 +15,9 @@ import { dateRange, MANIFEST_NAME, manifestKey, partitionPrefix } from "../../..
 import { MANIFEST_VERSION, SchemaProfiler, type Manifest, type ManifestObject } from "../../../src/ingest/manifest";
 import { deleteObjects, listObjects, putObject } from "../../../src/ingest/s3";
 import { checkPartition } from "../../../src/ingest/validate";
-import { runSilver } from "../../../src/jobs/pipeline";
-import { sparkSubmitArgs } from "../../../src/jobs/spark";
-import { jobEnv } from "../../../src/jobs/env";
+import { runSilver } from "../../../src/local/jobs/pipeline";
+import { sparkSubmitArgs } from "../../../src/local/jobs/spark";
+import { jobEnv } from "../../../src/local/jobs/env";
 import { silentLogger } from "../../../src/lib/log";
 import { getText } from "../../../src/lib/s3";
 import { query } from "../../../src/lib/trino";

@@ -9,8 +9,8 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { query } from "../../../src/lib/trino";
-import { dbt } from "../../../src/jobs/dbt";
-import { sparkSubmit } from "../../../src/jobs/spark";
+import { dbt } from "../../../src/local/jobs/dbt";
+import { sparkSubmit } from "../../../src/local/jobs/spark";
 import { supersetUrl } from "../../../src/local/services/superset";
 import { useStack, type TestStack } from "../harness";
 

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections } from "../../../src/lib/rejected-share";
-import { DBT_PROJECT_DIR } from "../../../src/jobs/dbt";
+import { DBT_PROJECT_DIR } from "../../../src/local/jobs/dbt";
 
 const limits = { maxShare: 0.08, minRecords: 1000 };
 

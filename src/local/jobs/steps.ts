@@ -2,9 +2,9 @@
  * The pipeline's steps for some days on the local stack, in order: what `lakehouse run` and
  * `lakehouse demo` run, and what the benchmark and the tests run without the command line.
  */
-import type { Logger } from "../lib/log";
-import { DATASETS_OF_SOURCE, type SourceName } from "../ingest/endpoints";
-import type { StackContext } from "../local/services/types";
+import type { Logger } from "../../lib/log";
+import { DATASETS_OF_SOURCE, type SourceName } from "../../ingest/endpoints";
+import type { StackContext } from "../services/types";
 import { runIngest } from "./ingest";
 import { runGold, runSilver, type SilverDayResult } from "./pipeline";
 import { sparkSubmit } from "./spark";

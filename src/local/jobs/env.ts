@@ -3,13 +3,13 @@
  * with the job's own S3 identity, exactly as the cluster's job specs fill it in.
  */
 import path from "node:path";
-import { connectionEnv } from "../lib/connection";
-import { java17, metastoreUri } from "../local/services/metastore";
-import { s3Connection } from "../local/services/objectstore";
-import { S3_SDK_CHECKSUM_ENV } from "../lib/connection";
-import { trinoTls } from "../local/services/trino";
-import type { S3Identity } from "../local/secrets";
-import type { StackContext } from "../local/services/types";
+import { connectionEnv } from "../../lib/connection";
+import { java17, metastoreUri } from "../services/metastore";
+import { s3Connection } from "../services/objectstore";
+import { S3_SDK_CHECKSUM_ENV } from "../../lib/connection";
+import { trinoTls } from "../services/trino";
+import type { S3Identity } from "../secrets";
+import type { StackContext } from "../services/types";
 
 export function jobEnv(ctx: StackContext, identity: S3Identity): Record<string, string> {
   const javaBin = java17();

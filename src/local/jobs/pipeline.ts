@@ -2,16 +2,16 @@
  * The pipeline's steps on the local stack: silver (Spark) and gold (dbt on Trino), each
  * gated on its upstream's commit markers, each run with its own identity.
  */
-import { silentLogger, type Logger } from "../lib/log";
-import { getText, s3Client } from "../lib/s3";
-import { query } from "../lib/trino";
-import { s3Connection } from "../local/services/objectstore";
-import { SILVER_BUCKET } from "../lib/buckets";
-import { trinoTarget, trinoUrl } from "../local/services/trino";
-import type { StackContext } from "../local/services/types";
+import { silentLogger, type Logger } from "../../lib/log";
+import { getText, s3Client } from "../../lib/s3";
+import { query } from "../../lib/trino";
+import { s3Connection } from "../services/objectstore";
+import { SILVER_BUCKET } from "../../lib/buckets";
+import { trinoTarget, trinoUrl } from "../services/trino";
+import type { StackContext } from "../services/types";
 import { DBT_PROJECT_DIR, dbt } from "./dbt";
-import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../lib/rejected-share";
-import { goldSourceVars } from "../lib/gold-vars";
+import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../../lib/rejected-share";
+import { goldSourceVars } from "../../lib/gold-vars";
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 

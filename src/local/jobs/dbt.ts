@@ -1,9 +1,9 @@
 /** Runs dbt (dbt-core + dbt-trino from the project's Python environment) on the gold project. */
 import fs from "node:fs";
 import path from "node:path";
-import { run } from "../lib/exec";
-import { repoRoot } from "../local/paths";
-import type { StackContext } from "../local/services/types";
+import { run } from "../../lib/exec";
+import { repoRoot } from "../paths";
+import type { StackContext } from "../services/types";
 import { jobEnv } from "./env";
 
 /** The gold dbt project (models, tests, dbt_project.yml's vars). */

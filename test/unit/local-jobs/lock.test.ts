@@ -1,11 +1,11 @@
-/** The one-run-at-a-time lock of local jobs (src/jobs/lock.ts), on a temporary run directory. */
+/** The one-run-at-a-time lock of local jobs (src/local/jobs/lock.ts), on a temporary run directory. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { acquireJobLock, STALE_MS } from "../../../src/jobs/lock";
+import { acquireJobLock, STALE_MS } from "../../../src/local/jobs/lock";
 import { stackPaths } from "../../../src/local/paths";
 
 const paths = () => stackPaths({ LAKEHOUSE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), "lock-")) });

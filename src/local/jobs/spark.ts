@@ -3,10 +3,10 @@
  * that the cluster's Spark image carries (resolved from deps/spark/pom.xml).
  */
 import path from "node:path";
-import { run, type RunOptions } from "../lib/exec";
-import { repoRoot } from "../local/paths";
-import type { S3Identity } from "../local/secrets";
-import type { StackContext } from "../local/services/types";
+import { run, type RunOptions } from "../../lib/exec";
+import { repoRoot } from "../paths";
+import type { S3Identity } from "../secrets";
+import type { StackContext } from "../services/types";
 import { jobEnv } from "./env";
 
 export interface SparkRun {

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { echoer } from "../../../src/lib/exec";
-import { DBT_NOTICES } from "../../../src/jobs/dbt";
-import { SPARK_NOTICES } from "../../../src/jobs/spark";
+import { DBT_NOTICES } from "../../../src/local/jobs/dbt";
+import { SPARK_NOTICES } from "../../../src/local/jobs/spark";
 
 const SPARK_OUTPUT = [
   "WARNING: Using incubator modules: jdk.incubator.vector",

@@ -3,12 +3,12 @@
  * S3 identity, then the new partitions registered in Trino's hive catalog so raw records
  * are queryable at once.
  */
-import { connectorsFor, ingestRange, sourceUrls, type DatasetChoice, type IngestRangeResult, type SourceName } from "../ingest";
-import type { Logger } from "../lib/log";
-import { query } from "../lib/trino";
-import { s3Connection } from "../local/services/objectstore";
-import { trinoTarget } from "../local/services/trino";
-import type { StackContext } from "../local/services/types";
+import { connectorsFor, ingestRange, sourceUrls, type DatasetChoice, type IngestRangeResult, type SourceName } from "../../ingest";
+import type { Logger } from "../../lib/log";
+import { query } from "../../lib/trino";
+import { s3Connection } from "../services/objectstore";
+import { trinoTarget } from "../services/trino";
+import type { StackContext } from "../services/types";
 
 export interface IngestOptions {
   force?: boolean;

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import type { StackPaths } from "../local/paths";
+import type { StackPaths } from "../paths";
 
 /** How long a lock nobody refreshes stays held; its owner refreshes it every half of this. */
 export const STALE_MS = 30_000;

@@ -1,7 +1,7 @@
 /** A day's Spark job starts its JVM with C1 only and ParallelGC; a range keeps the JVM's defaults (measured: jitOptions' comment). */
 import assert from "node:assert/strict";
 import test from "node:test";
-import { jitOptions, sparkSubmitArgs } from "../../../src/jobs/spark";
+import { jitOptions, sparkSubmitArgs } from "../../../src/local/jobs/spark";
 import type { StackContext } from "../../../src/local/services/types";
 
 const ctx = { installed: { sparkJars: ["/jars/a.jar"] } } as unknown as StackContext;
