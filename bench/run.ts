@@ -16,16 +16,17 @@ import { repoRoot } from "../src/local/paths";
 import { s3Connection } from "../src/local/services/objectstore";
 import { trinoTarget } from "../src/local/services/trino";
 import { services, stackContext } from "../src/local/stack";
-import { benchRange, dashboardFigures, rangeMarkdown, rangeSvg, type RangeResult } from "./lib/range";
+import { benchRange, dashboardFigures, type RangeResult } from "./lib/range";
+import { rangeMachineLine, rangeMarkdown, rangeSvg, type RangeFile } from "./lib/report/range";
 import { runSteps } from "../src/local/jobs/steps";
 import { addDays } from "../src/ingest/layout";
 import { runSilverTimed, type SilverRun } from "./lib/silver";
 import { compareDay } from "./lib/check";
 import { DuckBench, downloadBronzeDay, renderSql, silverTripsSql } from "./lib/duckdb";
 import { machineInfo, type MachineInfo } from "./lib/machine";
-import { MemorySampler, servicePids, type MemoryPeak } from "./lib/memory";
+import { MemorySampler, servicePids } from "./lib/memory";
 import { DASHBOARD_QUERIES, goldDay, ingestDay, timeQuery, trinoGoldAggregation, type GoldRun, type IngestRun } from "./lib/pipeline";
-import { markdown, svgChart } from "./lib/report";
+import { dayMarkdown, daySvg } from "./lib/report/day";
 import type { BenchResult } from "./lib/result";
 import { median, percentile, seconds, timed } from "./lib/stats";
 
@@ -42,27 +43,11 @@ interface Plan {
   queryRuns: number;
 }
 
-/** bench/results/<date>-month|year.json */
-interface RangeFile {
-  mode: "month" | "year";
-  startedAt: string;
-  /** Absent in files written before 2026-11-29's year run. */
-  totalSeconds?: number;
-  machine: MachineInfo;
-  range: RangeResult;
-  memory: Record<string, MemoryPeak>;
-}
-
 /** Writes <base>.json, .svg and .md of a range result. */
 function writeRange(base: string, file: RangeFile): void {
-  const m = file.machine;
-  const machineLine =
-    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGb.toFixed(1)} GB, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(" / ")}. ` +
-    `Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.` +
-    (file.totalSeconds === undefined ? "" : ` Wall ${file.totalSeconds.toFixed(0)} s.`);
   fs.writeFileSync(`${base}.json`, JSON.stringify(file, null, 2) + "\n");
   fs.writeFileSync(`${base}.svg`, rangeSvg(file.range, file.mode));
-  fs.writeFileSync(`${base}.md`, rangeMarkdown(file.range, machineLine, file.memory, path.basename(`${base}.svg`)));
+  fs.writeFileSync(`${base}.md`, rangeMarkdown(file.range, rangeMachineLine(file), file.memory, path.basename(`${base}.svg`)));
 }
 
 /** `--report FILE.json`: the .md and .svg again from a saved result (after a change to the report). */
@@ -72,8 +57,8 @@ function rerender(jsonFile: string): string {
   if ("range" in saved) {
     writeRange(base, saved);
   } else {
-    fs.writeFileSync(`${base}.svg`, svgChart(saved));
-    fs.writeFileSync(`${base}.md`, markdown(saved, path.basename(`${base}.svg`)));
+    fs.writeFileSync(`${base}.svg`, daySvg(saved));
+    fs.writeFileSync(`${base}.md`, dayMarkdown(saved, path.basename(`${base}.svg`)));
   }
   return `${base}.md`;
 }
@@ -258,8 +243,8 @@ async function main(): Promise<void> {
     fs.mkdirSync(p.out, { recursive: true });
     const base = path.join(p.out, `${result.startedAt.slice(0, 10)}${p.mode === "quick" ? "-quick" : ""}`);
     fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 2) + "\n");
-    fs.writeFileSync(`${base}.svg`, svgChart(result));
-    fs.writeFileSync(`${base}.md`, markdown(result, path.basename(`${base}.svg`)));
+    fs.writeFileSync(`${base}.svg`, daySvg(result));
+    fs.writeFileSync(`${base}.md`, dayMarkdown(result, path.basename(`${base}.svg`)));
     log.step(`results: ${base}.json, .md, .svg (${result.totalSeconds.toFixed(0)} s)`);
     process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));
     if (!agreement.agreed) process.exitCode = 2;

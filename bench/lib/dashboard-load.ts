@@ -19,8 +19,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import type { TrinoTarget } from "../../src/lib/trino";
 import { repoRoot } from "../../src/local/paths";
-import { percentile } from "./stats";
-import { worstChart } from "./targets";
+import { percentile, worstChart } from "./stats";
 
 /** What the worker is told (in its environment: the targets hold passwords). */
 export type LoadPlan = { users: number; loads: number; thinkSeconds: number } & (

@@ -34,3 +34,11 @@ export async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
   const value = await work();
   return [(Date.now() - t0) / 1000, value];
 }
+
+/** The chart with the highest p95 of one user's queries (the target is per chart). */
+export function worstChart(dashboard: Record<string, { p95: number }>): { worstChart: string; worstP95: number } | undefined {
+  const entries = Object.entries(dashboard);
+  if (entries.length === 0) return undefined;
+  const [name, q] = entries.reduce((a, b) => (b[1].p95 > a[1].p95 ? b : a));
+  return { worstChart: name, worstP95: q.p95 };
+}

@@ -1,7 +1,8 @@
 /** The range benchmark's report: every figure and ratio in the Markdown, one bar per measured step in the SVG. */
 import assert from "node:assert/strict";
 import test from "node:test";
-import { rangeMarkdown, rangeSvg, type RangeResult } from "../../../bench/lib/range";
+import type { RangeResult } from "../../../bench/lib/range";
+import { rangeMarkdown, rangeSvg } from "../../../bench/lib/report/range";
 
 function result(over: Partial<RangeResult> = {}): RangeResult {
   return {

@@ -1,7 +1,8 @@
 /** Issue 20's targets judged from figures: thresholds from the issue's table, not from the code. */
 import assert from "node:assert/strict";
 import test from "node:test";
-import { issue20Targets, targetsMarkdown, worstChart } from "../../../bench/lib/targets";
+import { issue20Targets, targetsMarkdown } from "../../../bench/lib/report/targets";
+import { worstChart } from "../../../bench/lib/stats";
 import type { LoadFigures } from "../../../bench/lib/dashboard-load";
 import { loadFigures } from "../../../bench/lib/dashboard-load";
 

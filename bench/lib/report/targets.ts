@@ -3,8 +3,9 @@
  * measure is left undefined and its row says which mode measures it; a target is "met" only on
  * figures from the scale it is set for (a year of gold, a month of silver).
  */
-import type { LoadFigures } from "./dashboard-load";
-import type { RenderFigures } from "./dashboard-render";
+import type { LoadFigures } from "../dashboard-load";
+import type { RenderFigures } from "../dashboard-render";
+import { fixed } from "./common";
 
 export interface TargetFigures {
   /** Daily runs end to end (ingest → silver → gold) and how many days of gold were there before each. */
@@ -25,14 +26,6 @@ export interface TargetFigures {
   dailyRunMemoryMb?: number;
 }
 
-/** The chart with the highest p95 of one user's queries (the target is per chart). */
-export function worstChart(dashboard: Record<string, { p95: number }>): { worstChart: string; worstP95: number } | undefined {
-  const entries = Object.entries(dashboard);
-  if (entries.length === 0) return undefined;
-  const [name, q] = entries.reduce((a, b) => (b[1].p95 > a[1].p95 ? b : a));
-  return { worstChart: name, worstP95: q.p95 };
-}
-
 export interface TargetRow {
   target: string;
   figure: string;
@@ -40,7 +33,7 @@ export interface TargetRow {
   met: boolean | undefined;
 }
 
-const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const f = (n: number, d = 1) => fixed(n, d);
 const YEAR = 365;
 const MONTH = 28;
 const overGold = (days: number) => (days >= YEAR ? `over ${days} days of gold` : `over ${days} days of gold (the target is over a year: --scale year)`);
