@@ -27,6 +27,7 @@ import { machineInfo, type MachineInfo } from "./lib/machine";
 import { MemorySampler, servicePids } from "./lib/memory";
 import { DASHBOARD_QUERIES, goldDay, ingestDay, timeQuery, trinoGoldAggregation, type GoldRun, type IngestRun } from "./lib/pipeline";
 import { dayMarkdown, daySvg } from "./lib/report/day";
+import { growthMarkdown, latestScales } from "./lib/report/growth";
 import type { BenchResult } from "./lib/result";
 import { median, percentile, seconds, timed } from "./lib/stats";
 
@@ -43,11 +44,24 @@ interface Plan {
   queryRuns: number;
 }
 
+/** The report's closing section: how the costs grow, from this result and the newest of the other scales beside it. */
+function growth(base: string, startedAt: string): string {
+  const lines = growthMarkdown(latestScales(path.dirname(base), startedAt.slice(0, 10)));
+  return lines.length ? ["", ...lines].join("\n") + "\n" : "";
+}
+
 /** Writes <base>.json, .svg and .md of a range result. */
 function writeRange(base: string, file: RangeFile): void {
   fs.writeFileSync(`${base}.json`, JSON.stringify(file, null, 2) + "\n");
   fs.writeFileSync(`${base}.svg`, rangeSvg(file.range, file.mode));
-  fs.writeFileSync(`${base}.md`, rangeMarkdown(file.range, rangeMachineLine(file), file.memory, path.basename(`${base}.svg`)));
+  fs.writeFileSync(`${base}.md`, rangeMarkdown(file.range, rangeMachineLine(file), file.memory, path.basename(`${base}.svg`)) + growth(base, file.startedAt));
+}
+
+/** Writes <base>.json, .svg and .md of a day's result (a quick run's report has no growth section: it is no scale). */
+function writeDay(base: string, result: BenchResult): void {
+  fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 2) + "\n");
+  fs.writeFileSync(`${base}.svg`, daySvg(result));
+  fs.writeFileSync(`${base}.md`, dayMarkdown(result, path.basename(`${base}.svg`)) + (result.mode === "quick" ? "" : growth(base, result.startedAt)));
 }
 
 /** `--report FILE.json`: the .md and .svg again from a saved result (after a change to the report). */
@@ -57,8 +71,7 @@ function rerender(jsonFile: string): string {
   if ("range" in saved) {
     writeRange(base, saved);
   } else {
-    fs.writeFileSync(`${base}.svg`, daySvg(saved));
-    fs.writeFileSync(`${base}.md`, dayMarkdown(saved, path.basename(`${base}.svg`)));
+    writeDay(base, saved);
   }
   return `${base}.md`;
 }
@@ -242,9 +255,7 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync(p.out, { recursive: true });
     const base = path.join(p.out, `${result.startedAt.slice(0, 10)}${p.mode === "quick" ? "-quick" : ""}`);
-    fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 2) + "\n");
-    fs.writeFileSync(`${base}.svg`, daySvg(result));
-    fs.writeFileSync(`${base}.md`, dayMarkdown(result, path.basename(`${base}.svg`)));
+    writeDay(base, result);
     log.step(`results: ${base}.json, .md, .svg (${result.totalSeconds.toFixed(0)} s)`);
     process.stdout.write(fs.readFileSync(`${base}.md`, "utf8"));
     if (!agreement.agreed) process.exitCode = 2;
