@@ -94,13 +94,13 @@ def test_reconcile_gives_each_days_result() -> None:
 def test_reconcile_refuses_lines_that_differ_from_the_manifest() -> None:
     counts = {DAY: {"lines": 4, "valid": 4, "rejected": 0, "silver": 4}}
     with pytest.raises(ReconciliationError, match="bronze objects hold 4 lines but the manifest declares 5"):
-        reconcile(TRIPS, 1, {DAY: {"records": 5}}, counts)
+        reconcile(TRIPS, 1, {DAY: {"objects": [{"name": "part-00000.json.gz", "records": 5}]}}, counts)
 
 
 def test_reconcile_refuses_silver_rows_dated_outside_the_batch() -> None:
     counts = {DAY: {"lines": 1, "valid": 1, "rejected": 0, "silver": 0}, NEXT_DAY: {"lines": 0, "valid": 0, "rejected": 0, "silver": 1}}
     with pytest.raises(ReconciliationError, match=r"silver rows dated \[datetime.date\(2024, 3, 6\)\] came from other days' partitions"):
-        reconcile(TRIPS, 1, {DAY: {"records": 1}}, counts)
+        reconcile(TRIPS, 1, {DAY: {"objects": [{"name": "part-00000.json.gz", "records": 1}]}}, counts)
 
 
 def test_the_comparison_sees_a_difference(spark: SparkSession) -> None:

@@ -3,6 +3,8 @@
  * partition only when its manifest exists, and trusts the per-object counts in it.
  */
 import { createHash } from "node:crypto";
+import path from "node:path";
+import { jsonPointer, schemaChecker } from "../lib/jsonSchema";
 import type { Dataset, LogicalDate } from "./types";
 
 export const MANIFEST_VERSION = 1;
@@ -111,26 +113,30 @@ export function schemaFingerprint(fields: SchemaProfile["fields"]): string {
   return "sha256:" + createHash("sha256").update(pairs.join("\n")).digest("hex");
 }
 
-/** Checks a parsed manifest's shape; returns the problems (empty when well-formed). */
+/** The manifest's JSON Schema, shared with the silver job (which reads it from spark/contracts too). */
+export const MANIFEST_SCHEMA_PATH = path.join(__dirname, "..", "..", "spark", "contracts", "bronze-manifest.schema.json");
+const schemaProblems = schemaChecker(MANIFEST_SCHEMA_PATH);
+
+/** A parsed manifest's structure against the schema: every problem, named by its JSON path (empty when it conforms). */
+export function manifestStructureProblems(value: unknown): string[] {
+  return schemaProblems(value).map((p) => `manifest${p.path.length ? ` ${jsonPointer(p.path)}` : ""}: ${p.message}`);
+}
+
+/**
+ * Checks a parsed manifest: its structure (manifestStructureProblems), then, once that holds,
+ * what a schema cannot say: the dataset and date are the ones expected, and the totals are the
+ * sums of the objects. Returns the problems (empty when well-formed).
+ */
 export function manifestProblems(value: unknown, dataset: string, date: LogicalDate): string[] {
+  const structure = manifestStructureProblems(value);
+  if (structure.length) return structure;
+  const m = value as Manifest;
   const problems: string[] = [];
-  if (jsonType(value) !== "object") return ["manifest is not a JSON object"];
-  const m = value as Partial<Manifest>;
-  if (m.manifest_version !== MANIFEST_VERSION) problems.push(`manifest_version is ${String(m.manifest_version)}, expected ${MANIFEST_VERSION}`);
-  if (m.dataset !== dataset) problems.push(`manifest names dataset '${String(m.dataset)}', expected '${dataset}'`);
-  if (m.logical_date !== date) problems.push(`manifest names date ${String(m.logical_date)}, expected ${date}`);
-  if (!Array.isArray(m.objects)) return [...problems, "manifest has no 'objects' list"];
-  let records = 0;
-  let bytes = 0;
-  for (const o of m.objects) {
-    if (typeof o?.name !== "string" || typeof o.records !== "number" || typeof o.bytes !== "number" || typeof o.sha256 !== "string") {
-      problems.push(`manifest object entry ${JSON.stringify(o)} lacks name/records/bytes/sha256`);
-      continue;
-    }
-    records += o.records;
-    bytes += o.bytes;
-  }
-  if (m.records !== records) problems.push(`manifest total records ${String(m.records)} differ from the sum of its objects (${records})`);
-  if (m.bytes !== bytes) problems.push(`manifest total bytes ${String(m.bytes)} differ from the sum of its objects (${bytes})`);
+  if (m.dataset !== dataset) problems.push(`manifest /dataset: '${m.dataset}', expected '${dataset}' (the partition's)`);
+  if (m.logical_date !== date) problems.push(`manifest /logical_date: ${m.logical_date}, expected ${date} (the partition's)`);
+  const records = m.objects.reduce((s, o) => s + o.records, 0);
+  const bytes = m.objects.reduce((s, o) => s + o.bytes, 0);
+  if (m.records !== records) problems.push(`manifest /records: total ${m.records} differs from the sum of its objects (${records})`);
+  if (m.bytes !== bytes) problems.push(`manifest /bytes: total ${m.bytes} differs from the sum of its objects (${bytes})`);
   return problems;
 }

@@ -76,6 +76,8 @@ test("ingest: uid 1000 as the Jobs run it; lakehouse-ingest on PATH; the CLI's s
   assert.equal(lastUser(text), `${CLI_UID}:${CLI_UID}`);
   assert.match(text, /^RUN ln -s \/app\/bin\/lakehouse-ingest\.mjs \/usr\/local\/bin\/lakehouse-ingest$/m);
   for (const dir of ["bin", "src", "components"]) assert.match(text, new RegExp(`^COPY ${dir} \\./${dir}$`, "m"));
+  // src/ingest/manifest.ts checks manifests against the schema it shares with the silver job.
+  assert.match(text, /^COPY spark\/contracts\/bronze-manifest\.schema\.json \.\/spark\/contracts\/bronze-manifest\.schema\.json$/m);
   assert.match(text, /npm ci --omit=dev/);
   assert.match(text, /^ENV LAKEHOUSE_SKIP_NPM_CI=1 /m);
   assert.match(text, /sha512sum -c/, "node and npm are checked against their npm integrity");
