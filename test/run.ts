@@ -3,7 +3,8 @@
  *
  * unit: the checks (`tsc --noEmit -p .`, `eslint .`, `sqlfluff lint dbt/`, `ruff check spark/`; each counted as one test), Node
  *   tests in test/unit and pytest tests in spark/tests not marked `integration`; needs no service
- *   (only the Python environment, installed if missing).
+ *   (only the Python environment, installed if missing, and the spark-operator's Go module for its
+ *   CRDs, downloaded from the Go module proxy if missing).
  * integration: installs what is missing, brings the local stack up (or reuses a running
  *   one), runs test/integration and pytest's `integration` tests, then stops the stack if
  *   it started it (LAKEHOUSE_KEEP_STACK=1 keeps it).
@@ -32,7 +33,9 @@ import { buildSparkFunctions, installPython } from "../src/local/install";
 import { stackPaths, repoRoot } from "../src/local/paths";
 import { down, services, stackContext, up } from "../src/local/stack";
 import { clusterDown, clusterStatus, clusterUp } from "../src/cluster/cluster";
-import { cacheRoot } from "../src/cluster/toolchain";
+import { cacheRoot, SPARK_OPERATOR_MODULE } from "../src/cluster/toolchain";
+import { DEFAULTS } from "../components/config";
+import { sparkOperatorCrds } from "./support/spark-operator-crd";
 import { BACKGROUND_IMAGE_TAG, IMAGES_BUILT_ENV } from "./deploy/images";
 
 const log = consoleLogger("test");
@@ -172,6 +175,10 @@ async function unit(): Promise<Counts> {
   await installPython(stackPaths(), log);
   // The pytest session loads the silver job's JVM functions; built (or found) once here.
   const functionsJar = await buildSparkFunctions(stackPaths(), log);
+  // The stack tests validate the Spark objects against the spark-operator's CRDs, read from its Go
+  // module (test/support/spark-operator-crd.ts): downloaded here on a fresh machine, not in a test.
+  log.step(`the spark-operator's CRDs: ${SPARK_OPERATOR_MODULE}@v${DEFAULTS.sparkOperatorChartVersion} from Go's module cache, else the Go module proxy`);
+  await sparkOperatorCrds();
   log.step("checks: tsc --noEmit -p ., eslint ., sqlfluff lint dbt/ and ruff check spark/, side by side");
   const checks = (await Promise.all([typecheck(), typescriptLint(), sqlLint(), pythonLint()])).reduce(add, NO_COUNTS);
   const node = await nodeTests("node --test test/unit", findTests(path.join(repoRoot, "test", "unit")), 2);

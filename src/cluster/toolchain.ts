@@ -270,14 +270,25 @@ export async function ensurePulumi(log: Logger): Promise<{ bin: string; version:
   return { bin: pulumi.bin, version: pulumi.version, providerVersion: provider.version };
 }
 
+/** The kubeflow spark-operator's Go module (its chart, CRDs included, is in charts/spark-operator-chart). */
+export const SPARK_OPERATOR_MODULE = "github.com/kubeflow/spark-operator/v2";
+
 /**
  * The kubeflow spark-operator's Go module at the chart version the program pins: it holds the
  * Helm chart (charts/spark-operator-chart, CRDs in its crds/) of the same release, for a machine
- * that cannot reach the chart's Helm repository. Returns the chart directory.
+ * that cannot reach the chart's Helm repository, and the CRD schemas the unit tests validate the
+ * program's Spark objects against (test/support/spark-operator-crd.ts). Returns the chart directory.
  */
 export async function sparkOperatorChart(version: string): Promise<string> {
-  const info = JSON.parse(await run("go", ["mod", "download", "-json", `github.com/kubeflow/spark-operator/v2@v${version}`], { env: goEnv() })) as { Dir: string };
-  return path.join(info.Dir, "charts", "spark-operator-chart");
+  const module = `${SPARK_OPERATOR_MODULE}@v${version}`;
+  let out: string;
+  try {
+    out = await run("go", ["mod", "download", "-json", module], { env: goEnv() });
+  } catch (e) {
+    throw new Error(`could not get the Go module ${module} (the spark-operator's chart and CRDs) with \`go mod download\`: ${e instanceof Error ? e.message : String(e)}\n`
+      + "It needs `go` on PATH and the Go module proxy reachable (`go env GOPROXY`; a proxy of your own through GOPROXY). Once downloaded it stays in Go's module cache (`go env GOMODCACHE`).");
+  }
+  return path.join((JSON.parse(out) as { Dir: string }).Dir, "charts", "spark-operator-chart");
 }
 
 /** Builds or finds everything; what the cluster tier needs only (the engine tests add Pulumi). */

@@ -1,15 +1,14 @@
 /**
  * Assertions shared by the dev and prod stack tests: every Kubernetes object validated against
- * the Kubernetes OpenAPI schema (kubernetes-models) and the spark-operator CRD excerpt, labels,
- * secrets, job hygiene, network policies, and one source of truth with the repository's files.
+ * the Kubernetes OpenAPI schema (kubernetes-models) and the spark-operator's CRD (the pinned
+ * chart's, test/support/spark-operator-crd.ts), labels, secrets, job hygiene, network policies,
+ * and one source of truth with the repository's files.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import Ajv from "ajv";
 import { quantity } from "../../../components/k8s";
 import { operatorValues } from "../../../components/sparkOperator";
-import { type Captured, ROOT } from "./harness";
+import { crdErrors } from "../../support/spark-operator-crd";
+import { type Captured } from "./harness";
 
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -53,14 +52,10 @@ export async function validateK8sPart(schema: string, value: unknown, where: str
   assert.ok(validate(value), `${where}: ${JSON.stringify(validate.errors)}`);
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-const crdSchema = JSON.parse(fs.readFileSync(path.join(ROOT, "k8s/crds/scheduledsparkapplication-v1beta2.schema.json"), "utf8"));
-const validateScheduled = ajv.compile(crdSchema);
-
 export async function validateScheduledSparkApplication(r: Captured): Promise<void> {
   const obj: any = unwrap(r.inputs);
-  const valid: boolean = validateScheduled(obj);
-  assert.ok(valid, `${r.name} vs spark-operator CRD: ${ajv.errorsText(validateScheduled.errors)}`);
+  const errors = await crdErrors("ScheduledSparkApplication", obj);
+  assert.equal(errors, null, `${r.name} vs the spark-operator's ScheduledSparkApplication CRD:\n  ${errors}`);
   for (const role of ["driver", "executor"] as const) {
     const part = obj.spec.template[role];
     for (const [i, e] of part.env.entries()) await validateK8sPart("IoK8sApiCoreV1EnvVar", e, `${role}.env[${i}]`);

@@ -45,10 +45,15 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     assert.equal(spec.template.sparkConf["spark.executor.defaultJavaOptions"], "-XX:-DontCompileHugeMethods");
   });
 
-  test("the excerpt of the CRD rejects a misspelt field (it is not a no-op)", async () => {
-    const app = structuredClone(c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs));
-    app.spec.template.driver.memroy = "1g";
-    await assert.rejects(c.validateScheduledSparkApplication({ type: "", name: "typo", inputs: app, secretPaths: [], dependencies: [] }), /additional properties|must NOT have additional/);
+  test("the CRD schema rejects a misspelt field, in the driver and deep in its init container (it is not a no-op)", async () => {
+    const original = c.unwrap(byType(rs, "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")[0].inputs);
+    const misspelt = (edit: (app: any) => void) => {
+      const app = structuredClone(original);
+      edit(app);
+      return c.validateScheduledSparkApplication({ type: "", name: "typo", inputs: app, secretPaths: [], dependencies: [] });
+    };
+    await assert.rejects(misspelt((app) => (app.spec.template.driver.memroy = "1g")), /driver must NOT have additional properties/);
+    await assert.rejects(misspelt((app) => (app.spec.template.driver.initContainers[0].securityContext.runAsNonRot = true)), /initContainers\/0\/securityContext must NOT have additional properties/);
   });
 
   test("every object has the app.kubernetes.io labels; selectors use only name and instance", () => {
