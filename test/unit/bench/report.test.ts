@@ -45,9 +45,9 @@ test("the report judges issue 20's targets from the run's own figures, and says 
   const md = rangeMarkdown(result({ silverWeatherSeconds: 20 }), "", {}, "x.svg");
   // A month (31 days): 92 s and 95 s miss 30 s; 20 + 520 + 130 s is not a year; 6x misses 1.0x;
   // 0.3 s over 33 days is not a year of gold; no users, render or memory in this result.
-  assert.match(md, /\| daily run end to end at ~100k trips ≤ 30 s, the same after a year of history \| 92\.0 s after 0 days of gold, 95\.0 s after 32 days of gold \| \*\*missed\*\* \|/);
+  assert.match(md, /\| daily run end to end at ~100k trips ≤ 30 s, the same after a year of history \| 92\.0 s after 0 days of gold, 95\.0 s after 32 days of gold \| \*\*missed\*\*: 3\.17x the limit \|/);
   assert.match(md, /\| a year through silver and gold ≤ 15 min \| 11\.2 min for 31 days \(a year: --scale year\) \| not judged here \|/);
-  assert.match(md, /\| bronze → silver processing on a month ≤ 1\.0x DuckDB's \| 6\.0x over 31 day\(s\) \| \*\*missed\*\* \|/);
+  assert.match(md, /\| bronze → silver processing on a month ≤ 1\.0x DuckDB's \| 6\.0x over 31 day\(s\) \| \*\*missed\*\*: 6\.00x the limit \|/);
   assert.match(md, /\| each Revenue Trends chart query, one user: p95 ≤ 0\.3 s over a year of gold \| worst p95 0\.300 s \(revenue_by_day\) over 33 days of gold \(the target is over a year: --scale year\) \| not judged here \|/);
   assert.match(md, /\| peak memory of the local stack during the daily run ≤ 6 GB \| not measured \| not judged here \|/);
   assert.match(md, /\| silver backfill, weather: spark-submit wall \| 20 s \|/);

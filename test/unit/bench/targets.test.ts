@@ -39,6 +39,24 @@ test("each threshold crossed is a miss, whatever the scale", () => {
   assert.match(rows[5].figure, /first visit 3\.1 s, returning median 1\.2 s/);
 });
 
+test("a miss says how far over its limit the judged figure is, and where to read why", () => {
+  const rows = issue20Targets({
+    // The slower of two daily runs is judged: 87 s against 30 s.
+    dailyRuns: [{ historyDays: 4, seconds: 45 }, { historyDays: 366, seconds: 87 }],
+    backfill: { days: 365, seconds: 1800 },
+    silverRatio: { days: 30, ratio: 2.3 },
+    render: { ...render, firstSeconds: 7.5, medianSeconds: 3.4, goldDays: 367 },
+  });
+  const md = targetsMarkdown(rows).join("\n");
+  assert.match(md, /\*\*missed\*\*: 2\.90x the limit/);
+  assert.match(md, /\*\*missed\*\*: 2\.00x the limit/);
+  assert.match(md, /\*\*missed\*\*: 2\.30x the limit/);
+  assert.match(md, /\*\*missed\*\*: 2\.50x the limit/);
+  assert.match(md, /Why each missed target is missed.*bench\/README\.md/);
+  // Nothing missed, no pointer.
+  assert.doesNotMatch(targetsMarkdown(issue20Targets({ dailyRunMemoryMb: 5000 })).join("\n"), /Why each missed/);
+});
+
 test("figures under the threshold at a smaller scale than the target's are not judged, and say which scale judges them", () => {
   const rows = issue20Targets({
     dailyRuns: [{ historyDays: 31, seconds: 20 }],
