@@ -233,7 +233,7 @@ def test_the_job_reconciles_bronze_with_silver_rejected_and_duplicates(spark: Sp
     staged = stage(spec, bronze_lines(spark, *raw, day=day)).cache()
     counts, profiles = count_days(spec, staged, [day])
     enforce(spec.contract, profiles[day], "bronze/nyc_yellow_trips/2024-03-05")
-    (result,) = reconcile(spec, 1, {day: {"records": 14}}, counts)
+    (result,) = reconcile(spec, 1, {day: {"objects": [{"name": "part-00000.json.gz", "records": 14}]}}, counts)
     assert (result.bronze_records, result.silver_rows, result.rejected, result.duplicates_removed) == (14, 10, 2, 2)
     assert sorted(r.reason for r in rejected_rows(spec, staged).collect()) == ["refund_or_void", "unparseable_json"]
     staged.unpersist()

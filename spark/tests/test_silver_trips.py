@@ -168,7 +168,7 @@ def test_counts_reconcile_lines_equal_silver_plus_rejected_plus_duplicates(spark
     raw = [*distinct, *resent, *invalid]
     day = date(2024, 3, 5)
     counts, _ = count_days(TRIPS, stage(TRIPS, bronze_lines(spark, *raw, day=day)), [day])
-    (result,) = reconcile(TRIPS, 1, {day: {"records": len(raw)}}, counts)
+    (result,) = reconcile(TRIPS, 1, {day: {"objects": [{"name": "part-00000.json.gz", "records": len(raw)}]}}, counts)
     assert (result.bronze_records, result.silver_rows, result.rejected, result.duplicates_removed) == (
         len(raw), len(distinct), len(invalid), len(resent))
 
