@@ -12,6 +12,7 @@ import { supersetUrl } from "../../src/serving/import-targets";
 import { supersetLogin } from "../../src/serving/superset-api";
 import { silentLogger } from "../../src/lib/log";
 import { chartDataRequest, dashboardCharts, drawDashboard, findRevenueTrends, launchChromium, loginInBrowser } from "../../test/support/revenue-trends";
+import { renderPhases, type RenderPhases, type TimingEntry } from "./render-phases";
 import { median } from "./stats";
 
 export interface RenderFigures {
@@ -23,6 +24,8 @@ export interface RenderFigures {
   charts: number;
   /** Charts that did not draw in a run, with their state ("error", "no-results", …). */
   notDrawn: string[];
+  /** Where each run's seconds went, from the browser's timing entries (absent before 2026-12-06's year). */
+  phases?: RenderPhases[];
 }
 
 /**
@@ -46,15 +49,23 @@ export async function dashboardRender(ctx: StackContext, runs: number): Promise<
     });
     await loginInBrowser(page, { baseUrl: base, adminUser, adminPassword });
     const seconds: number[] = [];
+    const phases: RenderPhases[] = [];
     const notDrawn = new Set<string>();
     for (let k = 0; k < runs; k++) {
       const run = await drawDashboard(page, base, dashboardId, charts.map((c) => c.id));
       for (const s of run.states) if (s.state !== "rendered") notDrawn.add(`${charts.find((c) => c.id === s.id)?.name ?? s.id}: ${s.state}`);
       seconds.push(run.seconds);
+      // The browser's own timings of this navigation (each render is a full page load).
+      const timing = await page.evaluate(() => {
+        const perf = (globalThis as unknown as { performance: { getEntriesByType(t: string): { toJSON(): unknown }[] } }).performance;
+        return { navigation: perf.getEntriesByType("navigation").map((e) => e.toJSON()), resources: perf.getEntriesByType("resource").map((e) => e.toJSON()) };
+      });
+      const navigation = (timing.navigation as TimingEntry[])[0];
+      if (navigation) phases.push(renderPhases(navigation, timing.resources as TimingEntry[], run.seconds));
     }
     const missing = charts.filter((c) => !(c.name in chartRequests)).map((c) => c.name);
     if (missing.length) throw new Error(`the dashboard's render made no chart-data request for ${missing.join(", ")}`);
-    return { figures: { firstSeconds: seconds[0], medianSeconds: median(seconds.slice(1)), runs: seconds, charts: charts.length, notDrawn: [...notDrawn] }, chartRequests };
+    return { figures: { firstSeconds: seconds[0], medianSeconds: median(seconds.slice(1)), runs: seconds, charts: charts.length, notDrawn: [...notDrawn], phases }, chartRequests };
   } finally {
     await chromium.close();
   }

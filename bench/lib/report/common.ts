@@ -1,5 +1,7 @@
 /** What every report shares: number formats, the memory table and the SVG bars (no charting library). */
 import type { MemoryPeak } from "../memory";
+import type { RenderFigures } from "../dashboard-render";
+import { phasesText } from "../render-phases";
 
 /** `x` with `digits` decimals, thousands separated; "n/m" (not measured) when absent. */
 export const fixed = (x: number | undefined, digits: number) =>
@@ -54,4 +56,15 @@ export function svgBars(title: string, all: Bar[]): string {
     `</svg>`,
     "",
   ].join("\n");
+}
+
+/** The dashboard drawn in the browser: each visit's seconds and, where measured, where the first and the last visit's went. */
+export function renderSection(render: RenderFigures | undefined): string[] {
+  if (!render) return [];
+  const p = render.phases ?? [];
+  return [
+    `The dashboard in the browser (chromium, navigation to the last chart drawn): first visit ${fixed(render.firstSeconds, 2)} s, returning visits ${render.runs.slice(1).map((x) => fixed(x, 2)).join(", ")} s.`,
+    ...(p.length ? ["", `Where the seconds went, from the browser's Navigation and Resource Timing: the first visit: ${phasesText(p[0])}.${p.length > 1 ? ` The last returning visit: ${phasesText(p.at(-1)!)}.` : ""}`] : []),
+    "",
+  ];
 }

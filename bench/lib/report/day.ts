@@ -1,6 +1,6 @@
 /** A day's report (`--quick`, `--scale day`): Markdown and an SVG bar chart. */
 import type { BenchResult } from "../result";
-import { fixed, memoryTable, svgBars, whole as i } from "./common";
+import { fixed, memoryTable, renderSection, svgBars, whole as i } from "./common";
 import { worstChart } from "../stats";
 import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
@@ -40,7 +40,7 @@ export function dayMarkdown(r: BenchResult, chartFile: string): string {
     "",
     ...usersSection(r.users, r.trinoUsers),
     "",
-    ...(r.render ? [`The dashboard in the browser (chromium, navigation to the last chart drawn): first visit ${f(r.render.firstSeconds)} s, returning visits ${r.render.runs.slice(1).map((x) => f(x)).join(", ")} s.`, ""] : []),
+    ...renderSection(r.render),
     ...(r.dailyRun ? [`The daily run end to end (\`lakehouse run all\`, ${r.dailyRun.day}, gold holding ${r.dailyRun.historyDays} days before it): ${f(r.dailyRun.seconds)} s${r.dailyRunMemoryMb === undefined ? "" : `; the stack's peak memory during it ${f(r.dailyRunMemoryMb / 1024, 2)} GB (PSS summed over services and jobs at one instant)`}.`, ""] : []),
     "Against the targets (issue 20), on this run's figures:",
     "",

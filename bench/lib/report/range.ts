@@ -2,7 +2,7 @@
 import type { MachineInfo } from "../machine";
 import type { MemoryPeak } from "../memory";
 import type { RangeResult } from "../range";
-import { fixed, memoryTable, svgBars, whole as i } from "./common";
+import { fixed, memoryTable, renderSection, svgBars, whole as i } from "./common";
 import { worstChart } from "../stats";
 import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
@@ -95,6 +95,7 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "",
     ...usersSection(r.users, r.trinoUsers),
     "",
+    ...renderSection(r.render),
     `Dashboard queries (Revenue Trends) over ${r.dailyRun.goldDaysAfter} days of gold:`,
     "",
     "| chart query | p50 wall | p95 wall | rows |",
