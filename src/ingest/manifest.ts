@@ -129,8 +129,11 @@ export function manifestStructureProblems(value: unknown): string[] {
  */
 export function manifestProblems(value: unknown, dataset: string, date: LogicalDate): string[] {
   const structure = manifestStructureProblems(value);
-  if (structure.length) return structure;
-  const m = value as Manifest;
+  return structure.length ? structure : manifestDisagreements(value as Manifest, dataset, date);
+}
+
+/** What a schema cannot say of a manifest with the schema's structure: its dataset, its date, and totals equal to the sums of its objects. */
+export function manifestDisagreements(m: Manifest, dataset: string, date: LogicalDate): string[] {
   const problems: string[] = [];
   if (m.dataset !== dataset) problems.push(`manifest /dataset: '${m.dataset}', expected '${dataset}' (the partition's)`);
   if (m.logical_date !== date) problems.push(`manifest /logical_date: ${m.logical_date}, expected ${date} (the partition's)`);

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { MANIFEST_NAME, manifestKey, partitionPrefix } from "./layout";
-import { manifestProblems, manifestStructureProblems, SchemaProfiler, type Manifest } from "./manifest";
+import { manifestDisagreements, manifestStructureProblems, SchemaProfiler, type Manifest } from "./manifest";
 import { getObjectBytes, listObjects } from "./s3";
 import type { LogicalDate } from "./types";
 
@@ -48,9 +48,10 @@ export async function checkPartition(client: S3Client, bucket: string, dataset: 
   } catch (e) {
     return report([`${MANIFEST_NAME} is not valid JSON: ${(e as Error).message}`]);
   }
-  const problems = manifestProblems(manifest, dataset, date);
   // Objects are compared with the store only when the manifest has the schema's structure.
-  if (manifestStructureProblems(manifest).length) return report(problems);
+  const structure = manifestStructureProblems(manifest);
+  if (structure.length) return report(structure);
+  const problems = manifestDisagreements(manifest, dataset, date);
 
   const sizes = new Map(listed.map((o) => [o.key, o.size]));
   const declared = new Set<string>();
