@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Logger } from "../lib/log";
 import path from "node:path";
 import { IMAGE_NAMES, type ImageName } from "../../components/imageSpecs";
-import { clusterContext, clusterDown, clusterNodeProblems, clusterStatus, clusterUp } from "../cluster/cluster";
+import { clusterContext, clusterDown, clusterNodeProblems, clusterStatus, clusterStorageProblems, clusterUp } from "../cluster/cluster";
 import { buildProjectImages, loadImages } from "../cluster/images";
 import { ensureToolchain } from "../cluster/toolchain";
 import { renderTable } from "./table";
@@ -63,7 +63,7 @@ export function registerClusterCommands(program: Command, log: Logger): void {
 
   cluster
     .command("status")
-    .description("each component: process state, health, log file")
+    .description("each component: process state, health, log file; what keeps the node from taking pods; free disk and any loaded image containerd lost")
     .option("--json", "machine-readable output")
     .action(async (opts: { json?: boolean }) => {
       const { components, kubeconfig } = await clusterStatus(log);
@@ -74,6 +74,9 @@ export function registerClusterCommands(program: Command, log: Logger): void {
       const ctx = components.some((c) => c.name === "kube-apiserver" && c.healthy) ? await clusterContext(log, { installMissing: false }) : undefined;
       const problems = ctx ? await clusterNodeProblems(ctx) : [];
       if (problems.length) process.stdout.write(`\nthe node does not take pods:\n${problems.map((p) => `  ${p}`).join("\n")}\n(disk: free space under the cluster's state and the image stores; 'kubectl describe node')\n`);
-      if (components.some((c) => !c.healthy) || problems.length) process.exitCode = 3;
+      const containerdUp = components.some((c) => c.name === "containerd" && c.healthy);
+      const storage = ctx && containerdUp ? await clusterStorageProblems(ctx) : [];
+      if (storage.length) process.stdout.write(`\nstorage:\n${storage.map((p) => `  ${p}`).join("\n")}\n`);
+      if (components.some((c) => !c.healthy) || problems.length || storage.length) process.exitCode = 3;
     });
 }

@@ -20,7 +20,7 @@ import { installPython } from "../local/install";
 import { tail } from "../local/stack";
 import { Supervisor, type Program } from "../local/supervisor";
 import * as cfg from "./config";
-import { BASE_ALIAS, BASE_IMAGE, ensureBaseImage, ensurePauseImage, loadImages } from "./images";
+import { BASE_ALIAS, BASE_IMAGE, ctr, ensureBaseImage, ensurePauseImage, loadImages } from "./images";
 import { ensureToolchain, type Toolchain } from "./toolchain";
 
 export interface ClusterContext {
@@ -152,6 +152,38 @@ export function nodeProblems(node: NodeHealthView): string[] {
 export async function clusterNodeProblems(ctx: ClusterContext): Promise<string[]> {
   const nodes = JSON.parse(await kubectl(ctx, ["get", "nodes", "-o", "json"])) as { items: NodeHealthView[] };
   return nodes.items.flatMap(nodeProblems);
+}
+
+/** Below this much free disk under the cluster's state, `cluster status` warns: the stack's volumes and images grow there. */
+export const LOW_DISK_BYTES = 5 * 1024 ** 3;
+
+/**
+ * What will keep pods from starting or writing, one line each: free disk under `low` on the
+ * cluster's filesystem, and images the cluster loaded (`loaded`, images-loaded.json's refs) that
+ * containerd no longer lists (`present`). Nothing here is pulled, so a deleted image stays gone
+ * until it is loaded again.
+ */
+export function storageProblems(disk: { path: string; freeBytes: number }, loaded: readonly string[], present: readonly string[], low = LOW_DISK_BYTES): string[] {
+  const problems: string[] = [];
+  if (disk.freeBytes < low) {
+    problems.push(`${(disk.freeBytes / 1024 ** 3).toFixed(1)} GB free under ${disk.path}: the stack's volumes and images live there, and a full disk fails their writes`);
+  }
+  const have = new Set(present);
+  const gone = loaded.filter((ref) => !have.has(ref));
+  if (gone.length) {
+    problems.push(`containerd no longer has ${gone.join(", ")}: no pod that needs ${gone.length > 1 ? "them" : "it"} can start. ` +
+      "Load again with 'lakehouse cluster up' (the sandbox and base images) and 'lakehouse cluster images' (the project's)");
+  }
+  return problems;
+}
+
+/** storageProblems of the running cluster. */
+export async function clusterStorageProblems(ctx: ClusterContext): Promise<string[]> {
+  const stat = fs.statfsSync(ctx.layout.containerdRoot);
+  const loadedFile = path.join(ctx.layout.run, "images-loaded.json");
+  const loaded = fs.existsSync(loadedFile) ? Object.keys(JSON.parse(fs.readFileSync(loadedFile, "utf8")) as Record<string, string>) : [];
+  const present = (await ctr(ctx.layout.containerdSocket, ["images", "list", "--quiet"])).split("\n").filter(Boolean);
+  return storageProblems({ path: ctx.layout.containerdRoot, freeBytes: stat.bavail * stat.bsize }, loaded, present);
 }
 
 /** Certificates and kubeconfigs, made once per install by kubeadm's own phases (never copied between installs). */

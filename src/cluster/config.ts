@@ -285,13 +285,14 @@ serializeImagePulls: false
 # Images are loaded here, never pulled: image garbage collection must not delete them.
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
-# Disk thresholds in bytes, not kubelet's 5% (12.6 GB on a 252 GB disk, more than the whole
-# stack's volumes): a node past one is tainted disk-pressure and every new pod stays Pending.
-# kind sets them to 0%; 1Gi still evicts before the disk is full.
+# No disk thresholds (kind sets them to 0% for the same reason). With no image filesystem of its
+# own, a node past nodefs.available or imagefs.available reclaims disk by deleting every image no
+# running container uses: the sandbox image (containerd 1.6 does not report it pinned) and the
+# jobs' images between their cron runs. None can be pulled again, so one full disk would leave no
+# pod able to start. A full disk shows instead as failed writes in the pods' logs, and
+# 'lakehouse cluster status' names free space running low and any loaded image that is gone.
 evictionHard:
   memory.available: 200Mi
-  nodefs.available: 1Gi
-  imagefs.available: 1Gi
 resolvConf: /etc/resolv.conf
 staticPodPath: ""
 rotateCertificates: false

@@ -3,7 +3,7 @@
  * once before the files run (LAKEHOUSE_CLUSTER_READY=1); a file run alone brings it up itself.
  */
 import path from "node:path";
-import { clusterContext, clusterNodeProblems, clusterUp, kubectl, type ClusterContext } from "../../src/cluster/cluster";
+import { clusterContext, clusterNodeProblems, clusterStorageProblems, clusterUp, kubectl, type ClusterContext } from "../../src/cluster/cluster";
 import { run } from "../../src/lib/exec";
 import { buildImage, loadImages } from "../../src/cluster/images";
 import { consoleLogger, silentLogger } from "../../src/lib/log";
@@ -43,7 +43,7 @@ export async function clusterDiagnosis(ctx: ClusterContext, ns: string): Promise
   const part = async (title: string, read: () => Promise<string>) => `${title}:\n${(await read().catch((e: Error) => `(could not read: ${e.message})`)).trim() || "(none)"}`;
   const parts = await Promise.all([
     // One line, the first: the reason test/run.ts repeats at the end of the log.
-    clusterNodeProblems(ctx).then((p) => `node problems: ${p.join("; ") || "none"}`, (e: Error) => `node problems: (could not read: ${e.message})`),
+    Promise.all([clusterNodeProblems(ctx), clusterStorageProblems(ctx)]).then((p) => `node problems: ${p.flat().join("; ") || "none"}`, (e: Error) => `node problems: (could not read: ${e.message})`),
     part(`pods in ${ns} not running`, async () => {
       const pods = JSON.parse(await k(ctx, ["-n", ns, "get", "pods", "-o", "json"])) as { items: { metadata: { name: string }; status: { phase?: string; containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string } } }[] } }[] };
       return pods.items
