@@ -48,6 +48,9 @@ export interface DashboardsArgs {
   dependsOn?: pulumi.Resource[];
 }
 
+/** Where the pod keeps Superset's cache of chart data (an emptyDir: it is rebuilt from Trino after a restart). */
+const CACHE_DIR = "/app/lakehouse/cache";
+
 /** Superset's metadata database in the cluster's PostgreSQL. */
 export function databaseUri(host: string, password: string): string {
   return supersetDatabaseUri(host, POSTGRES_PORT, password);
@@ -82,12 +85,13 @@ export class Dashboards extends pulumi.ComponentResource {
         name: "superset", image: a.image, ...(command ? { command } : {}),
         envFrom: [{ secretRef: { name: secret.metadata.name } }],
         // The Trino driver (requests) trusts REQUESTS_CA_BUNDLE over its defaults: Trino's certificate is self-signed.
-        env: [...plainEnv({ SUPERSET_CONFIG_PATH: "/app/lakehouse/conf/superset_config.py", REQUESTS_CA_BUNDLE: `${TRINO_CA_DIR}/cert.pem` })],
+        // SUPERSET_CACHE_DIR: chart data cached for every gunicorn worker at once (superset_config.py).
+        env: [...plainEnv({ SUPERSET_CONFIG_PATH: "/app/lakehouse/conf/superset_config.py", REQUESTS_CA_BUNDLE: `${TRINO_CA_DIR}/cert.pem`, SUPERSET_CACHE_DIR: CACHE_DIR })],
         resources: resources(size), securityContext: restricted(SUPERSET_UID),
-        volumeMounts: [{ name: "conf", mountPath: "/app/lakehouse/conf", readOnly: true }, { name: "ca", mountPath: TRINO_CA_DIR, readOnly: true }],
+        volumeMounts: [{ name: "conf", mountPath: "/app/lakehouse/conf", readOnly: true }, { name: "ca", mountPath: TRINO_CA_DIR, readOnly: true }, { name: "cache", mountPath: CACHE_DIR }],
         ...(command ? {} : { ports: [{ name: "http", containerPort: 8088 }], readinessProbe: httpProbe("/health", "http"), livenessProbe: httpProbe("/health", "http", "HTTP", 60) }),
       }],
-      volumes: [{ name: "conf", configMap: { name: conf.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }],
+      volumes: [{ name: "conf", configMap: { name: conf.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }, { name: "cache", emptyDir: { sizeLimit: "1Gi" } }],
       ...(command ? { restartPolicy: "OnFailure" } : {}),
     });
     const jobMeta = (id: string) => ({ name: `${name}-${id}`, namespace: ns, labels: { ...l, "app.kubernetes.io/component": `dashboards-${id}` } });

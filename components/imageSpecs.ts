@@ -80,8 +80,8 @@ export const IMAGE_SPECS = {
   },
   superset: {
     dockerfile: "images/python.Dockerfile", target: "superset", buildArgs: uv,
-    // superset_config.py reads these two at import: throwaway values for the check only.
-    check: ["sh", "-c", "SUPERSET_SECRET_KEY=check-only SUPERSET_DATABASE_URI=sqlite:////tmp/check.db superset version && test -w \"$SUPERSET_HOME\""],
+    // superset_config.py reads these three at import: throwaway values for the check only.
+    check: ["sh", "-c", "SUPERSET_SECRET_KEY=check-only SUPERSET_DATABASE_URI=sqlite:////tmp/check.db SUPERSET_CACHE_DIR=/tmp/check-cache superset version && test -w \"$SUPERSET_HOME\""],
     contract: "Superset 6.1 + the Trino driver of uv.lock; `superset` on PATH; CMD serves gunicorn on :8088; a writable SUPERSET_HOME for uid 1000",
   },
   metastore: {

@@ -14,10 +14,38 @@ FEATURE_FLAGS = {
     "DASHBOARD_NATIVE_FILTERS": True,
     "ENABLE_TEMPLATE_PROCESSING": False,
 }
-# Single-process cache is enough for one node; the cluster sets a shared cache if scaled out.
-CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300}
+# One cache for all of gunicorn's workers, in files (SUPERSET_CACHE_DIR: the local stack's state,
+# an emptyDir in the cluster). An in-process cache gave each worker its own, so a chart one
+# worker had cached was queried again on Trino whenever the other answered. Enough for one node;
+# replicas would need a shared server (Redis).
+CACHE_CONFIG = {
+    "CACHE_TYPE": "FileSystemCache",
+    "CACHE_DIR": os.environ["SUPERSET_CACHE_DIR"],
+    "CACHE_DEFAULT_TIMEOUT": 300,
+    "CACHE_THRESHOLD": 2000,
+}
 DATA_CACHE_CONFIG = CACHE_CONFIG
-# Behind no TLS locally; the cluster's ingress terminates TLS and sets these itself.
 WTF_CSRF_ENABLED = True
-TALISMAN_ENABLED = False
+# Talisman's security headers with Superset's own Content-Security-Policy less its outside hosts:
+# a page loads nothing from elsewhere. Superset 6.1's pages embed a telemetry pixel from scarf.sh
+# that no setting turns off (SUPERSET_DISABLE_TELEMETRY is the server's); this policy keeps the
+# browser from requesting it. No maps are drawn, so no tile servers either. Plain HTTP locally:
+# no HTTPS redirect, no secure-only cookie.
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}
 SQLLAB_CTAS_NO_LIMIT = True

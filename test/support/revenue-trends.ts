@@ -372,6 +372,18 @@ export async function renderRevenueTrends(
     if (m.type() === "error") trouble.push(`console: ${m.text().slice(0, 200)}`);
   });
   page.on("requestfailed", (req) => trouble.push(`failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ""}`));
+  // Requests for anything not Superset's own: each must be stopped in the browser by the
+  // Content-Security-Policy (superset_config.py), never sent (Superset's pages embed a
+  // telemetry pixel). `data:` and `blob:` URLs are the page's own.
+  const origin = new URL(base).origin;
+  const offHost = new Map<string, string>();
+  page.on("request", (req) => {
+    const url = req.url();
+    if (!/^(data|blob):/.test(url) && new URL(url).origin !== origin) offHost.set(url, "sent");
+  });
+  page.on("requestfailed", (req) => {
+    if (offHost.has(req.url())) offHost.set(req.url(), req.failure()?.errorText === "csp" ? "blocked" : `sent (${req.failure()?.errorText})`);
+  });
   page.on("response", async (res) => {
     if (res.status() >= 400) trouble.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
     const chart = chartDataRequest(res.request());
@@ -385,6 +397,8 @@ export async function renderRevenueTrends(
   const { states: last } = await drawDashboard(page, base, dashboardId, charts.map((c) => c.id), { screenshot, trouble });
   await page.waitForTimeout(2000); // ECharts animates its first draw
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  assert.deepEqual([...offHost].filter(([, fate]) => fate !== "blocked").map(([url, fate]) => `${url}: ${fate}`), [], "the page sent requests to other hosts");
 
   const filterNames = await page.locator('[data-test="filter-control-name"]').allInnerTexts();
   assert.deepEqual(filterNames.map((n) => n.trim()).sort(), [...spec.filters].sort(), "native filters in the filter bar");

@@ -25,6 +25,8 @@ export function supersetEnv(ctx: StackContext): Record<string, string> {
     SUPERSET_SECRET_KEY: ctx.secrets.superset.secretKey,
     SUPERSET_DATABASE_URI: supersetDatabaseUri(host, ports.postgres, ctx.secrets.postgres.supersetPassword),
     FLASK_APP: "superset",
+    // Chart data cached for every gunicorn worker at once (superset_config.py).
+    SUPERSET_CACHE_DIR: path.join(ctx.paths.state, "superset-cache"),
     // Superset reaches only loopback services here; never phone home.
     SUPERSET_DISABLE_TELEMETRY: "1",
     // The Trino driver (requests) prefers this variable over a connection's own CA: name ours.

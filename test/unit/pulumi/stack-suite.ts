@@ -210,7 +210,14 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
     check(["metastore/metastore-site.xml"], ctr("kubernetes:apps/v1:Deployment", "hive-metastore"), "metastore");
     const superset = c.envNames(ctr("kubernetes:apps/v1:Deployment", "superset"));
     const supersetSecret = Object.keys(one("kubernetes:core/v1:Secret", "superset").inputs.stringData);
-    for (const v of ["SUPERSET_SECRET_KEY", "SUPERSET_DATABASE_URI"]) assert.ok(supersetSecret.includes(v) || superset.includes(v), `superset lacks ${v}`);
+    // Every variable superset_config.py requires at import.
+    const required = [...fs.readFileSync(path.join(ROOT, "superset/superset_config.py"), "utf8").matchAll(/os\.environ\["(\w+)"\]/g)].map((m) => m[1]);
+    assert.ok(required.includes("SUPERSET_CACHE_DIR"), "superset_config.py reads its cache directory from the environment");
+    for (const v of required) assert.ok(supersetSecret.includes(v) || superset.includes(v), `superset lacks ${v}`);
+    // Its cache directory is a volume the pod can write (the image's root is not).
+    const container = ctr("kubernetes:apps/v1:Deployment", "superset");
+    const cacheDir = container.env.find((e: any) => e.name === "SUPERSET_CACHE_DIR").value;
+    assert.ok(container.volumeMounts.some((m: any) => m.mountPath === cacheDir && !m.readOnly), `${cacheDir} is a writable mount`);
   });
 
   test("each identity's credentials reach only its own workload", () => {
