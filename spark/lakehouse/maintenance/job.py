@@ -33,17 +33,27 @@ class TablePlan:
     zorder: tuple[str, ...] = ()
 
 
-PLANS = (
-    TablePlan("silver.trips", "silver", ("pickup_date", "taxi_id")),
-    TablePlan("silver.trips_rejected", "silver"),
-    TablePlan("silver.weather", "silver"),
-    TablePlan("silver.weather_rejected", "silver"),
-    TablePlan("silver.silver_runs", "silver"),
-    TablePlan("gold.fct_trips", "gold", ("trip_date", "driver_id")),
-    TablePlan("gold.daily_revenue_by_driver", "gold", ("revenue_date", "driver_id")),
-    TablePlan("gold.revenue_trends", "gold"),
-    TablePlan("gold.dim_driver", "gold"),
-)
+# The z-order of the large tables, on the columns the dashboards and the jobs filter by. Every
+# other table of a layer is bin-packed. The tables are listed from the catalog at run time, so a
+# new model or dataset is maintained without being named here.
+ZORDER: dict[str, tuple[str, ...]] = {
+    "silver.trips": ("pickup_date", "taxi_id"),
+    "gold.fct_trips": ("trip_date", "driver_id"),
+    "gold.daily_revenue_by_driver": ("revenue_date", "driver_id"),
+}
+# The schemas of each layer. gold_internal holds dbt's views and the NYC seed: no data files of note.
+LAYER_SCHEMAS = {"silver": ("silver",), "gold": ("gold",)}
+
+
+def table_plans(layer: str, tables_by_schema: dict[str, list[str]]) -> list[TablePlan]:
+    """What to maintain for `--layer` (silver, gold or all), given each schema's Iceberg tables."""
+    layers = LAYER_SCHEMAS if layer == "all" else {layer: LAYER_SCHEMAS[layer]}
+    return [
+        TablePlan(f"{schema}.{name}", table_layer, ZORDER.get(f"{schema}.{name}", ()))
+        for table_layer, schemas in layers.items()
+        for schema in schemas
+        for name in sorted(tables_by_schema.get(schema, []))
+    ]
 
 
 @dataclass
@@ -66,9 +76,12 @@ def data_files(spark: SparkSession, table: str) -> int:
     return spark.sql(f"SELECT count(*) AS n FROM {CATALOG}.{table}.files").collect()[0]["n"]
 
 
-def exists(spark: SparkSession, table: str) -> bool:
-    schema, name = table.split(".")
-    return spark.sql(f"SHOW TABLES IN {CATALOG}.{schema}").where(f"tableName = '{name}'").count() == 1
+def iceberg_tables(spark: SparkSession, schemas: list[str]) -> dict[str, list[str]]:
+    """Each schema's tables in the catalog (Iceberg's Hive catalog lists only Iceberg tables, not
+    Trino's views); a schema not made yet has none."""
+    existing = {row[0] for row in spark.sql(f"SHOW NAMESPACES IN {CATALOG}").collect()}
+    return {schema: [row["tableName"] for row in spark.sql(f"SHOW TABLES IN {CATALOG}.{schema}").collect()]
+            for schema in schemas if schema in existing}
 
 
 def list_unsorted_order(spark: SparkSession, table: str) -> bool:
@@ -147,12 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         results = []
-        for plan in PLANS:
-            if args.layer not in ("all", plan.layer):
-                continue
-            if not exists(spark, plan.table):
-                log(f"{plan.table}: does not exist yet, skipped")
-                continue
+        schemas = [schema for schemas in LAYER_SCHEMAS.values() for schema in schemas]
+        plans = table_plans(args.layer, iceberg_tables(spark, schemas))
+        log(f"{len(plans)} table(s) to maintain: {', '.join(p.table for p in plans) or 'none yet'}")
+        for plan in plans:
             result = maintain(spark, plan, args.retain_days, args.retain_last, args.orphan_margin_hours)
             log(f"{result.table}: files {result.files_before} -> {result.files_after}, "
                 f"{result.expired_snapshots} expired snapshot files, {result.orphan_files_removed} orphans removed ({result.seconds}s)")
