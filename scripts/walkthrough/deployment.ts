@@ -41,13 +41,20 @@ export function scrollFrames(text: string, rows = TERMINAL.rows): Frame<string>[
   return frames;
 }
 
+/** A transcript as committed: this checkout's absolute path (in log paths the CLI prints) as ".", so it names no machine. */
+export function portableTranscript(transcript: string, root: string = repoRoot): string {
+  const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // The root itself, not a longer name that starts with it (/repo2).
+  return transcript.replace(new RegExp(`${escaped}(?=[/\\s)'":,]|$)`, "gm"), ".");
+}
+
 /** Records, replays or announces the deployment, as `mode` says. */
 export async function captureDeployment(mode: DeploymentMode, commands: string[], workDir: string, log: Logger): Promise<DeploymentCapture> {
   if (mode === "live") {
     const cluster = await requireCluster(log);
     const { frames, transcript } = await recordCommands(commands, workDir, log, cluster.env);
     const captured = new Date().toISOString().slice(0, 16) + "Z";
-    writeAtomic(CLUSTER_TRANSCRIPT, `# captured ${captured} by npm run walkthrough -- --with-cluster\n${transcript.replace(/\s+$/, "")}\n`);
+    writeAtomic(CLUSTER_TRANSCRIPT, `# captured ${captured} by npm run walkthrough -- --with-cluster\n${portableTranscript(transcript).replace(/\s+$/, "")}\n`);
     log.step(`deployment: transcript saved to ${path.relative(repoRoot, CLUSTER_TRANSCRIPT)} (commit it: later recordings without the cluster show it)`);
     return { mode, frames, title: "bash: the project's one-node cluster (lakehouse cluster up)" };
   }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { architecturePages, diagramHtml, environmentsTable, mermaidBlock, parseFlowchart, ARCHITECTURE_DOC } from "../../../scripts/walkthrough/architecture";
 import { timestamp, toSrt, toVtt, wrap } from "../../../scripts/walkthrough/captions";
-import { scrollFrames } from "../../../scripts/walkthrough/deployment";
+import { portableTranscript, scrollFrames } from "../../../scripts/walkthrough/deployment";
 import { fitFrames, speedup } from "../../../scripts/walkthrough/frames";
 import { fillPlaceholders, loadNarration, sentences, spoken } from "../../../scripts/walkthrough/narration";
 import { joinWavs, readWav, wavBytes } from "../../../scripts/walkthrough/speech";
@@ -100,4 +100,10 @@ test("WAVs join sample for sample", () => {
   assert.deepEqual([...joined.data], [1, 0, 2, 0, 3, 0]);
   assert.equal(joined.sampleRate, 22050);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a saved transcript names no checkout: its absolute path becomes .", () => {
+  const line = "[lakehouse    1.7s] up of stack dev (engine output: /home/ann/lakehouse/.lakehouse/deploy/dev-up.log) in /home/ann/lakehouse";
+  assert.equal(portableTranscript(line, "/home/ann/lakehouse"), "[lakehouse    1.7s] up of stack dev (engine output: ./.lakehouse/deploy/dev-up.log) in .");
+  assert.equal(portableTranscript("cd /home/ann/lakehouse2/x", "/home/ann/lakehouse"), "cd /home/ann/lakehouse2/x", "another directory that starts with the same name is kept");
 });
