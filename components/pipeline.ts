@@ -3,7 +3,7 @@
  * (CronJob) -> table maintenance (CronJob, Spark in local mode). Every run has a logical date,
  * waits for its upstream commit marker, never overlaps itself and is bounded in time and retries.
  */
-import { goldSourceVars } from "../src/lib/gold-vars";
+import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../src/lib/gold-vars";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, S3_SDK_CHECKSUM_ENV } from "../src/lib/connection";
@@ -154,7 +154,7 @@ export class Pipeline extends pulumi.ComponentResource {
       image: a.images.dbt, uid: 1000, identity: "dbt", size: a.sizes.dbt, deadline: DEADLINES.gold,
       wait: waiter("silver", "dbt", DEADLINES.gold - 3600),
       // The models of the sources silver cleans here (goldSourceVars: docs/ingestion.md).
-      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D', ${goldSourceVars(a.datasets)}}"`,
+      command: `dbt build --project-dir /app/dbt --profiles-dir /app/lakehouse/profiles --target-path /tmp/dbt-target --log-path /tmp/dbt-logs --vars "{start_date: '$D', end_date: '$D', ${goldSourceVars(a.datasets)}}" ${SCHEDULED_BUILD_EXCLUDES.join(" ")}`,
       env: [
         ...plainEnv({ [ENV.trinoHost]: a.trino.host, [ENV.trinoPort]: String(a.trino.port), [ENV.trinoUser]: JOBS_TRINO_USER, [ENV.trinoCaFile]: "/app/lakehouse/trino-ca/cert.pem" }),
         ...secretEnv(a.trino.usersSecretName, { [ENV.trinoPassword]: `${JOBS_TRINO_USER}-password` }),

@@ -11,7 +11,7 @@ import { trinoTarget, trinoUrl } from "../services/trino";
 import type { StackContext } from "../services/types";
 import { DBT_PROJECT_DIR, dbt } from "./dbt";
 import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../../lib/rejected-share";
-import { goldSourceVars } from "../../lib/gold-vars";
+import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../../lib/gold-vars";
 import { acquireJobLock } from "./lock";
 import { sparkSubmit } from "./spark";
 
@@ -92,21 +92,21 @@ export function refreshWindows(days: string[], maxDays = 31): [string, string][]
 
 /**
  * `dbt build`'s arguments for window `index` of `count` in a full refresh. The first rebuilds
- * every table (--full-refresh) and runs the unit tests. The later ones add their days to the
- * incremental models and test them; they skip what no window's days change: the unit tests
- * (the models' SQL on fixed rows) and the models materialized as whole tables (a calendar, the
- * weather of all of silver, aggregates of all of gold), with the tests of those alone, which
- * the last window builds again over everything. From dbt's log of a year's rebuild (2026-12-06, 16
- * windows in 749 s), the unit tests took 111 s of the nodes' time and the table models with
- * their tests ~120 s, repeated in every window.
+ * every table (--full-refresh). The later ones add their days to the incremental models and
+ * test them; the middle ones skip the models materialized as whole tables (a calendar, the
+ * weather of all of silver, aggregates of all of gold) with the tests of those alone, which the
+ * last window builds again over everything. None runs dbt's unit tests (SCHEDULED_BUILD_EXCLUDES).
+ * From dbt's log of a year's rebuild (2026-12-06, 16 windows in 749 s), the unit tests took
+ * 111 s of the nodes' time and the whole-table models with their tests ~120 s, repeated in
+ * every window.
  */
 export function refreshWindowArgs(start: string, end: string, index: number, count: number): string[] {
-  const vars = ["--vars", `{start_date: "${start}", end_date: "${end}"}`];
-  if (index === 0) return ["build", ...vars, "--full-refresh"];
-  if (index === count - 1) return ["build", ...vars, "--exclude-resource-type", "unit_test"];
+  const build = ["build", "--vars", `{start_date: "${start}", end_date: "${end}"}`, ...SCHEDULED_BUILD_EXCLUDES];
+  if (index === 0) return [...build, "--full-refresh"];
+  if (index === count - 1) return build;
   // cautious: a test of a window's rows against a whole table (trips' dates in dim_date's
   // calendar) still runs; dbt's default would drop it with the table.
-  return ["build", ...vars, "--exclude-resource-type", "unit_test", "--exclude", "config.materialized:table", "--indirect-selection", "cautious"];
+  return [...build, "--exclude", "config.materialized:table", "--indirect-selection", "cautious"];
 }
 
 /**
@@ -169,7 +169,7 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     if (opts.fullRefresh) await rebuildGold(ctx, opts.log);
     else {
       opts.log.step(`gold: dbt build for ${days[0]}${days.length > 1 ? ` .. ${days.at(-1)}` : ""}`);
-      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}", ${sources}}`], { echo: echoes(opts.log) });
+      await dbt(ctx, ["build", "--vars", `{start_date: "${days[0]}", end_date: "${days[days.length - 1]}", ${sources}}`, ...SCHEDULED_BUILD_EXCLUDES], { echo: echoes(opts.log) });
     }
   } catch (e) {
     const { output: out = "", window } = e as { output?: string; window?: string };

@@ -17,6 +17,7 @@ import { runIngest } from "../../../src/local/jobs/ingest";
 import { runGold, runSilver } from "../../../src/local/jobs/pipeline";
 import { sparkSubmit } from "../../../src/local/jobs/spark";
 import { useStack, type TestStack } from "../harness";
+import { assertDbtUnitTestsPass } from "../../support/dbt-unit-tests";
 
 const DAY1 = "2023-06-01";
 const DAY2 = "2023-06-02";
@@ -188,6 +189,10 @@ describe("gold", () => {
     await sparkSubmit(stack.ctx, { script: "lakehouse/maintenance/job.py", args: ["--layer", "gold"], identity: "maintenance" });
     assert.ok((await count("revenue_trends")) < trends);
     assert.ok((await count("daily_revenue_by_driver")) < byDriver);
+  });
+
+  test("dbt's unit tests, which scheduled builds leave out, each pass on Trino", { timeout: 300_000 }, async () => {
+    await assertDbtUnitTestsPass(stack.ctx, "chicago");
   });
 
   test("a full refresh rebuilds every gold table from all of silver, a month window at a time", { timeout: 900_000 }, async () => {
