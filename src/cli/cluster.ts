@@ -1,7 +1,6 @@
 /** `lakehouse cluster …`: a real one-node Kubernetes on this machine, for when there is no Docker (and so no kind). */
 import type { Command } from "commander";
 import type { Logger } from "../lib/log";
-import path from "node:path";
 import { IMAGE_NAMES, type ImageName } from "../../components/imageSpecs";
 import { clusterContext, clusterDown, clusterNodeProblems, clusterStatus, clusterStorageProblems, clusterUp } from "../cluster/cluster";
 import { buildProjectImages, loadImages } from "../cluster/images";
@@ -52,7 +51,7 @@ export function registerClusterCommands(program: Command, log: Logger): void {
         log.step("no running cluster: the images are in podman's store; after 'lakehouse cluster up', run this again to load them (a rebuild takes seconds)");
         return;
       }
-      await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
+      await loadImages(ctx.layout.containerdSocket, Object.values(refs), ctx.layout.imagesLoaded, log);
     });
 
   cluster

@@ -20,7 +20,7 @@ import { installPython } from "../local/install";
 import { tail } from "../local/stack";
 import { Supervisor, type Program } from "../local/supervisor";
 import * as cfg from "./config";
-import { BASE_ALIAS, BASE_IMAGE, ctr, ensureBaseImage, ensurePauseImage, loadImages } from "./images";
+import { BASE_ALIAS, BASE_IMAGE, ctr, ensureBaseImage, ensurePauseImage, loadedImageRefs, loadImages } from "./images";
 import { ensureToolchain, type Toolchain } from "./toolchain";
 
 export interface ClusterContext {
@@ -159,7 +159,7 @@ export const LOW_DISK_BYTES = 5 * 1024 ** 3;
 
 /**
  * What will keep pods from starting or writing, one line each: free disk under `low` on the
- * cluster's filesystem, and images the cluster loaded (`loaded`, images-loaded.json's refs) that
+ * cluster's filesystem, and images the cluster loaded (`loaded`, loadImages' record) that
  * containerd no longer lists (`present`). Nothing here is pulled, so a deleted image stays gone
  * until it is loaded again.
  */
@@ -180,8 +180,7 @@ export function storageProblems(disk: { path: string; freeBytes: number }, loade
 /** storageProblems of the running cluster. */
 export async function clusterStorageProblems(ctx: ClusterContext): Promise<string[]> {
   const stat = fs.statfsSync(ctx.layout.containerdRoot);
-  const loadedFile = path.join(ctx.layout.run, "images-loaded.json");
-  const loaded = fs.existsSync(loadedFile) ? Object.keys(JSON.parse(fs.readFileSync(loadedFile, "utf8")) as Record<string, string>) : [];
+  const loaded = loadedImageRefs(ctx.layout.imagesLoaded);
   const present = (await ctr(ctx.layout.containerdSocket, ["images", "list", "--quiet"])).split("\n").filter(Boolean);
   return storageProblems({ path: ctx.layout.containerdRoot, freeBytes: stat.bavail * stat.bsize }, loaded, present);
 }
@@ -298,7 +297,7 @@ export async function clusterUp(log: Logger, opts: { pulumi?: boolean } = {}): P
   for (const c of all) {
     if (c.name === "kubelet") {
       // Before kubelet: the sandbox and helper images must be in containerd, and the cluster's own objects applied.
-      await loadImages(ctx.layout.containerdSocket, [cfg.PAUSE_IMAGE, BASE_ALIAS, BASE_IMAGE], path.join(ctx.layout.run, "images-loaded.json"), log);
+      await loadImages(ctx.layout.containerdSocket, [cfg.PAUSE_IMAGE, BASE_ALIAS, BASE_IMAGE], ctx.layout.imagesLoaded, log);
       const template = fs.readFileSync(path.join(repoRoot, "cluster", "manifests", "bootstrap.yaml"), "utf8");
       await run(path.join(ctx.tools.kubeBin, "kubectl"), ["--kubeconfig", path.join(ctx.layout.kubeconfigs, "super-admin.conf"), "apply", "--server-side", "--field-manager=lakehouse-cluster", "-f", "-"], {
         input: cfg.renderBootstrap(template, ctx.net, { helperImage: BASE_ALIAS, volumes: ctx.layout.volumes }),

@@ -35,6 +35,8 @@ export interface ClusterLayout {
   conf: string;
   logs: string;
   run: string;
+  /** Which image id each ref had when loaded into containerd (loadImages keeps it). */
+  imagesLoaded: string;
 }
 
 export function clusterLayout(state: string): ClusterLayout {
@@ -54,6 +56,7 @@ export function clusterLayout(state: string): ClusterLayout {
     conf: path.join(state, "conf"),
     logs: path.join(state, "logs"),
     run: path.join(state, "run"),
+    imagesLoaded: path.join(state, "run", "images-loaded.json"),
   };
 }
 

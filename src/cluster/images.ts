@@ -157,7 +157,7 @@ export function ctr(socket: string, args: string[]): Promise<string> {
  * superset images share the Python environment's 1.5 GB) are written and read once.
  */
 export async function loadImages(socket: string, refs: string[], loadedFile: string, log: Logger): Promise<void> {
-  const loaded: Record<string, string> = fs.existsSync(loadedFile) ? JSON.parse(fs.readFileSync(loadedFile, "utf8")) : {};
+  const loaded = loadedRecord(loadedFile);
   const inContainerd = (await ctr(socket, ["images", "list", "--quiet"])).split("\n");
   const ids = Object.fromEntries(await Promise.all(refs.map(async (ref) => [ref, (await podman(["image", "inspect", "--format", "{{.Id}}", ref])).trim()] as const)));
   const toLoad = refs.filter((ref) => loaded[ref] !== ids[ref] || !inContainerd.includes(ref));
@@ -170,6 +170,16 @@ export async function loadImages(socket: string, refs: string[], loadedFile: str
   });
   for (const ref of toLoad) loaded[ref] = ids[ref];
   fs.writeFileSync(loadedFile, JSON.stringify(loaded, null, 2));
+}
+
+/** The record loadImages keeps: the image id each ref had when it was loaded ({} before any). */
+function loadedRecord(loadedFile: string): Record<string, string> {
+  return fs.existsSync(loadedFile) ? JSON.parse(fs.readFileSync(loadedFile, "utf8")) : {};
+}
+
+/** The refs loadImages has loaded into the cluster's containerd. */
+export function loadedImageRefs(loadedFile: string): string[] {
+  return Object.keys(loadedRecord(loadedFile));
 }
 
 /** Where the local builder tags the project's images: what the cluster's stack config names. */

@@ -27,7 +27,7 @@ export const WEB_IMAGE = "localhost/lakehouse-test/webserver:1";
 export async function ensureWebImage(ctx: ClusterContext): Promise<string> {
   const dir = path.join(__dirname, "fixtures", "webserver");
   await buildImage({ tag: WEB_IMAGE, dockerfile: path.join(dir, "Dockerfile"), context: dir }, silentLogger);
-  await loadImages(ctx.layout.containerdSocket, [WEB_IMAGE], path.join(ctx.layout.run, "images-loaded.json"), silentLogger);
+  await loadImages(ctx.layout.containerdSocket, [WEB_IMAGE], ctx.layout.imagesLoaded, silentLogger);
   return WEB_IMAGE;
 }
 

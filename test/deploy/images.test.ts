@@ -45,7 +45,7 @@ before(async () => {
   ctx = await testCluster();
   const log = consoleLogger("test-images");
   refs = await projectImages(TAG, log);
-  await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
+  await loadImages(ctx.layout.containerdSocket, Object.values(refs), ctx.layout.imagesLoaded, log);
   await k(ctx, ["delete", "namespace", NS, "--ignore-not-found", "--wait=true"]);
   await k(ctx, ["create", "namespace", NS]);
 });

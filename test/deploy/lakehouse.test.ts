@@ -66,7 +66,7 @@ before(async () => {
   ctx = await testCluster();
   // Built by this run's background build, or by images.test.ts (then podman's layer cache answers).
   const refs = await projectImages(BACKGROUND_IMAGE_TAG, log);
-  await loadImages(ctx.layout.containerdSocket, Object.values(refs), path.join(ctx.layout.run, "images-loaded.json"), log);
+  await loadImages(ctx.layout.containerdSocket, Object.values(refs), ctx.layout.imagesLoaded, log);
   stack = await devStack(ctx);
   // A stack left by an earlier, interrupted run goes first: every test here starts from nothing.
   await timed("destroy of leftovers", () => stack.destroy());

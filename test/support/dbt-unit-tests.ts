@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
-import { DBT_PROJECT_DIR, dbt } from "../../src/local/jobs/dbt";
+import { DBT_PROJECT_DIR, dbt, dbtTargetPath } from "../../src/local/jobs/dbt";
 import type { StackContext } from "../../src/local/services/types";
 
 /** The unit tests the models' .yml files define, by name, for the Chicago-shaped models or NYC's (nyc_*). */
@@ -25,7 +25,7 @@ export function definedUnitTests(source: "chicago" | "nyc_tlc"): string[] {
 export async function assertDbtUnitTestsPass(ctx: StackContext, source: "chicago" | "nyc_tlc"): Promise<void> {
   const vars = source === "chicago" ? "{chicago: true, nyc_tlc: false}" : "{chicago: false, nyc_tlc: true}";
   await dbt(ctx, ["test", "--select", "test_type:unit", "--vars", vars]);
-  const results = JSON.parse(fs.readFileSync(path.join(ctx.paths.state, "dbt", "target", "run_results.json"), "utf8")) as { results: { unique_id: string; status: string }[] };
+  const results = JSON.parse(fs.readFileSync(path.join(dbtTargetPath(ctx), "run_results.json"), "utf8")) as { results: { unique_id: string; status: string }[] };
   const ran = results.results.map((r) => ({ name: r.unique_id.split(".").at(-1)!, status: r.status }));
   assert.deepEqual(ran.map((r) => r.name).sort(), definedUnitTests(source), "every unit test the models define ran");
   assert.deepEqual(ran.filter((r) => r.status !== "pass"), [], "every unit test passed");

@@ -41,17 +41,16 @@ ZORDER: dict[str, tuple[str, ...]] = {
     "gold.fct_trips": ("trip_date", "driver_id"),
     "gold.daily_revenue_by_driver": ("revenue_date", "driver_id"),
 }
-# The schemas of each layer. gold_internal holds dbt's views and the NYC seed: no data files of note.
-LAYER_SCHEMAS = {"silver": ("silver",), "gold": ("gold",)}
+# The layers, each the schema of its name (gold_internal holds dbt's views and the NYC seed: no data
+# files of note).
+LAYERS = ("silver", "gold")
 
 
 def table_plans(layer: str, tables_by_schema: dict[str, list[str]]) -> list[TablePlan]:
     """What to maintain for `--layer` (silver, gold or all), given each schema's Iceberg tables."""
-    layers = LAYER_SCHEMAS if layer == "all" else {layer: LAYER_SCHEMAS[layer]}
     return [
-        TablePlan(f"{schema}.{name}", table_layer, ZORDER.get(f"{schema}.{name}", ()))
-        for table_layer, schemas in layers.items()
-        for schema in schemas
+        TablePlan(f"{schema}.{name}", schema, ZORDER.get(f"{schema}.{name}", ()))
+        for schema in (LAYERS if layer == "all" else (layer,))
         for name in sorted(tables_by_schema.get(schema, []))
     ]
 
@@ -144,7 +143,7 @@ def maintain(spark: SparkSession, plan: TablePlan, retain_days: int, retain_last
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maintain", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--layer", choices=["silver", "gold", "all"], default="all")
+    parser.add_argument("--layer", choices=[*LAYERS, "all"], default="all")
     parser.add_argument("--date", help="the scheduled run's logical day (recorded in the report; maintenance covers whole tables)")
     parser.add_argument("--retain-days", type=int, default=7, help="expire snapshots older than this (default 7)")
     parser.add_argument("--retain-last", type=int, default=5, help="but always keep this many (default 5)")
@@ -160,8 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         results = []
-        schemas = [schema for schemas in LAYER_SCHEMAS.values() for schema in schemas]
-        plans = table_plans(args.layer, iceberg_tables(spark, schemas))
+        plans = table_plans(args.layer, iceberg_tables(spark, list(LAYERS)))
         log(f"{len(plans)} table(s) to maintain: {', '.join(p.table for p in plans) or 'none yet'}")
         for plan in plans:
             result = maintain(spark, plan, args.retain_days, args.retain_last, args.orphan_margin_hours)

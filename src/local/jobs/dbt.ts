@@ -15,6 +15,11 @@ export const DBT_PROJECT_DIR = path.join(repoRoot, "dbt");
  */
 export const DBT_NOTICES = /^INFO:trino\.auth:keyring module not found\. OAuth2 token will not be stored in keyring\.$/;
 
+/** Where the stack's dbt writes its build output (manifest.json, run_results.json). */
+export function dbtTargetPath(ctx: StackContext): string {
+  return path.join(ctx.paths.state, "dbt", "target");
+}
+
 export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } = {}): Promise<string> {
   const work = path.join(ctx.paths.state, "dbt");
   fs.mkdirSync(work, { recursive: true });
@@ -25,7 +30,7 @@ export function dbt(ctx: StackContext, args: string[], opts: { echo?: boolean } 
       ...process.env,
       ...jobEnv(ctx, "dbt"),
       // Build output and logs stay out of the repository.
-      DBT_TARGET_PATH: path.join(work, "target"),
+      DBT_TARGET_PATH: dbtTargetPath(ctx),
       DBT_LOG_PATH: path.join(work, "logs"),
       DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
       DBT_USE_COLORS: process.stderr.isTTY ? "true" : "false",
