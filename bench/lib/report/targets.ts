@@ -14,8 +14,12 @@ export interface TargetFigures {
   backfill?: { days: number; seconds: number };
   /** Silver's processing over DuckDB's on the same files, and the days they covered. */
   silverRatio?: { days: number; ratio: number };
-  /** One user's chart queries (the worst chart's p95) and the days of gold they read. */
-  oneUser?: { goldDays: number; worstP95: number; worstChart: string };
+  /**
+   * One user's chart queries (the worst chart's p95) and the days of gold they read; when the run
+   * also timed them on the fresh rebuild before the nightly maintenance, that figure is shown
+   * beside (the judged one is after it: what a deployed stack's users query).
+   */
+  oneUser?: { goldDays: number; worstP95: number; worstChart: string; beforeMaintenance?: { worstP95: number; worstChart: string } };
   /** The dashboard under concurrent users through Superset (what its users wait for), by user count. */
   users?: LoadFigures[];
   /** The same users' chart queries on Trino alone (shown beside, not judged). */
@@ -73,7 +77,10 @@ export function issue20Targets(x: TargetFigures): TargetRow[] {
   const o = x.oneUser;
   rows.push({
     target: "each Revenue Trends chart query, one user: p95 ≤ 0.3 s over a year of gold",
-    figure: o ? `worst p95 ${f(o.worstP95, 3)} s (${o.worstChart}) ${overGold(o.goldDays)}` : "not measured",
+    figure: o
+      ? `worst p95 ${f(o.worstP95, 3)} s (${o.worstChart}) ${overGold(o.goldDays)}` +
+        (o.beforeMaintenance ? `, after the nightly maintenance (on the fresh rebuild before it: ${f(o.beforeMaintenance.worstP95, 3)} s, ${o.beforeMaintenance.worstChart})` : "")
+      : "not measured",
     met: o && o.goldDays >= YEAR ? o.worstP95 <= 0.3 : o && o.worstP95 > 0.3 ? false : undefined,
     over: o && o.worstP95 / 0.3,
   });
