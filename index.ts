@@ -71,7 +71,7 @@ const pipeline = new Pipeline(PIPELINE_NAME, {
   namespace: cfg.namespace, instance: stack, images: { ...images.refs, mc: mc.image }, version: cfg.images.tag, schedules: cfg.schedules, timeZone: cfg.timeZone,
   datasets: cfg.datasets, ingestSource: cfg.ingestSource, ingestUrls: cfg.ingestUrls, socrataAppToken: cfg.secrets.socrataAppToken, sizes: size, sparkVersion: cfg.spark.version, sparkExecutors: cfg.spark.executors, sparkRetryIntervalSeconds: cfg.spark.retryIntervalSeconds,
   sparkServiceAccount: spark.serviceAccount, s3: { endpoint: store.endpoint, region: store.region, secretNames: store.secretNames },
-  metastoreUri: metastore.uri, trino: trinoRef, dependsOn: [spark, trino, store.provisioned],
+  metastoreUri: metastore.uri, trino: trinoRef, dashboardsCache: dashboards.cacheRefresh, dependsOn: [spark, trino, store.provisioned],
 }, nsOpts);
 
 export const namespace = cfg.namespace;

@@ -56,9 +56,20 @@ export function databaseUri(host: string, password: string): string {
   return supersetDatabaseUri(host, POSTGRES_PORT, password);
 }
 
+/**
+ * The step a gold job ends with: Superset's cache of the dashboards it rebuilt dropped and their
+ * charts queried again (`lakehouse dashboards refresh-cache --from-env`, from the CLI image, on
+ * the captured requests mounted from a ConfigMap).
+ */
+export interface CacheRefreshStep {
+  container: k8s.types.input.core.v1.Container;
+  volume: k8s.types.input.core.v1.Volume;
+}
+
 export class Dashboards extends pulumi.ComponentResource {
   readonly url: string;
   readonly adminPassword: pulumi.Output<string>;
+  readonly cacheRefresh: CacheRefreshStep;
 
   constructor(name: string, a: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lakehouse:serving:Dashboards", name, {}, opts);
@@ -140,6 +151,19 @@ export class Dashboards extends pulumi.ComponentResource {
         },
       },
     }, { parent: this, dependsOn: [deployment, service, secret] });
+    const requests = new k8s.core.v1.ConfigMap(`${name}-dashboard-requests`, {
+      metadata: { name: `${name}-dashboard-requests`, namespace: ns, labels: l },
+      data: { [imp.REQUESTS_KEY]: readRepoFile(imp.REQUESTS_FILE) },
+    }, p);
+    this.cacheRefresh = {
+      container: {
+        name: "refresh-dashboards", image: a.cliImage, command: imp.refreshCommand(),
+        env: imp.refreshEnv({ supersetUrl: `http://${name}.${ns}.svc:8088`, adminUser: ADMIN_USER, supersetSecretName: name }),
+        resources: resources(a.jobSize), securityContext: restricted(imp.CLI_UID),
+        volumeMounts: [{ name: "dashboard-requests", mountPath: imp.REQUESTS_MOUNT, readOnly: true }],
+      },
+      volume: { name: "dashboard-requests", configMap: { name: requests.metadata.name } },
+    };
     this.url = a.nodePort ? "http://localhost:30088" : `http://${name}.${ns}.svc:8088`;
     this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
   }

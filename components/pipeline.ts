@@ -4,6 +4,7 @@
  * waits for its upstream commit marker, never overlaps itself and is bounded in time and retries.
  */
 import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../src/lib/gold-vars";
+import type { CacheRefreshStep } from "./dashboards";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, S3_SDK_CHECKSUM_ENV } from "../src/lib/connection";
@@ -70,6 +71,11 @@ export interface PipelineArgs {
   metastoreUri: pulumi.Input<string>;
   /** Trino for dbt: HTTPS host and port, the Secret with <user>-password keys, the ConfigMap with its CA (cert.pem). */
   trino: { host: string; port: number; usersSecretName: string; caConfigMapName: string };
+  /**
+   * The gold job's last step, after dbt: Superset's cache of the rebuilt dashboards dropped and
+   * warmed (the Dashboards component's cacheRefresh). Unset: gold ends with dbt.
+   */
+  dashboardsCache?: CacheRefreshStep;
   /** Resources every job waits for (the SparkOperator, Trino, the object store's provisioning Job). None by default. */
   dependsOn?: pulumi.Resource[];
 }
@@ -105,9 +111,16 @@ export class Pipeline extends pulumi.ComponentResource {
       image: pulumi.Input<string>; uid: number; identity: Identity; command: string; size: Size; deadline: number;
       wait?: k8s.types.input.core.v1.Container; env?: k8s.types.input.core.v1.EnvVar[]; metastore?: boolean;
       volumes?: k8s.types.input.core.v1.Volume[]; mounts?: k8s.types.input.core.v1.VolumeMount[];
+      /** A step after the job's own container: the job's then runs as an init container, after the wait. */
+      then?: CacheRefreshStep;
     }) => {
       const spec = cronJobSpec({ schedule: a.schedules[job], timeZone: a.timeZone, deadlineSeconds: c.deadline, backoffLimit: 2 });
       const podLabels = { ...l(job), ...S3_CLIENT_LABEL, ...(c.metastore ? METASTORE_CLIENT_LABEL : {}) };
+      const own: k8s.types.input.core.v1.Container = {
+        name: job, image: c.image, command: ["/bin/sh", "-c", withLogicalDate(c.command)],
+        env: [...s3Env(c.identity), { name: "LOGICAL_DATE", value: "" }, ...(c.env ?? [])],
+        resources: resources(c.size), securityContext: restricted(c.uid), volumeMounts: c.mounts ?? [],
+      };
       return new k8s.batch.v1.CronJob(this.names[job], {
         metadata: { name: this.names[job], namespace: ns, labels: l(job) },
         spec: {
@@ -117,16 +130,13 @@ export class Pipeline extends pulumi.ComponentResource {
             spec: {
               ...spec.jobSpec,
               template: {
-                metadata: { labels: podLabels },
+                // `kubectl logs` shows the job's own container, also when a step follows it.
+                metadata: { labels: podLabels, ...(c.then ? { annotations: { "kubectl.kubernetes.io/default-container": job } } : {}) },
                 spec: {
                   restartPolicy: "Never", securityContext: podSecurity(c.uid),
-                  ...(c.wait ? { initContainers: [c.wait] } : {}),
-                  containers: [{
-                    name: job, image: c.image, command: ["/bin/sh", "-c", withLogicalDate(c.command)],
-                    env: [...s3Env(c.identity), { name: "LOGICAL_DATE", value: "" }, ...(c.env ?? [])],
-                    resources: resources(c.size), securityContext: restricted(c.uid), volumeMounts: c.mounts ?? [],
-                  }],
-                  volumes: c.volumes ?? [],
+                  ...(c.wait || c.then ? { initContainers: [...(c.wait ? [c.wait] : []), ...(c.then ? [own] : [])] } : {}),
+                  containers: [c.then ? c.then.container : own],
+                  volumes: [...(c.volumes ?? []), ...(c.then ? [c.then.volume] : [])],
                 },
               },
             },
@@ -161,6 +171,7 @@ export class Pipeline extends pulumi.ComponentResource {
       ],
       volumes: [{ name: "profiles", configMap: { name: profiles.metadata.name } }, { name: "ca", configMap: { name: a.trino.caConfigMapName } }],
       mounts: [{ name: "profiles", mountPath: "/app/lakehouse/profiles", readOnly: true }, { name: "ca", mountPath: "/app/lakehouse/trino-ca", readOnly: true }],
+      then: a.dashboardsCache,
     });
     cron("maintenance", {
       image: a.images.spark, uid: SPARK_UID, identity: "maintenance", size: a.sizes.maintenance, deadline: DEADLINES.maintenance, metastore: true,

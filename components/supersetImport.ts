@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import { ENV } from "../src/lib/connection";
+import { DASHBOARD_REQUESTS_FILE } from "../src/serving/dashboard-cache";
 import { PROJECT_ROOT, readRepoFiles } from "./files";
 import { plainEnv, secretEnv } from "./k8s";
 import { TRINO_USERS } from "./trinoConfig";
@@ -82,6 +83,25 @@ export function bundleTrinoUser(files: Record<string, string>): string {
   const [user] = users;
   if (!(TRINO_USERS as readonly string[]).includes(user)) throw new Error(`${ASSETS_DIR}: Trino user '${user}' is not one of ${TRINO_USERS.join(", ")}`);
   return user;
+}
+
+/** The dashboards' captured chart-data requests (src/serving/dashboard-cache.ts), relative to the project root. */
+export const REQUESTS_FILE = DASHBOARD_REQUESTS_FILE;
+/** Where the gold job's cache refresh mounts them (ConfigMap key dashboard-requests.json). */
+export const REQUESTS_MOUNT = "/app/lakehouse/dashboard-requests";
+export const REQUESTS_KEY = "dashboard-requests.json";
+
+/** The gold job's last step: Superset's cache of the rebuilt dashboards dropped and warmed. */
+export function refreshCommand(): string[] {
+  return ["node", CLI_ENTRY, "dashboards", "refresh-cache", "--from-env", "--requests", `${REQUESTS_MOUNT}/${REQUESTS_KEY}`];
+}
+
+/** What `supersetFromEnv` reads for the refresh: Superset's URL and admin, the password by reference to its Secret. */
+export function refreshEnv(a: Pick<ImportEnvArgs, "supersetUrl" | "adminUser" | "supersetSecretName">): k8s.types.input.core.v1.EnvVar[] {
+  return [
+    ...plainEnv({ LAKEHOUSE_SUPERSET_URL: a.supersetUrl, LAKEHOUSE_SUPERSET_ADMIN_USER: a.adminUser }),
+    ...secretEnv(a.supersetSecretName, { LAKEHOUSE_SUPERSET_ADMIN_PASSWORD: "ADMIN_PASSWORD" }),
+  ];
 }
 
 /** The Job's command: wait for Superset's /health, then import the mounted bundle (overwrite by UUID). */

@@ -25,6 +25,12 @@ CACHE_CONFIG = {
     "CACHE_THRESHOLD": 2000,
 }
 DATA_CACHE_CONFIG = CACHE_CONFIG
+# Chart data is kept for CACHE_DEFAULT_TIMEOUT (Superset's default: a day), keyed by the query and
+# not by the data, so every gold build drops the cached results of the dashboards it rebuilt and
+# warms them (src/serving/dashboard-cache.ts). That drop finds the entries through the keys
+# recorded here (rows removed with them) and deletes them through CACHE_CONFIG's cache, so the
+# data cache must stay that same directory.
+STORE_CACHE_KEYS_IN_METADATA_DB = True
 WTF_CSRF_ENABLED = True
 # Talisman's security headers with Superset's own Content-Security-Policy less its outside hosts:
 # a page loads nothing from elsewhere. Superset 6.1's pages embed a telemetry pixel from scarf.sh

@@ -6,7 +6,9 @@ import type { Logger } from "../lib/log";
 import { supersetUrl } from "../local/services/superset";
 import { stackContext } from "../local/stack";
 import type { StackContext } from "../local/services/types";
-import { ASSETS_DIR, exportAssets, importAssets, importBundle, SUPERSET_ENV, targetFromEnv, waitForSuperset } from "../serving/superset-assets";
+import { ASSETS_DIR, exportAssets, importAssets, importBundle, SUPERSET_ENV, supersetApi, supersetFromEnv, supersetLogin, targetFromEnv, waitForSuperset } from "../serving/superset-assets";
+import { DASHBOARD_REQUESTS_FILE, readDashboardRequests, refreshDashboardCache } from "../serving/dashboard-cache";
+import { repoRoot } from "../local/paths";
 
 const FROM_ENV_VARS = [SUPERSET_ENV.url, SUPERSET_ENV.adminUser, SUPERSET_ENV.adminPassword, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser, ENV.trinoPassword];
 
@@ -51,6 +53,29 @@ export function registerDashboardCommands(program: Command, log: Logger): void {
         result = await importAssets(ctx, dir);
       }
       process.stdout.write(`imported ${result.files.length} files; dashboards: ${result.dashboards.map((d) => `${d.title} (#${d.id})`).join(", ") || "none"}\n`);
+    });
+
+  dashboards
+    .command("refresh-cache")
+    .description("drop Superset's cached chart data of every dashboard whose tables gold has, and query its charts again (each gold build does this)")
+    .option("--requests <file>", "the dashboards' captured chart-data requests", path.relative(process.cwd(), path.join(repoRoot, DASHBOARD_REQUESTS_FILE)) || ".")
+    .option("--from-env", `refresh the Superset the environment names, not the local stack's (the cluster's gold job): ${[SUPERSET_ENV.url, SUPERSET_ENV.adminUser, SUPERSET_ENV.adminPassword].join(", ")}`)
+    .addHelpText(
+      "after",
+      "\nSuperset keeps a chart's result for a day, keyed by the query and not by the data, so without this a\n" +
+        "dashboard shows gold from before a build. The requests are each dashboard's own as a browser sends them\n" +
+        "(superset/dashboard-requests.json; after changing a chart, capture them again: npm run superset:capture-requests).",
+    )
+    .action(async (opts: { requests: string; fromEnv?: boolean }) => {
+      const requests = readDashboardRequests(path.resolve(opts.requests));
+      let api;
+      if (opts.fromEnv) {
+        const target = supersetFromEnv();
+        api = await supersetLogin(target.url, target.adminUser, target.adminPassword);
+      } else api = await supersetApi(await context(log));
+      const result = await refreshDashboardCache(api, requests, log);
+      process.stdout.write(`refreshed: ${result.refreshed.map((d) => `${d.title} (${d.requests} chart queries, ${d.seconds.toFixed(1)}s)`).join(", ") || "none"}` +
+        (result.skipped.length ? `; left alone: ${result.skipped.map((d) => `${d.title} (${d.reason})`).join(", ")}` : "") + "\n");
     });
 
   dashboards

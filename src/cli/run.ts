@@ -58,7 +58,7 @@ export function runSteps(ctx: StackContext, step: PipelineStep, days: string[], 
 
 async function maintain(ctx: StackContext, layer: string, log: Logger): Promise<void> {
   const results = await runMaintenance(ctx, layer, log);
-  process.stdout.write(renderTable(["table", "files before", "files after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
+  process.stdout.write(renderTable(["table", "files before", "files after", "manifests before", "manifests after", "expired", "orphans removed"], results.map((r) => [r.table, r.files_before, r.files_after, r.manifests_before, r.manifests_after, r.expired_snapshots, r.orphan_files_removed])) + "\n");
 }
 
 export function registerRunCommands(program: Command, log: Logger): void {

@@ -202,16 +202,21 @@ export async function runLogs(t: RunTarget, run: StartedRun, tail = 200): Promis
 
 /**
  * A run's summary: the main container's last JSON line (ingest, silver and maintenance each
- * print one, records in, out, rejected), else its last line (dbt's "Done. PASS=…"); for a run
- * that failed waiting upstream, the wait's last line. The last JSON line, not the last line:
+ * print one, records in, out, rejected), else its last line (dbt's "Done. PASS=…"), each step's
+ * when one follows it (gold's dbt, then the dashboards' cache refresh); for a run that failed
+ * waiting upstream, the wait's last line. The last JSON line, not the last line:
  * kubectl merges stdout and stderr as containerd read them, so a progress line written to
  * stderr just before the summary on stdout can come after it.
  */
 export function summaryLine(logs: { container: string; text: string }[]): string {
   const withText = logs.filter((l) => l.text.trim());
   const main = withText.filter((l) => !l.container.startsWith("wait-for-"));
-  const lines = ((main.length ? main : withText).at(-1)?.text ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
-  return lines.filter((l) => l.startsWith("{")).at(-1) ?? lines.at(-1) ?? "";
+  const last = (text: string) => {
+    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    return lines.filter((l) => l.startsWith("{")).at(-1) ?? lines.at(-1) ?? "";
+  };
+  // A job with a step after its own container (gold, then the dashboards' cache) shows both.
+  return main.length ? main.map((l) => last(l.text)).join(" · ") : last(withText.at(-1)?.text ?? "");
 }
 
 export interface FinishedRun extends StartedRun {

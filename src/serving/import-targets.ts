@@ -57,23 +57,27 @@ export const SUPERSET_ENV = {
   adminPassword: "LAKEHOUSE_SUPERSET_ADMIN_PASSWORD",
 } as const;
 
+/** Superset's URL and admin login from the environment (the cluster's jobs); names every missing variable at once. */
+export function supersetFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; adminUser: string; adminPassword: string } {
+  const missing = [SUPERSET_ENV.url, SUPERSET_ENV.adminPassword].filter((k) => !env[k]);
+  if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(", ")}`);
+  const url = env[SUPERSET_ENV.url]!.replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+$/.test(url)) throw new Error(`${SUPERSET_ENV.url} must be scheme://host[:port] (got "${url}")`);
+  return { url, adminUser: env[SUPERSET_ENV.adminUser] || "admin", adminPassword: env[SUPERSET_ENV.adminPassword]! };
+}
+
 /**
  * The target from the environment (the cluster's import Job): Superset's URL and admin
  * login, Trino's host and port as Superset reaches them, and the password of
  * LAKEHOUSE_TRINO_USER (the database YAML's user). Names every missing variable at once.
  */
 export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): ImportTarget {
-  const required = [SUPERSET_ENV.url, SUPERSET_ENV.adminPassword, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser, ENV.trinoPassword];
-  const missing = required.filter((k) => !env[k]);
+  const missing = [SUPERSET_ENV.url, SUPERSET_ENV.adminPassword, ENV.trinoHost, ENV.trinoPort, ENV.trinoUser, ENV.trinoPassword].filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(", ")}`);
-  const url = env[SUPERSET_ENV.url]!.replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/]+$/.test(url)) throw new Error(`${SUPERSET_ENV.url} must be scheme://host[:port] (got "${url}")`);
   const port = Number(env[ENV.trinoPort]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${ENV.trinoPort} must be a port number (got "${env[ENV.trinoPort]}")`);
   return {
-    url,
-    adminUser: env[SUPERSET_ENV.adminUser] || "admin",
-    adminPassword: env[SUPERSET_ENV.adminPassword]!,
+    ...supersetFromEnv(env),
     trino: { host: env[ENV.trinoHost]!, port },
     trinoPasswords: { [env[ENV.trinoUser]!]: env[ENV.trinoPassword]! },
   };

@@ -21,5 +21,5 @@ export { ASSETS_DIR, assetBundle, exportedFiles, listFiles, type BundleTarget } 
 export { exportAssets, normaliseExportName } from "./asset-export";
 export { importAssets, importBundle, type ImportResult } from "./asset-import";
 export { asAssetsMetadata, assetUuid, databaseUri, injectPassword, stripPassword, type TrinoEndpoint } from "./asset-yaml";
-export { localTarget, SUPERSET_ENV, supersetApi, supersetUrl, targetFromEnv, type ImportTarget } from "./import-targets";
+export { localTarget, SUPERSET_ENV, supersetApi, supersetFromEnv, supersetUrl, targetFromEnv, type ImportTarget } from "./import-targets";
 export { listDashboards, supersetFailure, supersetLogin, waitForSuperset, type SupersetApi } from "./superset-api";

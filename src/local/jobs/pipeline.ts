@@ -1,6 +1,7 @@
 /**
  * The pipeline's steps on the local stack: silver (Spark) and gold (dbt on Trino), each
- * gated on its upstream's commit markers, each run with its own identity.
+ * gated on its upstream's commit markers, each run with its own identity; after gold, the
+ * dashboards' cache in Superset.
  */
 import { silentLogger, type Logger } from "../../lib/log";
 import { getText, s3Client } from "../../lib/s3";
@@ -13,6 +14,8 @@ import { DBT_PROJECT_DIR, dbt } from "./dbt";
 import { describeRejections, rejectedShareLimits, rejectionsSql, summarizeRejections, type DayRejections } from "../../lib/rejected-share";
 import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../../lib/gold-vars";
 import { acquireJobLock } from "./lock";
+import { readDashboardRequests, refreshDashboardCache } from "../../serving/dashboard-cache";
+import { supersetApi } from "../../serving/import-targets";
 import { sparkSubmit } from "./spark";
 
 /** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: nyc_weather, nyc_yellow_trips). */
@@ -188,5 +191,22 @@ export async function runGold(ctx: StackContext, days: string[], opts: { fullRef
     throw new Error(`gold (dbt build${window ? `, ${window}` : ""}) failed:\n${errors || (e as Error).message}${hint}`);
   } finally {
     release();
+  }
+  await refreshDashboards(ctx, opts.log);
+}
+
+/**
+ * After a gold build: Superset's cached results of each dashboard with data dropped and its
+ * charts queried again (src/serving/dashboard-cache.ts), so the dashboards show this build at
+ * once and their first visitor waits on no query.
+ */
+export async function refreshDashboards(ctx: StackContext, log: Logger): Promise<void> {
+  try {
+    await refreshDashboardCache(await supersetApi(ctx), readDashboardRequests(), log);
+  } catch (e) {
+    throw new Error(
+      `gold is built, but Superset's cache was not refreshed, so its dashboards may show gold from before this build for up to a day: ${(e as Error).message}` +
+        "\nOnce Superset answers ('lakehouse local status'), run 'lakehouse dashboards refresh-cache'.",
+    );
   }
 }

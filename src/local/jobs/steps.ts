@@ -45,11 +45,14 @@ export interface MaintenanceResult {
   table: string;
   files_before: number;
   files_after: number;
+  /** The current snapshot's manifests before and after their rewrite. */
+  manifests_before: number;
+  manifests_after: number;
   expired_snapshots: number;
   orphan_files_removed: number;
 }
 
-/** Compaction, z-order, snapshot expiry and orphan removal (Spark, the maintenance identity), per table. */
+/** Compaction, z-order, manifest rewrite, snapshot expiry and orphan removal (Spark, the maintenance identity), per table. */
 export async function runMaintenance(ctx: StackContext, layer: string, log: Logger): Promise<MaintenanceResult[]> {
   log.step(`maintain: ${layer} tables`);
   const out = await sparkSubmit(ctx, { script: "lakehouse/maintenance/job.py", args: ["--layer", layer], identity: "maintenance", echo: true });

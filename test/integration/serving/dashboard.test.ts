@@ -8,6 +8,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { silentLogger } from "../../../src/lib/log";
+import { query } from "../../../src/lib/trino";
+import { runGold } from "../../../src/local/jobs/pipeline";
 import { repoRoot } from "../../../src/local/paths";
 import { supersetUrl } from "../../../src/local/services/superset";
 import { importAssets, listDashboards, supersetApi, type SupersetApi } from "../../../src/serving/superset-assets";
@@ -86,6 +89,35 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
 
     test("each chart's data from the chart-data API equals the same question asked of Trino as the dashboard user", async () => {
       await assertChartsMatchTrino(api, chartData, stack.trino({ as: "dashboard" }), dashboardId);
+    });
+
+    test("a gold build drops the dashboard's cached results and warms its charts: the next visit is answered from Superset's cache, refreshed", { timeout: 600_000 }, async () => {
+      assert.ok(chartData.size > 0, "the render test did not run first");
+      // A question the dashboard does not ask when opened (a date filter of its own), cached before the build.
+      const [first] = chartData.values();
+      const filtered = { ...first.request, queries: (first.request.queries as Record<string, unknown>[]).map((q) => ({ ...q, time_range: "2000-01-01 : 2100-01-01" })) };
+      const ask = async () => (await api.json<{ result: { is_cached: boolean | null }[] }>("POST", "/api/v1/chart/data", filtered)).result[0].is_cached;
+      await ask();
+      assert.equal(await ask(), true, "Superset did not cache the filtered question");
+
+      const [[day]] = (await query(stack.trino(), "select cast(max(revenue_date) as varchar) from iceberg.gold.daily_revenue_by_driver")).rows as string[][];
+      const built = new Date();
+      await runGold(stack.ctx, [day], { log: silentLogger });
+
+      assert.notEqual(await ask(), true, "the filtered question was still answered from the cache of before the build");
+      const { adminUser, adminPassword } = stack.ctx.secrets.superset;
+      const visit: CapturedChartData = new Map();
+      await renderRevenueTrends(chromium.browser, { baseUrl: supersetUrl(stack.ctx), adminUser, adminPassword }, api, dashboardId, SCREENSHOT, visit);
+      for (const c of await dashboardCharts(api, dashboardId)) {
+        const results = (visit.get(c.id)?.body.result ?? []) as { is_cached?: boolean; cached_dttm?: string }[];
+        assert.ok(results.length > 0, `${c.name}: no chart-data response`);
+        for (const r of results) {
+          assert.equal(r.is_cached, true, `${c.name}: queried on Trino, not answered from the cache the build warmed (superset/dashboard-requests.json out of date? npm run superset:capture-requests)`);
+          // Superset's cached_dttm is UTC without a zone, to the second.
+          assert.ok(new Date(`${r.cached_dttm}Z`).getTime() >= Math.floor(built.getTime() / 1000) * 1000, `${c.name}: cached at ${r.cached_dttm}, before the build (${built.toISOString()})`);
+        }
+      }
+      await assertChartsMatchTrino(api, visit, stack.trino({ as: "dashboard" }), dashboardId);
     });
   });
 });

@@ -49,14 +49,16 @@ test("a gold run: a valid Job, dated wherever the schedule's run reads its date,
   assert.equal(job.metadata.labels[LOGICAL_DATE_LABEL], "2024-02-29");
   assert.equal(job.spec.template.metadata.labels[LOGICAL_DATE_LABEL], "2024-02-29");
   assert.deepEqual(job.metadata.ownerReferences.map((o: any) => [o.kind, o.name, o.uid, o.controller]), [["CronJob", "lakehouse-gold", "uid-lakehouse-gold", false]]);
-  assert.equal(cron.spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === "LOGICAL_DATE").value, "", "the CronJob itself is not changed");
+  const cronPod = cron.spec.jobTemplate.spec.template.spec;
+  const dbt = [...cronPod.initContainers, ...cronPod.containers].find((c: any) => c.name === "gold");
+  assert.equal(dbt.env.find((e: any) => e.name === "LOGICAL_DATE").value, "", "the CronJob itself is not changed");
 });
 
 test("the upstream timeout goes to the wait container only", () => {
   const job = jobForDay(cronJobs["lakehouse-gold"], "2024-03-01", "n", { upstreamTimeoutSeconds: 30 });
   const pod = job.spec.template.spec;
-  assert.deepEqual(pod.initContainers.map((c: any) => c.env.find((e: any) => e.name === "LAKEHOUSE_UPSTREAM_WAIT_SECONDS")?.value), ["30"]);
-  assert.deepEqual(pod.containers.map((c: any) => c.env.find((e: any) => e.name === "LAKEHOUSE_UPSTREAM_WAIT_SECONDS")), [undefined]);
+  const timeouts = [...pod.initContainers, ...pod.containers].map((c: any) => [c.name, c.env.find((e: any) => e.name === "LAKEHOUSE_UPSTREAM_WAIT_SECONDS")?.value]);
+  assert.deepEqual(timeouts, [["wait-for-silver", "30"], ["gold", undefined], ["refresh-dashboards", undefined]]);
   assert.throws(() => jobForDay(cronJobs["lakehouse-gold"], "2024-03-01", "n", { upstreamTimeoutSeconds: -1 }), /seconds/);
 });
 
@@ -111,6 +113,13 @@ test("a run's summary line is its main container's last JSON line, else its last
   assert.equal(summaryLine([{ container: "wait-for-bronze", text: "found s3://bronze/x" }, { container: "ingest", text: "logical date 2023-06-01\n{\"trips\":5703}\n\n" }]), '{"trips":5703}');
   assert.equal(summaryLine([{ container: "wait-for-silver", text: "waiting\ngave up: no s3://silver/_markers/trips/date=2023-06-02.json" }, { container: "gold", text: "" }]), "gave up: no s3://silver/_markers/trips/date=2023-06-02.json");
   assert.equal(summaryLine([]), "");
+  // Gold: dbt in an init container after the wait, then the dashboards' cache refresh.
+  assert.equal(
+    summaryLine([{ container: "wait-for-silver", text: "found" }, { container: "gold", text: "1 of 2 OK\nDone. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2" }, { container: "refresh-dashboards", text: "refreshed: Revenue Trends (5 chart queries, 2.0s)\n" }]),
+    "Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2 · refreshed: Revenue Trends (5 chart queries, 2.0s)",
+  );
+  // dbt failed: the refresh never ran.
+  assert.equal(summaryLine([{ container: "wait-for-silver", text: "found" }, { container: "gold", text: "Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2" }, { container: "refresh-dashboards", text: "" }]), "Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2");
   // As kubectl showed an ingest run's log on the cluster: stderr's progress line after stdout's summary.
   assert.equal(summaryLine([{ container: "ingest", text: '{"ingested":[],"skipped":[]}\n[ingest    0.6s] trips 2023-06-01: 5703 records in 1 object(s), committed' }]), '{"ingested":[],"skipped":[]}');
   assert.equal(summaryLine([{ container: "gold", text: "08:32:53  Done. PASS=50 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=50\n" }]), "08:32:53  Done. PASS=50 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=50");

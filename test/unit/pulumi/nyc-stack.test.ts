@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { readConfig } from "../../../components/config";
 import { byType, type Captured, runStack } from "./harness";
-import { unwrap } from "./stack-checks";
+import { ownContainer, unwrap } from "./stack-checks";
 
 let rs: Captured[] = [];
 
@@ -26,8 +26,9 @@ test("the silver application cleans weather and nyc_yellow_trips, and waits for 
 
 test("the gold CronJob builds the NYC marts and waits for NYC's silver marker", async () => {
   const gold = byType(rs, "kubernetes:batch/v1:CronJob").find((r) => r.name.endsWith("-gold"))!;
-  const pod = (await unwrap(gold.inputs)).spec.jobTemplate.spec.template.spec;
-  assert.match(pod.containers[0].command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', chicago: false, nyc_tlc: true\}"/);
+  const template = (await unwrap(gold.inputs)).spec.jobTemplate.spec.template;
+  const pod = template.spec;
+  assert.match(ownContainer(template).command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', chicago: false, nyc_tlc: true\}"/);
   assert.match(pod.initContainers[0].command.join(" "), /_markers\/nyc_yellow_trips\//);
   assert.match(pod.initContainers[0].command.join(" "), /_markers\/nyc_weather\//);
 });

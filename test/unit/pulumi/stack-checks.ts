@@ -66,15 +66,28 @@ export async function validateScheduledSparkApplication(r: Captured): Promise<vo
 }
 
 /** Every pod template in the program, with where it came from and how many replicas run. */
-export function podTemplates(rs: Captured[]): { owner: Captured; spec: any; labels: Record<string, string>; replicas: number }[] {
+export function podTemplates(rs: Captured[]): { owner: Captured; spec: any; labels: Record<string, string>; annotations: Record<string, string>; replicas: number }[] {
   const out = [];
   for (const r of k8sObjects(rs).map((x) => ({ ...x, inputs: unwrap(x.inputs) }))) {
     const s = r.inputs.spec;
-    if (/Deployment|StatefulSet/.test(r.type)) out.push({ owner: r, spec: s.template.spec, labels: s.template.metadata.labels, replicas: s.replicas ?? 1 });
-    if (r.type.endsWith(":Job")) out.push({ owner: r, spec: s.template.spec, labels: s.template.metadata.labels, replicas: 1 });
-    if (r.type.endsWith(":CronJob")) out.push({ owner: r, spec: s.jobTemplate.spec.template.spec, labels: s.jobTemplate.spec.template.metadata.labels, replicas: 1 });
+    const of = (t: any, replicas: number) => ({ owner: r, spec: t.spec, labels: t.metadata.labels, annotations: t.metadata.annotations ?? {}, replicas });
+    if (/Deployment|StatefulSet/.test(r.type)) out.push(of(s.template, s.replicas ?? 1));
+    if (r.type.endsWith(":Job")) out.push(of(s.template, 1));
+    if (r.type.endsWith(":CronJob")) out.push(of(s.jobTemplate.spec.template, 1));
   }
   return out;
+}
+
+/**
+ * A pod template's own container: the one `kubectl logs` shows, named by its default-container
+ * annotation (gold's dbt, an init container with a step after it), else the first container.
+ */
+export function ownContainer(template: { metadata?: { annotations?: Record<string, string> }; spec: any }): any {
+  const name = template.metadata?.annotations?.["kubectl.kubernetes.io/default-container"];
+  if (!name) return template.spec.containers[0];
+  const found = [...(template.spec.initContainers ?? []), ...template.spec.containers].find((c: any) => c.name === name);
+  assert.ok(found, `the default-container annotation names ${name}, which the pod does not have`);
+  return found;
 }
 
 /**
@@ -93,8 +106,12 @@ function phaseMemory(rs: Captured[], phase: "deploy" | "run"): { total: number; 
   const rows: [string, number][] = [];
   const inPhase = (type: string) => /Deployment|StatefulSet/.test(type) || (phase === "deploy" ? /:Job$/.test(type) : /:CronJob$/.test(type));
   for (const p of podTemplates(rs).filter((x) => inPhase(x.owner.type))) {
-    const containers = p.spec.containers; // init containers run before, never beside them
-    const mem = containers.reduce((s: number, c: any) => s + quantity(c.resources.limits.memory), 0);
+    // Init containers run one at a time before the others: a pod needs the larger of its
+    // largest init container and its containers together (Kubernetes' effective limit).
+    const mem = Math.max(
+      p.spec.containers.reduce((s: number, c: any) => s + quantity(c.resources.limits.memory), 0),
+      ...(p.spec.initContainers ?? []).map((c: any) => quantity(c.resources.limits.memory)),
+    );
     rows.push([p.owner.name, mem * p.replicas]);
   }
   for (const r of rs.filter((x) => phase === "run" && x.type.endsWith(":ScheduledSparkApplication"))) {

@@ -145,19 +145,28 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
       assert.equal(s.concurrencyPolicy, "Forbid");
       assert.ok(s.successfulJobsHistoryLimit <= 3 && s.failedJobsHistoryLimit <= 3 && s.startingDeadlineSeconds > 0);
       assert.ok(s.jobTemplate.spec.backoffLimit <= 3 && s.jobTemplate.spec.activeDeadlineSeconds > 0);
-      const main = s.jobTemplate.spec.template.spec.containers[0];
+      const main = c.ownContainer(s.jobTemplate.spec.template);
       assert.ok(main.env.some((e: any) => e.name === "LOGICAL_DATE"), `${cj.metadata.name} LOGICAL_DATE`);
       assert.match(main.command[2], /\$D/);
       assert.equal(cj.metadata.labels["app.kubernetes.io/component"], "pipeline");
     }
-    const gold = crons.find((x) => x.metadata.name === "lakehouse-gold")!.spec.jobTemplate.spec.template.spec;
+    const goldTemplate = crons.find((x) => x.metadata.name === "lakehouse-gold")!.spec.jobTemplate.spec.template;
+    const gold = goldTemplate.spec;
+    const dbt = c.ownContainer(goldTemplate);
     assert.match(gold.initContainers[0].command[2], /until found "silver\/_markers\/trips\/date=\$\{D\}.json"/);
     assert.match(gold.initContainers[0].image, /\/lakehouse-minio:/, "the waits run mc from the project's MinIO image");
     assert.match(gold.initContainers[0].command[2], /_markers\/weather\//);
     // The driver marts only: a stack of the default sources has no NYC silver tables (nyc-stack.test.ts: the reverse).
-    assert.match(gold.containers[0].command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', chicago: true, nyc_tlc: false\}"/);
+    assert.match(dbt.command.join(" "), /--vars "\{start_date: '\$D', end_date: '\$D', chicago: true, nyc_tlc: false\}"/);
     // dbt's unit tests run in CI, not in every scheduled build (as the local run: src/lib/gold-vars.ts).
-    assert.match(gold.containers[0].command.join(" "), / --exclude-resource-type unit_test/);
+    assert.match(dbt.command.join(" "), / --exclude-resource-type unit_test/);
+    // After the wait and dbt, the dashboards' cache refresh (src/serving/dashboard-cache.ts), in the CLI's image.
+    assert.deepEqual(gold.initContainers.map((x: any) => x.name), ["wait-for-silver", "gold"]);
+    assert.deepEqual(gold.containers.map((x: any) => x.command), [imp.refreshCommand()]);
+    assert.equal(gold.containers[0].image, crons.find((x) => x.metadata.name === "lakehouse-ingest")!.spec.jobTemplate.spec.template.spec.containers[0].image);
+    assert.deepEqual(gold.containers[0].env.filter((e: any) => e.valueFrom).map((e: any) => [e.name, e.valueFrom.secretKeyRef]), [["LAKEHOUSE_SUPERSET_ADMIN_PASSWORD", { name: "superset", key: "ADMIN_PASSWORD" }]], "the refresh gets Superset's admin and no S3 or Trino secret");
+    const requests = one("kubernetes:core/v1:ConfigMap", "superset-dashboard-requests").inputs.data[imp.REQUESTS_KEY];
+    assert.equal(requests, fs.readFileSync(path.join(ROOT, imp.REQUESTS_FILE), "utf8"), "the captured requests, byte for byte");
   });
 
   test("NetworkPolicies: only engines reach the object store; only Trino and Spark reach the metastore", () => {
@@ -199,7 +208,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
   test("every environment variable those files reference is set in the pods that read them", () => {
     const ctr = (type: string, name: string) => {
       const s = one(type, name).inputs.spec;
-      return (s.template?.spec ?? s.jobTemplate.spec.template.spec).containers[0];
+      return c.ownContainer(s.template ?? s.jobTemplate.spec.template);
     };
     const check = (files: string[], container: any, who: string) => {
       const have = c.envNames(container);
@@ -224,7 +233,7 @@ export function stackSuite(stack: "dev" | "prod", overrides: Record<string, stri
 
   test("each identity's credentials reach only its own workload", () => {
     const secretOf = (ctr: any) => [...new Set([...(ctr.envFrom ?? []).map((e: any) => e.secretRef.name), ...(ctr.env ?? []).filter((e: any) => e.name === "LAKEHOUSE_S3_SECRET_KEY").map((e: any) => e.valueFrom.secretKeyRef.name)])];
-    const main = (p: any) => p.spec.containers[0];
+    const main = (p: any) => c.ownContainer({ metadata: { annotations: p.annotations }, spec: p.spec });
     const want: Record<string, string> = { "lakehouse-ingest": "minio-s3-ingest", "lakehouse-gold": "minio-s3-dbt", "lakehouse-maintenance": "minio-s3-maintenance", "trino-coordinator": "minio-s3-trino", "hive-metastore": "minio-s3-metastore" };
     for (const p of c.podTemplates(rs)) {
       const got = secretOf(main(p)).filter((n: string) => n.startsWith("minio-s3-"));
