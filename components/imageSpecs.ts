@@ -64,9 +64,9 @@ export const IMAGE_SPECS = {
       NODE_VERSION: TOOLCHAINS.node.version, NODE_URL: TOOLCHAINS.node.url, NODE_INTEGRITY: TOOLCHAINS.node.integrity,
       NPM_VERSION: TOOLCHAINS.npm.version, NPM_URL: TOOLCHAINS.npm.url, NPM_INTEGRITY: TOOLCHAINS.npm.integrity,
     },
-    // Both entry points: the CronJob's, and the CLI the asset-import Job runs.
-    check: ["sh", "-c", "lakehouse-ingest --help && node /app/bin/lakehouse.mjs dashboards import --help"],
-    contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`); uid 1000",
+    // Its entry points: the CronJob's, and the CLI the asset-import Job and the gold job's cache refresh run.
+    check: ["sh", "-c", "lakehouse-ingest --help && node /app/bin/lakehouse.mjs dashboards import --help && node /app/bin/lakehouse.mjs dashboards refresh-cache --help"],
+    contract: "`lakehouse-ingest --source <name> --date YYYY-MM-DD` on PATH (writes the day and its _manifest.json last); the `lakehouse` CLI at /app/bin/lakehouse.mjs (the Superset asset-import Job runs `dashboards import --from-env`, the gold job's last step `dashboards refresh-cache --from-env`); uid 1000",
   },
   spark: {
     dockerfile: "images/python.Dockerfile", target: "spark", buildArgs: uv,
