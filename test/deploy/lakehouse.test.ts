@@ -32,7 +32,7 @@ import { repoRoot } from "../../src/local/paths";
 import { clusterDiagnosis, k, testCluster } from "../cluster/harness";
 import { BACKGROUND_IMAGE_TAG, projectImages } from "./images";
 import { localStackRows } from "./local-day";
-import { assertChartsMatchTrino, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
+import { assertAnsweredFromCache, assertChartsMatchTrino, dashboardCharts, findRevenueTrends, launchChromium, renderRevenueTrends } from "../support/revenue-trends";
 import { clusterS3Connection, clusterTrino, configValue, devStack, lakehouse, list, NS, portForward, withClusterS3 } from "./support";
 import { EXPECTED_ACCESS, placeProbes, probeAccess } from "../support/s3-access";
 import { s3SecretName } from "../../components/minio";
@@ -141,9 +141,13 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
       assert.equal(s.bronze_records, r.records, `${r.dataset}: silver read what ingest wrote`);
       assert.equal(s.bronze_records, s.silver_rows + s.rejected + s.duplicates_removed, `${r.dataset} reconciles`);
     }
-    const goldLog = await logOf(runs.find((n) => n.startsWith("lakehouse-gold-"))!, "gold");
+    const goldRun = runs.find((n) => n.startsWith("lakehouse-gold-"))!;
+    const goldLog = await logOf(goldRun, "gold");
     assert.match(goldLog, /Completed successfully/);
     assert.match(goldLog, /ERROR=0 /);
+    // dbt is an init container, the dashboards' cache refresh the last: kubectl logs shows dbt unless told.
+    assert.equal(await k(ctx, ["-n", NS, "logs", `job/${goldRun}`]), goldLog, "kubectl logs job/<gold run> shows dbt's log");
+    assert.match(await logOf(goldRun, "refresh-dashboards"), /^refreshed: Revenue Trends \(5 chart queries/m);
   });
 
   test("through Trino on its NodePort: silver_runs reconcile with the bronze manifest, the rejects are the injected mess, gold equals a calculation from silver", { timeout: 300_000 }, async () => {
@@ -203,6 +207,8 @@ describe(`a day (${DAY}) through every layer, as the schedule runs it`, () => {
     const chromium = await launchChromium(log);
     try {
       const captured = await renderRevenueTrends(chromium.browser, target, api, dashboardId, path.join(repoRoot, "test-results", "revenue-trends-cluster.png"));
+      // The gold run's last step warmed the cache with the day's gold.
+      assertAnsweredFromCache(captured, await dashboardCharts(api, dashboardId));
       await assertChartsMatchTrino(api, captured, await clusterTrino(stack, "dashboard"), dashboardId);
     } finally {
       await chromium.close();

@@ -423,6 +423,24 @@ export async function renderRevenueTrends(
 }
 
 /**
+ * Asserts that every chart-data response of a dashboard visit was answered from Superset's cache,
+ * filled at or after `since` when given: what a gold build's cache refresh
+ * (src/serving/dashboard-cache.ts) leaves for the next visitor. A chart queried on Trino instead
+ * means the captured requests no longer match what the dashboard sends.
+ */
+export function assertAnsweredFromCache(captured: CapturedChartData, charts: ChartRef[], since?: Date): void {
+  for (const c of charts) {
+    const results = (captured.get(c.id)?.body.result ?? []) as { is_cached?: boolean | null; cached_dttm?: string | null }[];
+    assert.ok(results.length > 0, `${c.name}: no chart-data response`);
+    for (const r of results) {
+      assert.equal(r.is_cached, true, `${c.name}: queried on Trino, not answered from the cache a gold build warms (superset/dashboard-requests.json out of date? npm run superset:capture-requests)`);
+      // Superset's cached_dttm is UTC without a zone, to the second.
+      if (since) assert.ok(new Date(`${r.cached_dttm}Z`).getTime() >= Math.floor(since.getTime() / 1000) * 1000, `${c.name}: cached at ${r.cached_dttm}, before ${since.toISOString()}`);
+    }
+  }
+}
+
+/**
  * Replays each chart's query context, as the dashboard sent it in the browser, to
  * POST /api/v1/chart/data and compares every row with the chart's EXPECTED SQL run on Trino.
  * Fails when the dashboard's charts are not exactly those of EXPECTED, or a chart has no

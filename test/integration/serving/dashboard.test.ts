@@ -2,7 +2,8 @@
  * The Revenue Trends dashboard on the real local stack: imported from superset/assets
  * (twice: idempotent, overwriting by UUID), rendered in a real headless chromium, and each
  * chart's data read through Superset's chart-data API and checked against hand-written SQL
- * run directly on Trino as the read-only dashboard user. The browser and Trino checks live in
+ * run directly on Trino as the read-only dashboard user; after a gold build, a visit answered
+ * from the cache the build refreshed. The browser and Trino checks live in
  * test/support/revenue-trends.ts, shared with the deployment's tests.
  */
 import assert from "node:assert/strict";
@@ -15,6 +16,7 @@ import { repoRoot } from "../../../src/local/paths";
 import { supersetUrl } from "../../../src/local/services/superset";
 import { importAssets, listDashboards, supersetApi, type SupersetApi } from "../../../src/serving/superset-assets";
 import {
+  assertAnsweredFromCache,
   assertChartsMatchTrino,
   CHART_UUIDS,
   dashboardCharts,
@@ -108,15 +110,7 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
       const { adminUser, adminPassword } = stack.ctx.secrets.superset;
       const visit: CapturedChartData = new Map();
       await renderRevenueTrends(chromium.browser, { baseUrl: supersetUrl(stack.ctx), adminUser, adminPassword }, api, dashboardId, SCREENSHOT, visit);
-      for (const c of await dashboardCharts(api, dashboardId)) {
-        const results = (visit.get(c.id)?.body.result ?? []) as { is_cached?: boolean; cached_dttm?: string }[];
-        assert.ok(results.length > 0, `${c.name}: no chart-data response`);
-        for (const r of results) {
-          assert.equal(r.is_cached, true, `${c.name}: queried on Trino, not answered from the cache the build warmed (superset/dashboard-requests.json out of date? npm run superset:capture-requests)`);
-          // Superset's cached_dttm is UTC without a zone, to the second.
-          assert.ok(new Date(`${r.cached_dttm}Z`).getTime() >= Math.floor(built.getTime() / 1000) * 1000, `${c.name}: cached at ${r.cached_dttm}, before the build (${built.toISOString()})`);
-        }
-      }
+      assertAnsweredFromCache(visit, await dashboardCharts(api, dashboardId), built);
       await assertChartsMatchTrino(api, visit, stack.trino({ as: "dashboard" }), dashboardId);
     });
   });
