@@ -68,12 +68,17 @@ export function registerDashboardCommands(program: Command, log: Logger): void {
     )
     .action(async (opts: { requests: string; fromEnv?: boolean }) => {
       const requests = readDashboardRequests(path.resolve(opts.requests));
-      let api;
-      if (opts.fromEnv) {
-        const target = supersetFromEnv();
-        api = await supersetLogin(target.url, target.adminUser, target.adminPassword);
-      } else api = await supersetApi(await context(log));
-      const result = await refreshDashboardCache(api, requests, log);
+      let result;
+      try {
+        let api;
+        if (opts.fromEnv) {
+          const target = supersetFromEnv();
+          api = await supersetLogin(target.url, target.adminUser, target.adminPassword);
+        } else api = await supersetApi(await context(log));
+        result = await refreshDashboardCache(api, requests, log);
+      } catch (e) {
+        throw new Error(`the dashboards' cache was not refreshed, so they may show gold from before the last build for up to a day: ${(e as Error).message}`);
+      }
       process.stdout.write(`refreshed: ${result.refreshed.map((d) => `${d.title} (${d.requests} chart queries, ${d.seconds.toFixed(1)}s)`).join(", ") || "none"}` +
         (result.skipped.length ? `; left alone: ${result.skipped.map((d) => `${d.title} (${d.reason})`).join(", ")}` : "") + "\n");
     });
