@@ -33,12 +33,12 @@ per_driver_day as (
         trip_date as revenue_date,
         driver_id,
         count(*) as trips,
-        sum(fare) as fare,
-        sum(tips) as tips,
-        sum(tolls) as tolls,
-        sum(surcharges) as surcharges,
-        sum(total_revenue) as total_revenue,
-        sum(trip_miles) as distance_miles
+        {{ short_decimal_sum('fare') }} as fare,
+        {{ short_decimal_sum('tips') }} as tips,
+        {{ short_decimal_sum('tolls') }} as tolls,
+        {{ short_decimal_sum('surcharges') }} as surcharges,
+        {{ short_decimal_sum('total_revenue') }} as total_revenue,
+        {{ short_decimal_sum('trip_miles') }} as distance_miles
     from trips
     group by trip_date, driver_id
 ),

@@ -31,12 +31,12 @@ per_vendor_day as (
         trip_date as revenue_date,
         vendor_id,
         count(*) as trips,
-        sum(trip_miles) as distance_miles,
-        sum(fare) as fare,
-        sum(tips) as tips,
-        sum(tolls) as tolls,
-        sum(surcharges) as surcharges,
-        sum(trip_total) as total_revenue
+        {{ short_decimal_sum('trip_miles') }} as distance_miles,
+        {{ short_decimal_sum('fare') }} as fare,
+        {{ short_decimal_sum('tips') }} as tips,
+        {{ short_decimal_sum('tolls') }} as tolls,
+        {{ short_decimal_sum('surcharges') }} as surcharges,
+        {{ short_decimal_sum('trip_total') }} as total_revenue
     from trips
     group by trip_date, vendor_id
 ),

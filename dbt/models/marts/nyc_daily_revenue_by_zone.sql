@@ -42,15 +42,15 @@ per_zone_day as (
         pickup_location_id,
         count(*) as trips,
         sum(passenger_count) as passengers,
-        sum(trip_miles) as distance_miles,
-        sum(fare) as fare,
-        sum(tips) as tips,
-        sum(tolls) as tolls,
-        sum(surcharges) as surcharges,
-        sum(congestion_surcharge) as congestion_surcharge,
-        sum(airport_fee) as airport_fee,
-        sum(cbd_congestion_fee) as cbd_congestion_fee,
-        sum(trip_total) as total_revenue
+        {{ short_decimal_sum('trip_miles') }} as distance_miles,
+        {{ short_decimal_sum('fare') }} as fare,
+        {{ short_decimal_sum('tips') }} as tips,
+        {{ short_decimal_sum('tolls') }} as tolls,
+        {{ short_decimal_sum('surcharges') }} as surcharges,
+        {{ short_decimal_sum('congestion_surcharge') }} as congestion_surcharge,
+        {{ short_decimal_sum('airport_fee') }} as airport_fee,
+        {{ short_decimal_sum('cbd_congestion_fee') }} as cbd_congestion_fee,
+        {{ short_decimal_sum('trip_total') }} as total_revenue
     from trips
     group by trip_date, pickup_location_id
 ),
