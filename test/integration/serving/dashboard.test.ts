@@ -109,7 +109,13 @@ describe("Revenue Trends dashboard (Superset on the local stack)", () => {
       assert.notEqual(await ask(), true, "the filtered question was still answered from the cache of before the build");
       const { adminUser, adminPassword } = stack.ctx.secrets.superset;
       const visit: CapturedChartData = new Map();
-      await renderRevenueTrends(chromium.browser, { baseUrl: supersetUrl(stack.ctx), adminUser, adminPassword }, api, dashboardId, SCREENSHOT, visit);
+      // A new visitor: a browser of its own, which logs in afresh.
+      const visitor = await launchChromium();
+      try {
+        await renderRevenueTrends(visitor.browser, { baseUrl: supersetUrl(stack.ctx), adminUser, adminPassword }, api, dashboardId, SCREENSHOT, visit);
+      } finally {
+        await visitor.close();
+      }
       assertAnsweredFromCache(visit, await dashboardCharts(api, dashboardId), built);
       await assertChartsMatchTrino(api, visit, stack.trino({ as: "dashboard" }), dashboardId);
     });
