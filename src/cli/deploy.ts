@@ -176,9 +176,11 @@ export function registerDeployCommands(program: Command, log: Logger): void {
       for (const [k, v] of Object.entries(result.outputs)) if (!v.secret) process.stdout.write(`${k}: ${typeof v.value === "string" ? v.value : JSON.stringify(v.value)}\n`);
     }));
 
-  common(deploy.command("destroy").description("delete every resource of the stack")).action((opts: DeployOptions) =>
+  common(deploy.command("destroy").description("delete every resource of the stack"))
+    .option("--refresh", "read the cluster's objects first (e.g. when the cluster was made anew: a Helm release the state lists and the cluster no longer has fails a plain destroy)")
+    .action((opts: DeployOptions & { refresh?: boolean }) =>
     operation(opts, "destroy", async (stack, p) => {
-      const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent });
+      const result = await stack.destroy({ onOutput: p.onOutput, onEvent: p.onEvent, refresh: opts.refresh === true });
       log.step(`${result.summary.result}: ${JSON.stringify(result.summary.resourceChanges)}`);
     }));
 

@@ -69,7 +69,9 @@ before(async () => {
   await loadImages(ctx.layout.containerdSocket, Object.values(refs), ctx.layout.imagesLoaded, log);
   stack = await devStack(ctx);
   // A stack left by an earlier, interrupted run goes first: every test here starts from nothing.
-  await timed("destroy of leftovers", () => stack.destroy());
+  // Refreshed first: the cluster may have been made anew since (a Helm release the state still
+  // lists, and no longer there, fails a plain destroy: "Release not loaded").
+  await timed("destroy of leftovers", () => stack.destroy({ refresh: true }));
 });
 
 after(async () => {
