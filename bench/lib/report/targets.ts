@@ -52,7 +52,7 @@ export function issue20Targets(x: TargetFigures): TargetRow[] {
   rows.push({
     target: "daily run end to end at ~100k trips ≤ 30 s, the same after a year of history",
     figure: runs.length
-      ? runs.map((r) => `${f(r.seconds)} s after ${r.historyDays} days of gold`).join(", ") + (slow || afterAYear ? "" : " (after a year: --scale year)")
+      ? runs.map((r) => `${f(r.seconds)} s after ${r.historyDays} day${r.historyDays === 1 ? "" : "s"} of gold`).join(", ") + (slow || afterAYear ? "" : " (after a year: --scale year)")
       : "not measured (npm run bench, or --scale month|year)",
     met: slow ? false : runs.length && afterAYear ? true : undefined,
     over: runs.length ? Math.max(...runs.map((r) => r.seconds)) / 30 : undefined,

@@ -71,6 +71,11 @@ test("the queries after the nightly maintenance are judged, with the fresh rebui
   assert.match(md, /\| trips_per_day \| 0\.100 s \| 0\.200 s \| 0\.090 s \| 0\.120 s \| 367 \|/);
 });
 
+test("one day of gold is one day", () => {
+  const md = rangeMarkdown(result({ days: 365, dailyRun: { before: { day: "2024-12-31", seconds: 92 }, after: { day: "2026-01-01", seconds: 95 }, goldDaysAfter: 368 } }), "", {}, "x.svg");
+  assert.match(md, /92\.0 s after 1 day of gold, 95\.0 s after 367 days of gold/);
+});
+
 test("the SVG has a bar per measured step, Spark and DuckDB side by side, and none for a step not measured", () => {
   const bars = (svg: string) => (svg.match(/<rect x="260" y="\d+" width="[\d.]+" height="16"/g) ?? []).length;
   const svg = rangeSvg(result(), "year");
