@@ -158,7 +158,7 @@ export class Dashboards extends pulumi.ComponentResource {
     this.cacheRefresh = {
       container: {
         name: "refresh-dashboards", image: a.cliImage, command: imp.refreshCommand(),
-        env: imp.refreshEnv({ supersetUrl: `http://${name}.${ns}.svc:8088`, adminUser: ADMIN_USER, supersetSecretName: name }),
+        env: imp.supersetEnv({ supersetUrl: `http://${name}.${ns}.svc:8088`, adminUser: ADMIN_USER, supersetSecretName: name }),
         resources: resources(a.jobSize), securityContext: restricted(imp.CLI_UID),
         volumeMounts: [{ name: "dashboard-requests", mountPath: imp.REQUESTS_MOUNT, readOnly: true }],
       },

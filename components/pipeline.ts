@@ -121,6 +121,8 @@ export class Pipeline extends pulumi.ComponentResource {
         env: [...s3Env(c.identity), { name: "LOGICAL_DATE", value: "" }, ...(c.env ?? [])],
         resources: resources(c.size), securityContext: restricted(c.uid), volumeMounts: c.mounts ?? [],
       };
+      // The upstream wait, then the job's own container when a step follows it.
+      const init = [...(c.wait ? [c.wait] : []), ...(c.then ? [own] : [])];
       return new k8s.batch.v1.CronJob(this.names[job], {
         metadata: { name: this.names[job], namespace: ns, labels: l(job) },
         spec: {
@@ -134,7 +136,7 @@ export class Pipeline extends pulumi.ComponentResource {
                 metadata: { labels: podLabels, ...(c.then ? { annotations: { "kubectl.kubernetes.io/default-container": job } } : {}) },
                 spec: {
                   restartPolicy: "Never", securityContext: podSecurity(c.uid),
-                  ...(c.wait || c.then ? { initContainers: [...(c.wait ? [c.wait] : []), ...(c.then ? [own] : [])] } : {}),
+                  ...(init.length ? { initContainers: init } : {}),
                   containers: [c.then ? c.then.container : own],
                   volumes: [...(c.volumes ?? []), ...(c.then ? [c.then.volume] : [])],
                 },

@@ -96,8 +96,8 @@ export function refreshCommand(): string[] {
   return ["node", CLI_ENTRY, "dashboards", "refresh-cache", "--from-env", "--requests", `${REQUESTS_MOUNT}/${REQUESTS_KEY}`];
 }
 
-/** What `supersetFromEnv` reads for the refresh: Superset's URL and admin, the password by reference to its Secret. */
-export function refreshEnv(a: Pick<ImportEnvArgs, "supersetUrl" | "adminUser" | "supersetSecretName">): k8s.types.input.core.v1.EnvVar[] {
+/** What `supersetFromEnv` reads (the refresh, and the import's Superset part): URL and admin, the password by reference to its Secret. */
+export function supersetEnv(a: Pick<ImportEnvArgs, "supersetUrl" | "adminUser" | "supersetSecretName">): k8s.types.input.core.v1.EnvVar[] {
   return [
     ...plainEnv({ LAKEHOUSE_SUPERSET_URL: a.supersetUrl, LAKEHOUSE_SUPERSET_ADMIN_USER: a.adminUser }),
     ...secretEnv(a.supersetSecretName, { LAKEHOUSE_SUPERSET_ADMIN_PASSWORD: "ADMIN_PASSWORD" }),
@@ -125,14 +125,8 @@ export interface ImportEnvArgs {
 /** What `targetFromEnv` (src/serving/superset-assets.ts) reads; passwords only by reference to Secrets. */
 export function importEnv(a: ImportEnvArgs): k8s.types.input.core.v1.EnvVar[] {
   return [
-    ...plainEnv({
-      LAKEHOUSE_SUPERSET_URL: a.supersetUrl,
-      LAKEHOUSE_SUPERSET_ADMIN_USER: a.adminUser,
-      [ENV.trinoHost]: a.trino.host,
-      [ENV.trinoPort]: String(a.trino.port),
-      [ENV.trinoUser]: a.trinoUser,
-    }),
-    ...secretEnv(a.supersetSecretName, { LAKEHOUSE_SUPERSET_ADMIN_PASSWORD: "ADMIN_PASSWORD" }),
+    ...supersetEnv(a),
+    ...plainEnv({ [ENV.trinoHost]: a.trino.host, [ENV.trinoPort]: String(a.trino.port), [ENV.trinoUser]: a.trinoUser }),
     ...secretEnv(a.trino.usersSecretName, { [ENV.trinoPassword]: `${a.trinoUser}-password` }),
   ];
 }

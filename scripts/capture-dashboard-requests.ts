@@ -16,7 +16,7 @@ import { Command } from "commander";
 import { consoleLogger, silentLogger } from "../src/lib/log";
 import { repoRoot } from "../src/local/paths";
 import { stackContext } from "../src/local/stack";
-import { DASHBOARD_REQUESTS_FILE, portableRequest, type CapturedDashboard, type DashboardRequests } from "../src/serving/dashboard-cache";
+import { DASHBOARD_REQUESTS_FILE, listAll, portableRequest, type CapturedDashboard, type DashboardRequests } from "../src/serving/dashboard-cache";
 import { ASSETS_DIR, assetUuid, listDashboards, supersetApi, supersetUrl } from "../src/serving/superset-assets";
 import { chartDataRequest, dashboardCharts, drawDashboard, launchChromium, loginInBrowser } from "../test/support/revenue-trends";
 
@@ -37,9 +37,8 @@ async function main(): Promise<void> {
   const api = await supersetApi(ctx);
   const base = supersetUrl(ctx);
   const { adminUser, adminPassword } = ctx.secrets.superset;
-  const charts = await api.json<{ result: { id: number; uuid: string; slice_name: string; datasource_id: number }[] }>(
-    "GET", `/api/v1/chart/?q=${encodeURIComponent("(columns:!(id,uuid,slice_name,datasource_id),page_size:100)")}`);
-  const datasets = await api.json<{ result: { id: number; uuid: string }[] }>("GET", `/api/v1/dataset/?q=${encodeURIComponent("(columns:!(id,uuid),page_size:100)")}`);
+  const charts = await listAll<{ id: number; datasource_id: number }>(api, "chart", ["id", "datasource_id"]);
+  const datasets = await listAll<{ id: number; uuid: string }>(api, "dataset", ["id", "uuid"]);
   const chromium = await launchChromium(silentLogger);
   const captured: CapturedDashboard[] = [];
   try {
@@ -62,8 +61,8 @@ async function main(): Promise<void> {
       for (const c of [...onBoard].sort((a, b) => a.name.localeCompare(b.name))) {
         const requests = sent.get(c.id);
         if (!requests?.length) throw new Error(`'${c.name}' on '${dashboard.title}' sent no chart-data request`);
-        const datasetId = charts.result.find((x) => x.id === c.id)?.datasource_id;
-        const dataset = datasets.result.find((d) => d.id === datasetId)?.uuid;
+        const datasetId = charts.find((x) => x.id === c.id)?.datasource_id;
+        const dataset = datasets.find((d) => d.id === datasetId)?.uuid;
         if (!dataset) throw new Error(`'${c.name}': no dataset with id ${datasetId}`);
         // A chart can send the same request twice (a re-render); one of each is enough.
         const unique = [...new Map(requests.map((r) => [JSON.stringify(portableRequest(r)), portableRequest(r)])).values()];

@@ -103,7 +103,7 @@ interface DatasetRow {
 }
 
 /** Every object of a kind (charts, datasets) with the columns asked for; fails past one page rather than miss some. */
-async function listAll<T>(api: SupersetApi, kind: "chart" | "dataset", columns: string[]): Promise<T[]> {
+export async function listAll<T>(api: SupersetApi, kind: "chart" | "dataset", columns: string[]): Promise<T[]> {
   const q = encodeURIComponent(`(columns:!(${columns.join(",")}),page_size:100)`);
   const body = await api.json<{ count: number; result: T[] }>("GET", `/api/v1/${kind}/?q=${q}`);
   if (body.count > body.result.length) throw new Error(`Superset has ${body.count} ${kind}s, more than one page of ${body.result.length}: list them by page`);
