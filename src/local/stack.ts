@@ -15,13 +15,14 @@ import { Supervisor } from "./supervisor";
 import { metastore } from "./services/metastore";
 import { objectStore } from "./services/objectstore";
 import { postgres } from "./services/postgres";
+import { sparkService } from "./services/spark";
 import { supersetService } from "./services/superset";
 import { trino } from "./services/trino";
 import type { Service, StackContext } from "./services/types";
 
 /** In start order: each service's dependsOn precede it. */
 export function services(ctx: StackContext): Service[] {
-  return [objectStore(ctx), postgres(ctx), metastore(ctx), trino(ctx), supersetService(ctx)];
+  return [objectStore(ctx), postgres(ctx), metastore(ctx), trino(ctx), supersetService(ctx), sparkService(ctx)];
 }
 
 function installedFile(paths: StackPaths): string {

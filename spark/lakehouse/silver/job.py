@@ -177,7 +177,9 @@ def parse_args(argv: list[str]) -> RunRequest:
     return RunRequest(days, datasets, args.force, args.batch_days)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, session: SparkSession | None = None) -> int:
+    """Runs the request with its own Spark session (spark-submit), or in `session`, a warm one
+    the job server lends (lakehouse/job_server.py), which it leaves running."""
     request = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         check_job_dependencies(os.environ)
@@ -185,9 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         log(f"FAILED: {e}")
         return 3
     t0 = time.monotonic()
-    spark = lakehouse_session("lakehouse-silver")
-    spark.sparkContext.setLogLevel("WARN")
-    log(f"session ready in {time.monotonic() - t0:.1f}s")
+    if session is None:
+        spark = lakehouse_session("lakehouse-silver")
+        spark.sparkContext.setLogLevel("WARN")
+        log(f"session ready in {time.monotonic() - t0:.1f}s")
+    else:
+        spark = session
     try:
         results = []
         for dataset in request.datasets:
@@ -217,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         raise
     finally:
-        spark.stop()
+        if session is None:
+            spark.stop()
 
 
 if __name__ == "__main__":

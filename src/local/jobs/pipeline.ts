@@ -16,7 +16,8 @@ import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../../lib/gold-vars";
 import { acquireJobLock } from "./lock";
 import { readDashboardRequests, refreshDashboardCache } from "../../serving/dashboard-cache";
 import { supersetApi } from "../../serving/import-targets";
-import { sparkSubmit } from "./spark";
+import { jobServerSocket, runOnJobServer } from "./job-server";
+import { SPARK_NOTICES } from "./spark";
 
 /** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: nyc_weather, nyc_yellow_trips). */
 export type SilverDataset = "trips" | "weather" | "nyc_weather" | "nyc_yellow_trips" | "all" | readonly string[];
@@ -45,11 +46,11 @@ export async function runSilver(ctx: StackContext, days: string[], opts: { datas
   opts.log.step(`silver: Spark job for ${days.length === 1 ? days[0] : `${days[0]} .. ${days.at(-1)}`} (dataset ${dataset})`);
   let out: string;
   try {
-    out = await sparkSubmit(ctx, {
-      script: "lakehouse/silver/job.py",
-      args: [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])],
-      identity: "spark",
+    // In the stack's warm Spark driver (the spark service), not a spark-submit of its own: a
+    // day's run then pays no JVM start, session set-up or cold JIT (spark/lakehouse/job_server.py).
+    out = await runOnJobServer(jobServerSocket(ctx.paths), "silver", [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])], {
       echo: echoes(opts.log),
+      quiet: SPARK_NOTICES,
     });
   } catch (e) {
     const lines = ((e as { output?: string }).output ?? "").split("\n");

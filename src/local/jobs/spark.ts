@@ -24,17 +24,6 @@ export interface SparkRun {
 /** spark/conf/spark-defaults.conf: one file for the local jobs, the SparkApplication and the Spark image. */
 export const SPARK_DEFAULTS = path.join(repoRoot, "spark", "conf", "spark-defaults.conf");
 
-/**
- * The JIT for a job of one day (`--date`, the daily run): C1 only. A day's batch is over before
- * C2's optimised code pays for its compile time on 2 cores; measured on the local stack
- * (2026-12-06, 93k trips, one run each, alternated): silver's processing 21.5–23.4 s with it
- * against 28 s without (with ParallelGC, which alone gave 25–27 s). Over a week C1 alone is slower
- * (67.5 s against 54.7 s), so a range (`--from/--to`) keeps the JVM's default tiered compilation.
- */
-export function jitOptions(args: readonly string[]): string[] {
-  return args.includes("--date") ? ["-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC"] : [];
-}
-
 export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
   return [
     "--master", process.env.LAKEHOUSE_SPARK_MASTER ?? "local[2]",
@@ -43,7 +32,7 @@ export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
     // The properties the cluster's jobs start with too; --load-spark-defaults keeps a
     // SPARK_CONF_DIR's spark-defaults.conf (the benchmark's event log) in effect as well.
     "--properties-file", SPARK_DEFAULTS, "--load-spark-defaults",
-    "--conf", ["spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=" + path.join(repoRoot, "spark", "conf", "log4j2.properties"), ...jitOptions(job.args)].join(" "),
+    "--conf", `spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=${path.join(repoRoot, "spark", "conf", "log4j2.properties")}`,
     path.join(repoRoot, "spark", job.script),
     ...job.args,
   ];

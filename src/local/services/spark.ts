@@ -1,0 +1,34 @@
+/**
+ * The local stack's warm Spark driver (spark/lakehouse/job_server.py): one long-lived PySpark
+ * session, in local mode with the silver job's identity, in which `lakehouse run silver` (and
+ * the daily run) runs the silver job. It is started with exactly the arguments a job's
+ * spark-submit gets (sparkSubmitArgs: the cluster's jars, spark-defaults.conf, log4j, driver
+ * memory), so a job sees the same Spark either way. The cluster runs each job as its own
+ * SparkApplication instead.
+ */
+import path from "node:path";
+import { repoRoot } from "../paths";
+import { jobEnv } from "../jobs/env";
+import { jobServerProbe, jobServerSocket } from "../jobs/job-server";
+import { sparkSubmitArgs } from "../jobs/spark";
+import { shellQuote, writeEnvFile } from "./envfile";
+import type { Service, StackContext } from "./types";
+
+export function sparkService(ctx: StackContext): Service {
+  const socket = jobServerSocket(ctx.paths);
+  return {
+    name: "spark",
+    description: "a warm Spark driver (local mode) in which the silver job runs",
+    ports: [],
+    endpoint: `unix://${socket}`,
+    dependsOn: ["objectstore", "metastore"],
+    startTimeoutMs: 180_000,
+    program() {
+      const envFile = writeEnvFile(ctx.paths, "spark", { ...jobEnv(ctx, "spark"), PYTHONPATH: path.join(repoRoot, "spark") });
+      const args = sparkSubmitArgs(ctx, { script: "lakehouse/job_server.py", args: ["--socket", socket], identity: "spark" });
+      const command = [path.join(ctx.paths.venv, "bin", "spark-submit"), ...args].map(shellQuote).join(" ");
+      return { name: "spark", envFile, cwd: path.join(repoRoot, "spark"), command };
+    },
+    health: jobServerProbe(socket),
+  };
+}
