@@ -1,23 +1,29 @@
-"""The local stack's warm Spark driver: one long-lived Spark session in which the jobs that
-`lakehouse run` starts (silver) run one after another, so a daily run no longer pays a JVM
-start, a session and catalog set-up and a cold JIT each time (measured 2026-12-07 on 70-100k
-trips a day: silver's weather and trips took 18.1 + 16.3 s in a fresh driver, 2.0-2.4 + 6.2-8.2 s
-in the same driver afterwards).
+"""The local stack's warm job servers: a long-lived Python process in which the jobs that
+`lakehouse run` starts run one after another, so a daily run no longer pays each job's start.
+Two serve the local stack, each with its own job's identity:
 
-    spark-submit lakehouse/job_server.py --socket /path/to/spark.sock
+- `--jobs silver` (service spark): one Spark session, in which the silver job runs. A fresh
+  driver paid a JVM start, a session and catalog set-up and a cold JIT each time: measured
+  2026-12-07 on 70-100k trips a day, silver's weather and trips took 18.1 + 16.3 s in a fresh
+  driver, 2.0-2.4 + 6.2-8.2 s in the same driver afterwards. Spark Connect is the stock way to
+  keep a session warm, but its Python client needs pandas 2.2 or later and Superset 6.1, in the
+  same project environment, pins pandas below 2.2. The jobs run with classic PySpark instead,
+  exactly as under spark-submit (their own code; only the session is lent).
+- `--jobs dbt` (service dbt): dbt, through dbt-core's programmatic entry (`dbtRunner`), with
+  its modules imported once: a fresh `dbt` paid ~3.7 s of imports and ~3.4 s of parsing per
+  build (the run's dates are --vars, so each build parses the project whole), against ~1.6 s of
+  parsing in a warm process (2026-12-07).
 
-Spark Connect is the stock way to keep a session warm, but its Python client needs pandas
-2.2 or later and Superset 6.1, in the same project environment, pins pandas below 2.2. The
-jobs here run with classic PySpark instead, exactly as under spark-submit (their own code;
-only the session is lent).
+    spark-submit lakehouse/job_server.py --jobs silver --socket /path/to/spark.sock
+    python lakehouse/job_server.py --jobs dbt --socket /path/to/dbt.sock
 
 Protocol, on a Unix socket (only this user can connect), one request per connection: the
 client sends one JSON line, {"job": "silver", "args": [...]}; the server answers with the
-job's output as spark-submit would print it (its stdout and stderr lines, as they come) and
+job's output as its own process would print it (its stdout and stderr lines, as they come) and
 ends with one line {"lakehouse_job_exit": <exit code>}. {"job": "ping"} is answered at once
-with exit 0, also while a job runs: the stack's health probe. Jobs run one at a time, each in
-its own session (`newSession()`: its own SQL settings, temporary views and catalogs) on the
-one shared SparkContext; a second request waits for the first.
+with exit 0, also while a job runs: the stack's health probe. Jobs run one at a time (a
+second request waits for the first), a Spark job in its own session (`newSession()`: its own
+SQL settings, temporary views and catalogs) on the one shared SparkContext.
 
 A client that goes away mid-job does not stop the job: it finishes, so its commits and markers
 stay whole, and its output goes to this server's log instead.
@@ -35,25 +41,31 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from pyspark.sql import SparkSession
-
-from lakehouse.session import lakehouse_session
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 EXIT_KEY = "lakehouse_job_exit"
 """The key of the last line of every answer."""
 
-JOBS = {"silver": "lakehouse.silver.job"}
-"""The jobs a client may run: name → module with main(argv, session) -> exit code."""
+JOBS = {"silver": "lakehouse.silver.job", "dbt": "lakehouse.dbt_job"}
+"""The jobs a server may run: name → module with main(argv, session) -> exit code."""
+
+SPARK_JOBS = frozenset({"silver"})
+"""The jobs that run in a Spark session (the others get session=None)."""
 
 
 def log(message: str) -> None:
     print(f"[job-server {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.__stderr__, flush=True)
 
 
-def parse_request(line: bytes) -> tuple[str, list[str]]:
-    """(job, args) of a request line; ValueError says what is wrong with it (pure)."""
+def parse_request(line: bytes, served: Iterable[str] = JOBS) -> tuple[str, list[str]]:
+    """(job, args) of a request line for a server of the `served` jobs; ValueError says what is
+    wrong with it (pure)."""
+    served = list(served)
     try:
         request = json.loads(line)
     except ValueError as e:
@@ -62,8 +74,8 @@ def parse_request(line: bytes) -> tuple[str, list[str]]:
         raise ValueError(f"a request is a JSON object, not {type(request).__name__}")
     job = request.get("job")
     args = request.get("args", [])
-    if job != "ping" and job not in JOBS:
-        raise ValueError(f"unknown job {job!r}: this server runs {', '.join(JOBS)} (and answers ping)")
+    if job != "ping" and job not in served:
+        raise ValueError(f"unknown job {job!r}: this server runs {', '.join(served)} (and answers ping)")
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         raise ValueError("args is a list of strings")
     return job, args
@@ -99,7 +111,8 @@ class ClientStream(io.TextIOBase):
 class JobServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, socket_path: str, spark: SparkSession) -> None:
+    def __init__(self, socket_path: str, jobs: list[str], spark: SparkSession | None) -> None:
+        self.jobs = jobs
         self.spark = spark
         # One job at a time: a job's output is this process's stdout and stderr while it runs.
         self.job_lock = threading.Lock()
@@ -115,7 +128,8 @@ class JobServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             module = importlib.import_module(JOBS[job])
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 try:
-                    code = module.main(args, session=self.spark.newSession())
+                    session = self.spark.newSession() if job in SPARK_JOBS else None
+                    code = module.main(args, session=session)
                 except SystemExit as e:  # argparse's usage errors
                     code = e.code if isinstance(e.code, int) else 2
                 except Exception:
@@ -134,7 +148,7 @@ class RequestHandler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         out = ClientStream(self.wfile)
         try:
-            job, args = parse_request(self.rfile.readline())
+            job, args = parse_request(self.rfile.readline(), self.server.jobs)
         except ValueError as e:
             out.write(f"[job-server] refused: {e}\n{exit_line(2)}")
             return
@@ -143,25 +157,37 @@ class RequestHandler(socketserver.StreamRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="job_server", description="Run lakehouse jobs in one warm Spark session.")
+    parser = argparse.ArgumentParser(prog="job_server", description="Run lakehouse jobs one after another in one warm process.")
+    parser.add_argument("--jobs", required=True, type=lambda v: v.split(","),
+                        help=f"the jobs this server runs, comma-separated, from {', '.join(JOBS)}")
     parser.add_argument("--socket", required=True, help="the Unix socket to listen on (replaced if left over)")
     args = parser.parse_args(argv)
+    unknown = [j for j in args.jobs if j not in JOBS]
+    if unknown:
+        parser.error(f"unknown job(s) {', '.join(unknown)}: choose from {', '.join(JOBS)}")
     started = time.monotonic()
-    spark = lakehouse_session("lakehouse-job-server")
-    spark.sparkContext.setLogLevel("WARN")
+    spark = None
+    if SPARK_JOBS & set(args.jobs):
+        from lakehouse.session import lakehouse_session  # only a Spark server needs pyspark's JVM
+
+        spark = lakehouse_session("lakehouse-job-server")
+        spark.sparkContext.setLogLevel("WARN")
+    for job in args.jobs:  # imported now, not on the first request
+        importlib.import_module(JOBS[job])
     with contextlib.suppress(FileNotFoundError):
         os.unlink(args.socket)
     old_umask = os.umask(0o177)  # the socket: this user only
     try:
-        server = JobServer(args.socket, spark)
+        server = JobServer(args.socket, args.jobs, spark)
     finally:
         os.umask(old_umask)
-    log(f"session ready in {time.monotonic() - started:.1f}s; listening on {args.socket}")
+    log(f"{', '.join(args.jobs)}: ready in {time.monotonic() - started:.1f}s; listening on {args.socket}")
     try:
         server.serve_forever()
     finally:
         server.server_close()
-        spark.stop()
+        if spark is not None:
+            spark.stop()
     return 0
 
 

@@ -51,3 +51,9 @@ def test_output_goes_to_the_client_until_it_leaves_then_to_the_log(capfd):
     assert stream.write("after the client left\n") == len("after the client left\n")
     assert stream.gone
     assert "after the client left" in capfd.readouterr().err
+
+
+def test_a_server_runs_only_the_jobs_it_serves():
+    assert parse_request(b'{"job": "dbt", "args": ["build"]}\n', ["dbt"]) == ("dbt", ["build"])
+    with pytest.raises(ValueError, match="unknown job 'silver': this server runs dbt"):
+        parse_request(b'{"job": "silver", "args": []}\n', ["dbt"])

@@ -16,13 +16,14 @@ import { metastore } from "./services/metastore";
 import { objectStore } from "./services/objectstore";
 import { postgres } from "./services/postgres";
 import { sparkService } from "./services/spark";
+import { dbtService } from "./services/dbt";
 import { supersetService } from "./services/superset";
 import { trino } from "./services/trino";
 import type { Service, StackContext } from "./services/types";
 
 /** In start order: each service's dependsOn precede it. */
 export function services(ctx: StackContext): Service[] {
-  return [objectStore(ctx), postgres(ctx), metastore(ctx), trino(ctx), supersetService(ctx), sparkService(ctx)];
+  return [objectStore(ctx), postgres(ctx), metastore(ctx), trino(ctx), supersetService(ctx), sparkService(ctx), dbtService(ctx)];
 }
 
 function installedFile(paths: StackPaths): string {

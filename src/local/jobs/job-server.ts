@@ -1,7 +1,9 @@
 /**
- * The client of the local stack's warm Spark driver (spark/lakehouse/job_server.py, the
- * `spark` service): a job's request sent over its Unix socket, its output read back as it
- * comes, exactly as spark-submit's would be, and its exit code from the last line.
+ * The client of the local stack's warm job servers (spark/lakehouse/job_server.py: the `spark`
+ * service runs the silver job in one long-lived Spark session, the `dbt` service runs dbt with
+ * its modules imported once): a job's request sent over the server's Unix socket, its output
+ * read back as it comes, exactly as the job's own process would print it, and its exit code
+ * from the last line.
  */
 import crypto from "node:crypto";
 import net from "node:net";
@@ -14,15 +16,25 @@ import type { StackPaths } from "../paths";
 /** The key of the server's last line, {"lakehouse_job_exit": <code>} (job_server.py's EXIT_KEY). */
 export const EXIT_KEY = "lakehouse_job_exit";
 
-/** The jobs the server runs (job_server.py's JOBS), and "ping", its health check. */
-export type ServerJob = "silver" | "ping";
+/** The jobs the servers run (job_server.py's JOBS), and "ping", their health check. */
+export type ServerJob = "silver" | "dbt" | "ping";
 
-/** Where the server listens: under the stack's run/, or /tmp when that path is too long for a socket (~100 bytes). */
-export function jobServerSocket(paths: StackPaths): string {
-  const preferred = path.join(paths.run, "spark.sock");
-  const hash = crypto.createHash("sha1").update(paths.state).digest("hex").slice(0, 12);
-  return preferred.length < 100 ? preferred : path.join(os.tmpdir(), `lakehouse-spark-${hash}.sock`);
+/** The local stack's job servers, by service name. */
+export type JobServerName = "spark" | "dbt";
+
+export interface JobServer {
+  service: JobServerName;
+  /** Where it listens: under the stack's run/, or /tmp when that path is too long for a socket (~100 bytes). */
+  socket: string;
 }
+
+export function jobServer(paths: StackPaths, service: JobServerName): JobServer {
+  const preferred = path.join(paths.run, `${service}.sock`);
+  const hash = crypto.createHash("sha1").update(paths.state).digest("hex").slice(0, 12);
+  return { service, socket: preferred.length < 100 ? preferred : path.join(os.tmpdir(), `lakehouse-${service}-${hash}.sock`) };
+}
+
+const DESCRIBED: Record<JobServerName, string> = { spark: "Spark driver (service spark)", dbt: "dbt server (service dbt)" };
 
 /** The output without the server's last line, and the exit code that line gives (pure). */
 export function splitAnswer(answer: string): { output: string; exitCode: number | undefined } {
@@ -50,10 +62,10 @@ export interface ServerRunOptions {
  * CommandError carrying the output and exit code (as `run` does for spark-submit). A server
  * that is not running, or that went away mid-job, is named in the error with what to do.
  */
-export function runOnJobServer(socket: string, job: ServerJob, args: string[], opts: ServerRunOptions = {}): Promise<string> {
+export function runOnJobServer(server: JobServer, job: ServerJob, args: string[], opts: ServerRunOptions = {}): Promise<string> {
   const what = `${job}${args.length ? ` ${args.join(" ")}` : ""}`;
   return new Promise((resolve, reject) => {
-    const conn = net.createConnection(socket);
+    const conn = net.createConnection(server.socket);
     const chunks: Buffer[] = [];
     // Everything but the exit line is echoed; that line is the last, so the echo lags one line.
     const echo = opts.echo ? echoer(new RegExp(`^\\{"${EXIT_KEY}": \\d+\\}$|${opts.quiet?.source ?? "^$"}`)) : undefined;
@@ -71,8 +83,8 @@ export function runOnJobServer(socket: string, job: ServerJob, args: string[], o
       const down = err.code === "ENOENT" || err.code === "ECONNREFUSED";
       reject(new CommandError(
         down
-          ? `the local stack's Spark driver (service spark) is not running, so '${what}' could not start: run 'lakehouse local up'`
-          : `could not reach the local stack's Spark driver at ${socket}: ${err.message}`,
+          ? `the local stack's ${DESCRIBED[server.service]} is not running, so '${what}' could not start: run 'lakehouse local up'`
+          : `could not reach the local stack's ${DESCRIBED[server.service]} at ${server.socket}: ${err.message}`,
         null,
         "",
       ));
@@ -85,8 +97,8 @@ export function runOnJobServer(socket: string, job: ServerJob, args: string[], o
       const tail = output.trim().split("\n").slice(-15).join("\n");
       reject(new CommandError(
         exitCode === undefined
-          ? `the local stack's Spark driver went away during '${what}' (see 'lakehouse local logs spark'); its last output:\n${tail}`
-          : `'${what}' in the local stack's Spark driver failed with exit code ${exitCode}:\n${tail}`,
+          ? `the local stack's ${DESCRIBED[server.service]} went away during '${what}' (see 'lakehouse local logs ${server.service}'); its last output:\n${tail}`
+          : `'${what}' in the local stack's ${DESCRIBED[server.service]} failed with exit code ${exitCode}:\n${tail}`,
         exitCode ?? null,
         output,
       ));
@@ -95,10 +107,10 @@ export function runOnJobServer(socket: string, job: ServerJob, args: string[], o
 }
 
 /** Healthy when the server answers a ping: its session is ready (it listens only then). */
-export function jobServerProbe(socket: string): Probe {
+export function jobServerProbe(server: JobServer): Probe {
   return async () => {
     try {
-      await runOnJobServer(socket, "ping", []);
+      await runOnJobServer(server, "ping", []);
       return true;
     } catch {
       return false;

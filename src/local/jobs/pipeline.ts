@@ -16,7 +16,7 @@ import { goldSourceVars, SCHEDULED_BUILD_EXCLUDES } from "../../lib/gold-vars";
 import { acquireJobLock } from "./lock";
 import { readDashboardRequests, refreshDashboardCache } from "../../serving/dashboard-cache";
 import { supersetApi } from "../../serving/import-targets";
-import { jobServerSocket, runOnJobServer } from "./job-server";
+import { jobServer, runOnJobServer } from "./job-server";
 import { SPARK_NOTICES } from "./spark";
 
 /** "all" (weather and trips, the default sources'), one dataset, or a list (e.g. the NYC source's: nyc_weather, nyc_yellow_trips). */
@@ -48,7 +48,7 @@ export async function runSilver(ctx: StackContext, days: string[], opts: { datas
   try {
     // In the stack's warm Spark driver (the spark service), not a spark-submit of its own: a
     // day's run then pays no JVM start, session set-up or cold JIT (spark/lakehouse/job_server.py).
-    out = await runOnJobServer(jobServerSocket(ctx.paths), "silver", [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])], {
+    out = await runOnJobServer(jobServer(ctx.paths, "spark"), "silver", [...range, "--dataset", dataset, ...(opts.force ? ["--force"] : [])], {
       echo: echoes(opts.log),
       quiet: SPARK_NOTICES,
     });

@@ -9,26 +9,26 @@
 import path from "node:path";
 import { repoRoot } from "../paths";
 import { jobEnv } from "../jobs/env";
-import { jobServerProbe, jobServerSocket } from "../jobs/job-server";
+import { jobServer, jobServerProbe } from "../jobs/job-server";
 import { sparkSubmitArgs } from "../jobs/spark";
 import { shellQuote, writeEnvFile } from "./envfile";
 import type { Service, StackContext } from "./types";
 
 export function sparkService(ctx: StackContext): Service {
-  const socket = jobServerSocket(ctx.paths);
+  const server = jobServer(ctx.paths, "spark");
   return {
     name: "spark",
     description: "a warm Spark driver (local mode) in which the silver job runs",
     ports: [],
-    endpoint: `unix://${socket}`,
+    endpoint: `unix://${server.socket}`,
     dependsOn: ["objectstore", "metastore"],
     startTimeoutMs: 180_000,
     program() {
       const envFile = writeEnvFile(ctx.paths, "spark", { ...jobEnv(ctx, "spark"), PYTHONPATH: path.join(repoRoot, "spark") });
-      const args = sparkSubmitArgs(ctx, { script: "lakehouse/job_server.py", args: ["--socket", socket], identity: "spark" });
+      const args = sparkSubmitArgs(ctx, { script: "lakehouse/job_server.py", args: ["--jobs", "silver", "--socket", server.socket], identity: "spark" });
       const command = [path.join(ctx.paths.venv, "bin", "spark-submit"), ...args].map(shellQuote).join(" ");
       return { name: "spark", envFile, cwd: path.join(repoRoot, "spark"), command };
     },
-    health: jobServerProbe(socket),
+    health: jobServerProbe(server),
   };
 }

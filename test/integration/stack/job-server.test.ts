@@ -1,8 +1,9 @@
 /**
- * The local stack's warm Spark driver (the spark service, spark/lakehouse/job_server.py), in
- * which every `lakehouse run silver` runs: a failed job leaves it serving, it answers its
- * health check while a job runs, and a client that leaves mid-job loses nothing (the job
- * finishes, commits and writes its markers).
+ * The local stack's warm job servers (spark/lakehouse/job_server.py): the Spark driver (service
+ * spark), in which every `lakehouse run silver` runs, and the dbt server (service dbt), in which
+ * every gold build runs. A failed job leaves a server serving, the driver answers its health
+ * check while a job runs, and a client that leaves mid-job loses nothing (the job finishes,
+ * commits and writes its markers).
  */
 import assert from "node:assert/strict";
 import net from "node:net";
@@ -10,8 +11,9 @@ import { after, test } from "node:test";
 import { silentLogger } from "../../../src/lib/log";
 import { query } from "../../../src/lib/trino";
 import { runIngest } from "../../../src/local/jobs/ingest";
-import { jobServerSocket, runOnJobServer } from "../../../src/local/jobs/job-server";
+import { jobServer, runOnJobServer } from "../../../src/local/jobs/job-server";
 import { runSilver } from "../../../src/local/jobs/pipeline";
+import { dbt } from "../../../src/local/jobs/dbt";
 import { CommandError } from "../../../src/lib/exec";
 import { useStack } from "../harness";
 import { emptyTripsDays, silverMarker } from "../reliability/support";
@@ -25,8 +27,8 @@ after(async () => {
 
 test("a job that fails leaves the driver serving the next one", { timeout: 600_000 }, async () => {
   const stack = await useStack();
-  const socket = jobServerSocket(stack.ctx.paths);
-  await assert.rejects(runOnJobServer(socket, "silver", ["--date", "2023-02-30"]), (e: CommandError) => {
+  const spark = jobServer(stack.ctx.paths, "spark");
+  await assert.rejects(runOnJobServer(spark, "silver", ["--date", "2023-02-30"]), (e: CommandError) => {
     assert.equal(e.exitCode, 2, "argparse's usage error");
     assert.match(e.output, /argument --date: invalid logical_date value: '2023-02-30'/);
     return true;
@@ -42,11 +44,11 @@ test("a job that fails leaves the driver serving the next one", { timeout: 600_0
 
 test("the driver answers its health check while a job runs", { timeout: 600_000 }, async () => {
   const stack = await useStack();
-  const socket = jobServerSocket(stack.ctx.paths);
+  const spark = jobServer(stack.ctx.paths, "spark");
   let jobDone = false;
   const job = runSilver(stack.ctx, [DAYS[0]], { dataset: "trips", force: true, log: silentLogger }).finally(() => (jobDone = true));
   await new Promise((r) => setTimeout(r, 1500));
-  await runOnJobServer(socket, "ping", []);
+  await runOnJobServer(spark, "ping", []);
   assert.equal(jobDone, false, "the ping was answered before the job ended");
   await job;
 });
@@ -59,7 +61,7 @@ test("a client that leaves mid-job loses nothing: the job finishes and writes it
   const before = await silverMarker(stack, "trips", day);
   // The request sent, then the connection dropped at once (a Ctrl-C of `lakehouse run silver`).
   await new Promise<void>((resolve, reject) => {
-    const conn = net.createConnection(jobServerSocket(stack.ctx.paths), () => {
+    const conn = net.createConnection(jobServer(stack.ctx.paths, "spark").socket, () => {
       conn.end(JSON.stringify({ job: "silver", args: ["--date", day, "--dataset", "trips", "--force"] }) + "\n", () => {
         conn.destroy();
         resolve();
@@ -68,11 +70,26 @@ test("a client that leaves mid-job loses nothing: the job finishes and writes it
     conn.on("error", reject);
   });
   // The next request waits for that job (one at a time), so once it is answered the job is over.
-  await runOnJobServer(jobServerSocket(stack.ctx.paths), "silver", ["--date", "2023-02-30"]).catch(() => undefined);
+  await runOnJobServer(jobServer(stack.ctx.paths, "spark"), "silver", ["--date", "2023-02-30"]).catch(() => undefined);
   const marker = await silverMarker(stack, "trips", day);
   assert.ok(marker, "the day's marker is written");
   assert.notDeepEqual(marker, before, "by this run");
   const rows = (await query(stack.trino(), `select count(*) from iceberg.silver.trips where pickup_date = date '${day}'`)).rows[0][0];
   assert.equal(rows, marker.silver_rows, "silver holds the rows the marker reports");
   assert.equal(marker.bronze_records, sent, "every record the source sent is accounted for");
+});
+
+test("a dbt command that fails leaves the dbt server serving, with dbt's own exit code and message", { timeout: 300_000 }, async () => {
+  const stack = await useStack();
+  await assert.rejects(dbt(stack.ctx, ["build", "--no-such-option"]), (e: CommandError) => {
+    assert.equal(e.exitCode, 2, "dbt's exit code for a command it could not run");
+    assert.match(e.output, /No such option '--no-such-option'/);
+    return true;
+  });
+  await assert.rejects(dbt(stack.ctx, ["run-operation", "no_such_macro"]), (e: CommandError) => {
+    assert.match(e.output, /no_such_macro/);
+    return true;
+  });
+  const listed = await dbt(stack.ctx, ["ls", "--select", "fct_trips", "--resource-type", "model", "--output", "name", "--quiet"]);
+  assert.deepEqual(listed.trim().split("\n").filter((l) => !/keyring/.test(l)), ["fct_trips"]);
 });

@@ -1,5 +1,5 @@
 /**
- * The client of the local stack's warm Spark driver: the answer's framing (the server's side is
+ * The client of the local stack's warm job servers (the Spark driver, the dbt server): the answer's framing (the server's side is
  * spark/tests/test_job_server.py) and what a caller is told when the driver is not running.
  * The driver itself runs in the integration tests, under every `runSilver`.
  */
@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import { CommandError } from "../../../src/lib/exec";
-import { EXIT_KEY, jobServerSocket, runOnJobServer, splitAnswer } from "../../../src/local/jobs/job-server";
+import { EXIT_KEY, jobServer, runOnJobServer, splitAnswer } from "../../../src/local/jobs/job-server";
 import { stackPaths } from "../../../src/local/paths";
 
 test("an answer's last line gives the exit code, and the output is everything before it", () => {
@@ -24,19 +24,23 @@ test("an answer cut off before its exit line has no exit code and keeps all its 
   assert.deepEqual(splitAnswer(""), { output: "", exitCode: undefined });
 });
 
-test("the socket lives under the stack's run/ unless that path is too long for a Unix socket", () => {
-  assert.equal(jobServerSocket(stackPaths({ LAKEHOUSE_HOME: "/srv/lh" })), "/srv/lh/run/spark.sock");
-  const deep = jobServerSocket(stackPaths({ LAKEHOUSE_HOME: `/srv/${"x".repeat(120)}` }));
-  assert.equal(path.dirname(deep), os.tmpdir());
-  assert.ok(deep.length < 100);
-  assert.notEqual(deep, jobServerSocket(stackPaths({ LAKEHOUSE_HOME: `/srv/${"y".repeat(120)}` })), "one socket per stack");
+test("each server's socket lives under the stack's run/ unless that path is too long for a Unix socket", () => {
+  assert.equal(jobServer(stackPaths({ LAKEHOUSE_HOME: "/srv/lh" }), "spark").socket, "/srv/lh/run/spark.sock");
+  assert.equal(jobServer(stackPaths({ LAKEHOUSE_HOME: "/srv/lh" }), "dbt").socket, "/srv/lh/run/dbt.sock");
+  const deep = (home: string, service: "spark" | "dbt") => jobServer(stackPaths({ LAKEHOUSE_HOME: `/srv/${home.repeat(120)}` }), service).socket;
+  assert.equal(path.dirname(deep("x", "spark")), os.tmpdir());
+  assert.ok(deep("x", "spark").length < 100);
+  assert.notEqual(deep("x", "spark"), deep("y", "spark"), "one socket per stack");
+  assert.notEqual(deep("x", "spark"), deep("x", "dbt"), "one socket per server");
 });
 
-test("a driver that is not running is named, with the command that starts it", async () => {
-  const socket = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "job-server-")), "spark.sock");
-  await assert.rejects(runOnJobServer(socket, "silver", ["--date", "2024-03-05"]), (e: CommandError) => {
+test("a server that is not running is named, with the command that starts it", async () => {
+  const run = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "job-server-")), "run");
+  const paths = { ...stackPaths(), run };
+  await assert.rejects(runOnJobServer(jobServer(paths, "spark"), "silver", ["--date", "2024-03-05"]), (e: CommandError) => {
     assert.ok(e instanceof CommandError);
     assert.match(e.message, /Spark driver \(service spark\) is not running, so 'silver --date 2024-03-05' could not start: run 'lakehouse local up'/);
     return true;
   });
+  await assert.rejects(runOnJobServer(jobServer(paths, "dbt"), "dbt", ["build"]), /dbt server \(service dbt\) is not running, so 'dbt build' could not start/);
 });
