@@ -85,6 +85,17 @@ def exit_line(code: int) -> str:
     return json.dumps({EXIT_KEY: code}) + "\n"
 
 
+def fresh_import(name: str):
+    """The job's module imported anew, with every other module of the project (lakehouse.*,
+    this server aside), so a job runs the code as it is on disk now, as a spark-submit of its
+    own would: an edit to a job needs no restart of the server. The jobs' work on executors is
+    all JVM code (no Python functions are shipped to workers), and the JVM functions' jar is
+    versioned by its sources' hash, so `lakehouse local up` restarts the driver when it changes."""
+    for loaded in [m for m in sys.modules if m.startswith("lakehouse.") and m != "lakehouse.job_server"]:
+        del sys.modules[loaded]
+    return importlib.import_module(name)
+
+
 class ClientStream(io.TextIOBase):
     """A text stream to the client's socket, written through line by line. Once the client is
     gone, what follows goes to this server's own stderr (its log), and the job carries on."""
@@ -125,7 +136,7 @@ class JobServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         started = time.monotonic()
         try:
             log(f"{job} {' '.join(args)}: started")
-            module = importlib.import_module(JOBS[job])
+            module = fresh_import(JOBS[job])
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 try:
                     session = self.spark.newSession() if job in SPARK_JOBS else None

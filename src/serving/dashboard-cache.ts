@@ -136,9 +136,11 @@ export interface CacheRefresh {
  * tables are not all there is skipped with the reason.
  */
 export async function refreshDashboardCache(api: SupersetApi, captured: DashboardRequests, log: Logger): Promise<CacheRefresh> {
-  const dashboards = await listDashboards(api);
-  const charts = await listAll<{ id: number; uuid: string }>(api, "chart", ["id", "uuid"]);
-  const datasets = await listAll<DatasetRow>(api, "dataset", ["id", "uuid", "table_name", "schema", "catalog", "database.id"]);
+  const [dashboards, charts, datasets] = await Promise.all([
+    listDashboards(api),
+    listAll<{ id: number; uuid: string }>(api, "chart", ["id", "uuid"]),
+    listAll<DatasetRow>(api, "dataset", ["id", "uuid", "table_name", "schema", "catalog", "database.id"]),
+  ]);
   const tableCache = new Map<string, Set<string>>();
   const tables = async (d: DatasetRow) => {
     const key = `${d.database.id}/${d.catalog}/${d.schema}`;
@@ -163,20 +165,24 @@ export async function refreshDashboardCache(api: SupersetApi, captured: Dashboar
     }
     const started = Date.now();
     await api.json("POST", "/api/v1/cachekey/invalidate", { datasource_uids: [...reads.values()].map((d) => `${d.id}__table`) });
-    let requests = 0;
+    const sends: { chart: (typeof board.charts)[number]; body: unknown }[] = [];
     for (const chart of board.charts) {
       const chartId = charts.find((c) => c.uuid === chart.uuid)?.id;
       if (chartId === undefined) throw new Error(`'${chart.name}': Superset has no chart with UUID ${chart.uuid}: import superset/assets first`);
       const ids = { datasetId: reads.get(chart.dataset)!.id, chartId, dashboardId: dashboard.id };
-      for (const request of chart.requests) {
-        const res = await api.fetch("/api/v1/chart/data", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(boundRequest(request, ids)) });
+      for (const request of chart.requests) sends.push({ chart, body: boundRequest(request, ids) });
+    }
+    // All at once, as the dashboard itself sends them when it opens.
+    await Promise.all(
+      sends.map(async ({ chart, body: request }) => {
+        const res = await api.fetch("/api/v1/chart/data", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
         if (!res.ok) throw await supersetFailure(res, `chart data of '${chart.name}' (${board.title})`);
         const body = (await res.json()) as { result: { status: string; error?: string }[] };
         const failed = body.result.filter((r) => r.status !== "success");
         if (failed.length) throw new Error(`Superset: chart data of '${chart.name}' (${board.title}): ${failed.map((r) => r.error ?? r.status).join("; ")}`);
-        requests++;
-      }
-    }
+      }),
+    );
+    const requests = sends.length;
     const seconds = (Date.now() - started) / 1000;
     log.step(`dashboards: ${board.title}: cache refreshed, ${requests} chart queries in ${seconds.toFixed(1)}s`);
     result.refreshed.push({ title: board.title, requests, seconds });

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -49,12 +50,14 @@ from lakehouse.silver.trips import TRIPS
 from lakehouse.silver.weather import NYC_WEATHER, WEATHER
 
 DATASETS = {spec.name: spec for spec in (TRIPS, WEATHER, NYC_WEATHER, NYC_YELLOW_TRIPS)}
-# Gold joins trips to the day's weather, and weather is one small record a day: it runs first.
+# Gold joins trips to the day's weather: weather is listed (and reported) first.
 WEATHER_DATASETS = frozenset({WEATHER.name, NYC_WEATHER.name})
 
 
 def log(message: str) -> None:
-    print(f"[silver {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+    # One write per line: the datasets run in threads, and print() writes the newline apart.
+    sys.stderr.write(f"[silver {datetime.now(UTC):%H:%M:%S}] {message}\n")
+    sys.stderr.flush()
 
 
 def run_batch(spark: SparkSession, spec: DatasetSpec, manifests: dict[date, dict]) -> list[DayResult]:
@@ -170,7 +173,7 @@ def parse_args(argv: list[str]) -> RunRequest:
     if args.start and not args.end:
         parser.error("--from needs --to")
     days = [args.date] if args.date else date_range(args.start, args.end)
-    # Weather first: it is small, and gold joins trips to it. "all" stays the default sources'
+    # Weather listed first: gold joins trips to it. "all" stays the default sources'
     # datasets; NYC is run by name (--dataset nyc_weather,nyc_yellow_trips), as its bronze exists only
     # when ingested with --source nyc.
     datasets = ["weather", "trips"] if args.dataset == "all" else args.dataset
@@ -194,9 +197,14 @@ def main(argv: list[str] | None = None, session: SparkSession | None = None) -> 
     else:
         spark = session
     try:
-        results = []
-        for dataset in request.datasets:
-            results += run_dataset(spark, DATASETS[dataset], request.days, request.force, request.batch_days)
+        # The datasets at once, each with its own tables, batches and commits: a day's weather is
+        # one record whose run is mostly waits on the metastore and the object store, and they
+        # now overlap trips' work instead of preceding it (on a day of ~100k trips, weather took
+        # ~2 s of a warm driver's ~9 s before trips started). Results in the request's order.
+        with ThreadPoolExecutor(max_workers=len(request.datasets)) as pool:
+            per_dataset = list(pool.map(lambda name: run_dataset(spark, DATASETS[name], request.days, request.force, request.batch_days),
+                                        request.datasets))
+        results = [r for dataset_results in per_dataset for r in dataset_results]
         print(json.dumps({"results": [asdict(r) for r in results], "seconds": round(time.monotonic() - t0, 1)}))
         return 0
     except (MissingBronzeError, DamagedBronzeError, ContractViolation, ReconciliationError) as e:
