@@ -40,7 +40,12 @@ export interface RangeResult {
   goldFullRefreshSeconds: number;
   maintenanceSeconds: number;
   /** `lakehouse run all --date D` (ingest → silver → gold), wall seconds, with a small and with the range's history. */
-  dailyRun: { before: { day: string; seconds: number }; after: { day: string; seconds: number }; goldDaysAfter: number };
+  /**
+   * The daily run on the day before the range and on the day after it. Since 2026-12-07 the day
+   * before is preceded by another (`first`, two days before the range): the bench's first daily
+   * run, whose jobs may be the stack's job servers' first since it started (a cold Spark driver).
+   */
+  dailyRun: { first?: { day: string; seconds: number }; before: { day: string; seconds: number }; after: { day: string; seconds: number }; goldDaysAfter: number };
   /** One user's chart queries on the fresh rebuild (before the nightly maintenance has compacted it). */
   dashboard: Record<string, { p50: number; p95: number; rows: number }>;
   /**
@@ -86,9 +91,11 @@ export async function benchRange(
     return { day, seconds: s };
   };
 
-  // The day before the range, with whatever history gold holds now.
+  // The day before the range, with whatever history gold holds now, after a first daily run
+  // that warms the stack's job servers (its figure is shown beside, not judged).
+  const first = done.dailyRun?.first ?? (await daily(addDays(opts.from, -2)));
   const before = done.dailyRun?.before ?? (await daily(addDays(opts.from, -1)));
-  record({ days: days.length, dailyRun: { before, after: { day: "", seconds: NaN }, goldDaysAfter: NaN } });
+  record({ days: days.length, dailyRun: { first, before, after: { day: "", seconds: NaN }, goldDaysAfter: NaN } });
 
   if (!done.ingest) {
     log.step(`ingest ${days.length} days x ${opts.rowsPerDay} trips`);
@@ -172,7 +179,7 @@ export async function benchRange(
   const after = await daily(addDays(opts.to, 1)).finally(() => sampler.stop());
   const dailyRunMemoryMb = sampler.stackTotal().peakPssMb;
   const goldDaysAfter = Number((await query(trino, "select count(distinct revenue_date) from iceberg.gold.daily_revenue_by_driver")).rows[0][0]);
-  record({ dailyRun: { before, after, goldDaysAfter } });
+  record({ dailyRun: { first, before, after, goldDaysAfter } });
 
   log.step(`dashboard queries over ${goldDaysAfter} days of gold: ${opts.queryRuns} runs each`);
   const dashboard = await timeDashboardQueries(opts.dashboard, opts.queryRuns);
@@ -198,7 +205,7 @@ export async function benchRange(
     agreement,
     goldFullRefreshSeconds,
     maintenanceSeconds,
-    dailyRun: { before, after: { day: after.day, seconds: after.seconds }, goldDaysAfter },
+    dailyRun: { first, before, after: { day: after.day, seconds: after.seconds }, goldDaysAfter },
     dashboard,
     dashboardAfterMaintenance,
     users,

@@ -8,8 +8,13 @@ import type { RenderFigures } from "../dashboard-render";
 import { fixed } from "./common";
 
 export interface TargetFigures {
-  /** Daily runs end to end (ingest → silver → gold) and how many days of gold were there before each. */
-  dailyRuns?: { historyDays: number; seconds: number }[];
+  /**
+   * Daily runs end to end (ingest → silver → gold) and how many days of gold were there before
+   * each; `firstSeconds`, when the run measured it, is the bench's first daily run before it
+   * (the stack's job servers possibly cold: their first job since the stack started), shown
+   * beside and not judged: a stack that runs daily keeps them warm.
+   */
+  dailyRuns?: { historyDays: number; seconds: number; firstSeconds?: number }[];
   /** The range's silver (weather + trips) and gold full refresh, wall seconds, and its days. */
   backfill?: { days: number; seconds: number };
   /** Silver's processing over DuckDB's on the same files, and the days they covered. */
@@ -52,7 +57,9 @@ export function issue20Targets(x: TargetFigures): TargetRow[] {
   rows.push({
     target: "daily run end to end at ~100k trips ≤ 30 s, the same after a year of history",
     figure: runs.length
-      ? runs.map((r) => `${f(r.seconds)} s after ${r.historyDays} day${r.historyDays === 1 ? "" : "s"} of gold`).join(", ") + (slow || afterAYear ? "" : " (after a year: --scale year)")
+      ? runs
+          .map((r) => `${f(r.seconds)} s after ${r.historyDays} day${r.historyDays === 1 ? "" : "s"} of gold` + (r.firstSeconds === undefined ? "" : ` (the bench's first daily run before it, its job servers' first jobs: ${f(r.firstSeconds)} s)`))
+          .join(", ") + (slow || afterAYear ? "" : " (after a year: --scale year)")
       : "not measured (npm run bench, or --scale month|year)",
     met: slow ? false : runs.length && afterAYear ? true : undefined,
     over: runs.length ? Math.max(...runs.map((r) => r.seconds)) / 30 : undefined,

@@ -57,6 +57,13 @@ test("a miss says how far over its limit the judged figure is, and where to read
   assert.doesNotMatch(targetsMarkdown(issue20Targets({ dailyRunMemoryMb: 5000 })).join("\n"), /Why each missed/);
 });
 
+test("the bench's first daily run (cold job servers) is shown beside the judged one, not judged", () => {
+  const [daily] = issue20Targets({ dailyRuns: [{ historyDays: 0, seconds: 29.5, firstSeconds: 66 }, { historyDays: 366, seconds: 28 }] });
+  assert.equal(daily.met, true, "66 s is over 30 s, but it is not the judged figure");
+  assert.match(daily.figure, /^29\.5 s after 0 days of gold \(the bench's first daily run before it, its job servers' first jobs: 66\.0 s\), 28\.0 s after 366 days of gold$/);
+  assert.equal(issue20Targets({ dailyRuns: [{ historyDays: 366, seconds: 30.5, firstSeconds: 20 }] })[0].met, false);
+});
+
 test("figures under the threshold at a smaller scale than the target's are not judged, and say which scale judges them", () => {
   const rows = issue20Targets({
     dailyRuns: [{ historyDays: 31, seconds: 20 }],
