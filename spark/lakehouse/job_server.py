@@ -5,7 +5,8 @@ Two serve the local stack, each with its own job's identity:
 - `--jobs silver` (service spark): one Spark session, in which the silver job runs. A fresh
   driver paid a JVM start, a session and catalog set-up and a cold JIT each time: measured
   2026-12-07 on 70-100k trips a day, silver's weather and trips took 18.1 + 16.3 s in a fresh
-  driver, 2.0-2.4 + 6.2-8.2 s in the same driver afterwards. Spark Connect is the stock way to
+  driver, 2.0-2.4 + 6.2-8.2 s in the same driver afterwards. Once listening, it warms its JIT
+  up on generated trips (lakehouse/silver/warmup.py), so its first job is not the cold one. Spark Connect is the stock way to
   keep a session warm, but its Python client needs pandas 2.2 or later and Superset 6.1, in the
   same project environment, pins pandas below 2.2. The jobs run with classic PySpark instead,
   exactly as under spark-submit (their own code; only the session is lent).
@@ -129,9 +130,23 @@ class JobServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.job_lock = threading.Lock()
         super().__init__(socket_path, RequestHandler)
 
+    def warm_up(self) -> None:
+        """Silver's transform over generated trips (lakehouse/silver/warmup.py), holding the job
+        lock: a job that arrives meanwhile waits for it rather than sharing the two cores."""
+        with self.job_lock:
+            started = time.monotonic()
+            try:
+                from lakehouse.silver import warmup
+
+                counts = warmup.warm_up(self.spark.newSession())
+                log(f"warm-up: silver's transform over {warmup.ROUNDS} x {counts.get('lines', 0):,} generated trips "
+                    f"in {time.monotonic() - started:.1f}s")
+            except Exception as e:  # a failed warm-up costs a cold first job, nothing else
+                log(f"warm-up failed, so the first job runs cold: {e}")
+
     def run_job(self, job: str, args: list[str], out: ClientStream) -> int:
         if not self.job_lock.acquire(blocking=False):
-            out.write(f"[job-server] another job is running in the warm Spark driver; {job} waits for it\n")
+            out.write(f"[job-server] the server is busy (warming up, or running another job); {job} waits for it\n")
             self.job_lock.acquire()
         started = time.monotonic()
         try:
@@ -193,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         os.umask(old_umask)
     log(f"{', '.join(args.jobs)}: ready in {time.monotonic() - started:.1f}s; listening on {args.socket}")
+    if spark is not None and "silver" in args.jobs:
+        threading.Thread(target=server.warm_up, name="warm-up", daemon=True).start()
     try:
         server.serve_forever()
     finally:
