@@ -17,11 +17,12 @@ export function registerLocalCommands(program: Command, log: Logger): void {
 
   local
     .command("up")
-    .description("start the object store, PostgreSQL, Hive Metastore, Trino and Superset, in order, each health-checked")
+    .description("start the object store, PostgreSQL, Hive Metastore, Trino, Superset and the warm job servers (a Spark driver, dbt), in order, each health-checked")
     .option("--only <services...>", "start only these services (and what they depend on)")
     .addHelpText(
       "after",
-      "\nPorts (127.0.0.1): objectstore 9000/9001, postgres 5433, metastore 9083, trino 8080, superset 8088.\n" +
+      "\nPorts (127.0.0.1): objectstore 9000/9001, postgres 5433, metastore 9083, trino 8080, superset 8088; the job servers\n" +
+        "spark (silver runs in it) and dbt (gold builds run in it) listen on Unix sockets in .lakehouse/run/.\n" +
         "Move one with LAKEHOUSE_PORT_<NAME>, e.g. LAKEHOUSE_PORT_TRINO=18080. State lives in .lakehouse/ (LAKEHOUSE_HOME).",
     )
     .action(async (opts: { only?: string[] }) => {
@@ -37,7 +38,7 @@ export function registerLocalCommands(program: Command, log: Logger): void {
   local
     .command("restart")
     .description("restart services, e.g. after changing their configuration")
-    .argument("<services...>", "objectstore | postgres | metastore | trino | superset")
+    .argument("<services...>", "objectstore | postgres | metastore | trino | superset | spark | dbt")
     .action((names: string[]) => restart(log, names));
 
   local
@@ -54,7 +55,7 @@ export function registerLocalCommands(program: Command, log: Logger): void {
   local
     .command("logs")
     .description("print a service's log")
-    .argument("<service>", "objectstore | postgres | metastore | trino | superset (or a setup log such as metastore-schematool)")
+    .argument("<service>", "objectstore | postgres | metastore | trino | superset | spark | dbt (or a setup log such as metastore-schematool)")
     .option("-f, --follow", "keep printing as the log grows")
     .option("-n, --lines <n>", "lines to show", "100")
     .action((service: string, opts: { follow?: boolean; lines: string }) => logs(log, service, { follow: !!opts.follow, lines: Number(opts.lines) }));
