@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         os.umask(old_umask)
     log(f"{', '.join(args.jobs)}: ready in {time.monotonic() - started:.1f}s; listening on {args.socket}")
-    if spark is not None and "silver" in args.jobs:
+    if spark is not None:  # a Spark server: it serves silver, whose transform the warm-up runs
         threading.Thread(target=server.warm_up, name="warm-up", daemon=True).start()
     try:
         server.serve_forever()

@@ -58,8 +58,8 @@ export interface ServerRunOptions {
 }
 
 /**
- * Runs `job` with `args` in the warm driver; resolves with its output, or rejects with a
- * CommandError carrying the output and exit code (as `run` does for spark-submit). A server
+ * Runs `job` with `args` in the job server; resolves with its output, or rejects with a
+ * CommandError carrying the output and exit code (as `run` does for a process of its own). A server
  * that is not running, or that went away mid-job, is named in the error with what to do.
  */
 export function runOnJobServer(server: JobServer, job: ServerJob, args: string[], opts: ServerRunOptions = {}): Promise<string> {
