@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       dailySampler.stop();
     }
     const dailyRun = { day: nextDay, seconds: dailySeconds, historyDays: Number(goldSize[0]) + 1, first: { day: firstDay, seconds: firstSeconds } };
-    const dailyRunMemoryMb = dailySampler.stackTotal().peakPssMb;
+    const { peakPssMb: dailyRunMemoryMb, atPeakMb: dailyRunMemoryAtPeakMb } = dailySampler.stackTotal();
     log.step(`daily run ${nextDay} end to end: ${dailySeconds.toFixed(1)}s, the stack's peak memory over both ${(dailyRunMemoryMb / 1024).toFixed(2)} GB`);
 
     const memory = sampler.stop();
@@ -257,6 +257,7 @@ async function main(): Promise<void> {
       memory,
       dailyRun,
       dailyRunMemoryMb,
+      dailyRunMemoryAtPeakMb,
       users,
       trinoUsers,
       render,

@@ -93,12 +93,14 @@ export interface StackPeak {
   peakPssMb: number;
   /** Highest sum of RSS in one sample, MB (counts shared pages once per process). */
   peakRssMb: number;
+  /** What held the PSS peak: each service's or job's PSS in that sample, MB, largest first. */
+  atPeakMb: Record<string, number>;
 }
 
 export class MemorySampler {
   private timer?: NodeJS.Timeout;
   private readonly peaks: Record<string, { peakKb: number; processes: number }> = {};
-  private stackPeak = { pssKb: 0, rssKb: 0 };
+  private stackPeak = { pssKb: 0, rssKb: 0, atPeakKb: {} as Record<string, number> };
   samples = 0;
 
   /**
@@ -124,11 +126,12 @@ export class MemorySampler {
     const procs = readProcs();
     this.samples++;
     const totals: Record<string, { kb: number; n: number }> = {};
-    const stack: Proc[] = [];
+    // Each process of the stack with the service or job it belongs to.
+    const stack: { proc: Proc; owner: string }[] = [];
     for (const [name, pid] of Object.entries(this.pids)) {
       const tree = descendants(procs, pid);
       totals[name] = { kb: tree.reduce((s, p) => s + p.rssKb, 0), n: tree.length };
-      stack.push(...tree);
+      stack.push(...tree.map((proc) => ({ proc, owner: name })));
     }
     for (const p of descendants(procs, process.pid)) {
       const kind = this.classifyJob(p);
@@ -136,13 +139,15 @@ export class MemorySampler {
       totals[kind] ??= { kb: 0, n: 0 };
       totals[kind].kb += p.rssKb;
       totals[kind].n++;
-      if (p.pid !== process.pid) stack.push(p);
+      if (p.pid !== process.pid) stack.push({ proc: p, owner: kind });
     }
     if (this.stackTotalWanted) {
-      const rss = stack.reduce((s, p) => s + p.rssKb, 0);
+      const rss = stack.reduce((s, { proc }) => s + proc.rssKb, 0);
       if (rss > this.stackPeak.rssKb) this.stackPeak.rssKb = rss;
-      const pss = stack.reduce((s, p) => s + pssKb(p.pid), 0);
-      if (pss > this.stackPeak.pssKb) this.stackPeak.pssKb = pss;
+      const byOwner: Record<string, number> = {};
+      for (const { proc, owner } of stack) byOwner[owner] = (byOwner[owner] ?? 0) + pssKb(proc.pid);
+      const pss = Object.values(byOwner).reduce((s, kb) => s + kb, 0);
+      if (pss > this.stackPeak.pssKb) Object.assign(this.stackPeak, { pssKb: pss, atPeakKb: byOwner });
     }
     for (const [name, t] of Object.entries(totals)) {
       const prev = this.peaks[name];
@@ -160,7 +165,12 @@ export class MemorySampler {
   /** The stack's peak so far (services and jobs at one instant); needs `stackTotal` at construction. */
   stackTotal(): StackPeak {
     if (!this.stackTotalWanted) throw new Error("MemorySampler: constructed without stackTotal");
-    return { peakPssMb: Math.round(this.stackPeak.pssKb / 1024), peakRssMb: Math.round(this.stackPeak.rssKb / 1024) };
+    const atPeak = Object.entries(this.stackPeak.atPeakKb).sort(([, a], [, b]) => b - a);
+    return {
+      peakPssMb: Math.round(this.stackPeak.pssKb / 1024),
+      peakRssMb: Math.round(this.stackPeak.rssKb / 1024),
+      atPeakMb: Object.fromEntries(atPeak.map(([owner, kb]) => [owner, Math.round(kb / 1024)])),
+    };
   }
 
   stop(): Record<string, MemoryPeak> {

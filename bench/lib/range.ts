@@ -61,6 +61,8 @@ export interface RangeResult {
   render?: RenderFigures;
   /** The stack's peak memory (PSS, services and jobs) during the daily run after the range, MB (absent before 2026-12-06). */
   dailyRunMemoryMb?: number;
+  /** What held that peak: each service's or job's PSS at the peak's instant, MB (absent before 2026-12-07). */
+  dailyRunMemoryAtPeakMb?: Record<string, number>;
 }
 
 /** Days DuckDB cleans per statement (a month): bounds its memory and temporary files. */
@@ -177,7 +179,7 @@ export async function benchRange(
 
   const sampler = new MemorySampler(servicePids(ctx), true).start();
   const after = await daily(addDays(opts.to, 1)).finally(() => sampler.stop());
-  const dailyRunMemoryMb = sampler.stackTotal().peakPssMb;
+  const { peakPssMb: dailyRunMemoryMb, atPeakMb: dailyRunMemoryAtPeakMb } = sampler.stackTotal();
   const goldDaysAfter = Number((await query(trino, "select count(distinct revenue_date) from iceberg.gold.daily_revenue_by_driver")).rows[0][0]);
   record({ dailyRun: { first, before, after, goldDaysAfter } });
 
@@ -185,7 +187,7 @@ export async function benchRange(
   const dashboard = await timeDashboardQueries(opts.dashboard, opts.queryRuns);
   record({ dashboard });
   const { users, trinoUsers, render } = await dashboardFigures(ctx, opts.dashboard, log);
-  record({ users, trinoUsers, render, dailyRunMemoryMb });
+  record({ users, trinoUsers, render, dailyRunMemoryMb, dailyRunMemoryAtPeakMb });
 
   log.step("maintenance: compaction, z-order, snapshot expiry, orphans (all layers)");
   const [maintenanceSeconds] = await seconds(() => runMaintenance(ctx, "all", silentLogger));
@@ -212,6 +214,7 @@ export async function benchRange(
     trinoUsers,
     render,
     dailyRunMemoryMb,
+    dailyRunMemoryAtPeakMb,
   };
 }
 

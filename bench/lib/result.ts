@@ -38,6 +38,8 @@ export interface BenchResult {
   dailyRun?: { day: string; seconds: number; historyDays: number; first?: { day: string; seconds: number } };
   /** The stack's peak memory (PSS, services and jobs) during that daily run, MB. */
   dailyRunMemoryMb?: number;
+  /** What held that peak: each service's or job's PSS at the peak's instant, MB (absent before 2026-12-07). */
+  dailyRunMemoryAtPeakMb?: Record<string, number>;
   /** The dashboard's chart requests through Superset at 1, 5 and 20 concurrent users. */
   users?: LoadFigures[];
   /** The same users' chart queries on Trino alone. */

@@ -20,6 +20,13 @@ export function memoryTable(memory: Record<string, MemoryPeak>): string[] {
   ];
 }
 
+/** What held the daily run's memory peak, one sentence (empty when the result predates it): "trino 2,900 MB, spark 2,100 MB, …". */
+export function peakComposition(atPeakMb: Record<string, number> | undefined): string[] {
+  if (!atPeakMb || !Object.keys(atPeakMb).length) return [];
+  const parts = Object.entries(atPeakMb).sort(([, a], [, b]) => b - a).map(([owner, mb]) => `${owner} ${whole(mb)} MB`);
+  return [`At the daily run's memory peak (PSS at that instant): ${parts.join(", ")}.`, ""];
+}
+
 export interface Bar {
   label: string;
   seconds: number;

@@ -1,6 +1,6 @@
 /** A day's report (`--quick`, `--scale day`): Markdown and an SVG bar chart. */
 import type { BenchResult } from "../result";
-import { fixed, memoryTable, renderSection, svgBars, whole as i } from "./common";
+import { fixed, memoryTable, peakComposition, renderSection, svgBars, whole as i } from "./common";
 import { worstChart } from "../stats";
 import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
@@ -55,6 +55,7 @@ export function dayMarkdown(r: BenchResult, chartFile: string): string {
     "",
     ...memoryTable(r.memory),
     "",
+    ...peakComposition(r.dailyRunMemoryAtPeakMb),
     `Versions: ${Object.entries(r.machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}; Node ${r.machine.node}.`,
     "",
     `![time per step](${chartFile})`,

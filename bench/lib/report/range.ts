@@ -2,7 +2,7 @@
 import type { MachineInfo } from "../machine";
 import type { MemoryPeak } from "../memory";
 import type { RangeResult } from "../range";
-import { fixed, memoryTable, renderSection, svgBars, whole as i } from "./common";
+import { fixed, memoryTable, peakComposition, renderSection, svgBars, whole as i } from "./common";
 import { worstChart } from "../stats";
 import { issue20Targets, targetsMarkdown, usersSection, type TargetFigures } from "./targets";
 
@@ -129,6 +129,7 @@ export function rangeMarkdown(r: RangeResult, machine: string, memory: Record<st
     "",
     ...memoryTable(memory),
     "",
+    ...peakComposition(r.dailyRunMemoryAtPeakMb),
     `![time per step](${chartFile})`,
     "",
   ];

@@ -85,3 +85,9 @@ test("the SVG has a bar per measured step, Spark and DuckDB side by side, and no
   assert.equal(bars(rangeSvg(result({ maintenanceSeconds: NaN }), "year")), 8);
   assert.equal(bars(rangeSvg(result({ silverWeatherSeconds: 20 }), "year")), 10);
 });
+
+test("the range report names what held the daily run's memory peak, largest first, and says nothing when the result predates it", () => {
+  const md = rangeMarkdown(result({ dailyRunMemoryAtPeakMb: { spark: 2100, trino: 2944, postgres: 700 } }), "machine", memory, "chart.svg");
+  assert.match(md, /At the daily run's memory peak \(PSS at that instant\): trino 2,944 MB, spark 2,100 MB, postgres 700 MB\./);
+  assert.doesNotMatch(rangeMarkdown(result(), "machine", memory, "chart.svg"), /memory peak \(PSS at that instant\)/);
+});
