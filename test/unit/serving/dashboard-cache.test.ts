@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 import { ASSETS_DIR } from "../../../src/serving/asset-bundle";
-import { boundRequest, portableRequest, readDashboardRequests } from "../../../src/serving/dashboard-cache";
+import { boundRequest, chartIdsInLayout, portableRequest, readDashboardRequests } from "../../../src/serving/dashboard-cache";
 
 /** What Superset's dashboard sent for a chart, as seen in the browser (ids of one Superset). */
 const SENT = {
@@ -76,4 +76,18 @@ test("each captured request was sent for the chart as committed: every setting o
       assert.deepEqual(stale, [], `${file} changed since its requests were captured (${stale.join(", ")}): run 'npm run superset:capture-requests' on the local stack`);
     }
   }
+});
+
+test("a dashboard's layout names each of its charts' ids by UUID, and every chart whose requests are captured is in it", () => {
+  for (const board of readDashboardRequests().dashboards) {
+    const file = fs.readdirSync(path.join(ASSETS_DIR, "dashboards")).map((f) => path.join(ASSETS_DIR, "dashboards", f)).find((f) => parse(fs.readFileSync(f, "utf8")).uuid === board.uuid);
+    assert.ok(file, `no dashboard asset with UUID ${board.uuid}`);
+    const asset = parse(fs.readFileSync(file, "utf8")) as { position: Record<string, unknown> };
+    // As Superset returns it: the layout as a JSON string.
+    const ids = chartIdsInLayout(JSON.stringify(asset.position));
+    assert.deepEqual([...ids.keys()].sort(), board.charts.map((c) => c.uuid).sort(), board.title);
+    assert.equal(new Set(ids.values()).size, ids.size, `${board.title}: each chart its own id`);
+  }
+  assert.equal(chartIdsInLayout(null).size, 0);
+  assert.deepEqual([...chartIdsInLayout(JSON.stringify({ DASHBOARD_VERSION_KEY: "v2", C: { type: "CHART", meta: { uuid: "u", chartId: 12 } }, M: { type: "MARKDOWN", meta: {} } }))], [["u", 12]]);
 });
