@@ -29,7 +29,7 @@ function link(target: string, at: string): void {
 /** The local Trino's initial heap: the least G1 shrinks it to. */
 const LOCAL_TRINO_INITIAL_HEAP = "512m";
 /** A collection (and heap shrink) after this long without one, on the local Trino. */
-const LOCAL_TRINO_IDLE_GC_MS = 15_000;
+const LOCAL_TRINO_IDLE_GC_MS = 10_000;
 
 /** Builds .lakehouse/conf/trino: repo files linked, only node identity and heap local. */
 function renderEtc(ctx: StackContext): string {
