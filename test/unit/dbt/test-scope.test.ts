@@ -10,10 +10,12 @@ import test from "node:test";
 import yaml from "js-yaml";
 
 const DBT = path.join(__dirname, "..", "..", "..", "dbt");
-// Written out in each test's `where` config rather than as {{ in_run_window('<column>') }}: dbt's
-// generic test config parser renders var() but no project macro (dbt 1.11: "does not support using
-// custom macros to populate configuration values"), so this check keeps every copy the same.
-const WINDOW = /^(\w+) between date '\{\{ var\('start_date'\) \}\}' and date '\{\{ var\('end_date'\) \}\}'$/;
+// Written out in each test's `where` config with the run's days as placeholders, which the
+// project's get_where_subquery (macros/run_window.sql) replaces when the test runs: dbt renders a
+// `where` at parse time, with var() but no project macro (dbt 1.11: "does not support using custom
+// macros to populate configuration values"), and a var() there would tie the parse to one run's
+// days. This check keeps every copy the same.
+const WINDOW = /^(\w+) between __run_start_date__ and __run_end_date__$/;
 /** Tables that grow by a row per trip or per driver-day, and the day column of each. */
 const GROWING: Record<string, string> = {
   trips: "pickup_date", stg_silver__trips: "trip_date", fct_trips: "trip_date", daily_revenue_by_driver: "revenue_date",
