@@ -93,7 +93,7 @@ export interface StackPeak {
   peakPssMb: number;
   /** Highest sum of RSS in one sample, MB (counts shared pages once per process). */
   peakRssMb: number;
-  /** What held the PSS peak: each service's or job's PSS in that sample, MB, largest first. */
+  /** What held the PSS peak: each service's or job's PSS in that sample, MB (the report orders them). */
   atPeakMb: Record<string, number>;
 }
 
@@ -165,11 +165,10 @@ export class MemorySampler {
   /** The stack's peak so far (services and jobs at one instant); needs `stackTotal` at construction. */
   stackTotal(): StackPeak {
     if (!this.stackTotalWanted) throw new Error("MemorySampler: constructed without stackTotal");
-    const atPeak = Object.entries(this.stackPeak.atPeakKb).sort(([, a], [, b]) => b - a);
     return {
       peakPssMb: Math.round(this.stackPeak.pssKb / 1024),
       peakRssMb: Math.round(this.stackPeak.rssKb / 1024),
-      atPeakMb: Object.fromEntries(atPeak.map(([owner, kb]) => [owner, Math.round(kb / 1024)])),
+      atPeakMb: Object.fromEntries(Object.entries(this.stackPeak.atPeakKb).map(([owner, kb]) => [owner, Math.round(kb / 1024)])),
     };
   }
 

@@ -79,10 +79,11 @@ test("each captured request was sent for the chart as committed: every setting o
 });
 
 test("a dashboard's layout names each of its charts' ids by UUID, and every chart whose requests are captured is in it", () => {
+  const dir = path.join(ASSETS_DIR, "dashboards");
+  const assets = fs.readdirSync(dir).map((f) => parse(fs.readFileSync(path.join(dir, f), "utf8")) as { uuid: string; position: Record<string, unknown> });
   for (const board of readDashboardRequests().dashboards) {
-    const file = fs.readdirSync(path.join(ASSETS_DIR, "dashboards")).map((f) => path.join(ASSETS_DIR, "dashboards", f)).find((f) => parse(fs.readFileSync(f, "utf8")).uuid === board.uuid);
-    assert.ok(file, `no dashboard asset with UUID ${board.uuid}`);
-    const asset = parse(fs.readFileSync(file, "utf8")) as { position: Record<string, unknown> };
+    const asset = assets.find((a) => a.uuid === board.uuid);
+    assert.ok(asset, `no dashboard asset with UUID ${board.uuid}`);
     // As Superset returns it: the layout as a JSON string.
     const ids = chartIdsInLayout(JSON.stringify(asset.position));
     assert.deepEqual([...ids.keys()].sort(), board.charts.map((c) => c.uuid).sort(), board.title);
