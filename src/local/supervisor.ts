@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { run } from "../lib/exec";
 import type { StackPaths } from "./paths";
+import { shellQuote } from "./services/envfile";
 
 export interface Program {
   name: string;
@@ -20,6 +21,12 @@ export interface Program {
   user?: string;
   stopSignal?: "TERM" | "INT" | "QUIT";
   stopWaitSecs?: number;
+  /**
+   * Files deleted before every start, restarts included: what an earlier run left that would stop
+   * this one. Trino's launcher refuses to start while its pid file names a live process, and after
+   * a stop that pid is free for any other process to be given.
+   */
+  staleFiles?: string[];
 }
 
 export type ProgramState = "STOPPED" | "STARTING" | "RUNNING" | "BACKOFF" | "STOPPING" | "EXITED" | "FATAL" | "UNKNOWN";
@@ -66,7 +73,8 @@ export class Supervisor {
       `serverurl=unix://${this.socket}`,
     ];
     for (const p of programs) {
-      const cmd = `set -a; . '${p.envFile}'; set +a; exec ${p.command}`;
+      const clear = p.staleFiles?.length ? `rm -f ${p.staleFiles.map(shellQuote).join(" ")}; ` : "";
+      const cmd = `set -a; . '${p.envFile}'; set +a; ${clear}exec ${p.command}`;
       lines.push(
         `[program:${p.name}]`,
         `command=/bin/sh -c "${cmd.replace(/%/g, "%%").replace(/"/g, '\\"')}"`,
@@ -118,7 +126,9 @@ export class Supervisor {
   async start(name: string): Promise<void> {
     // "already started" is fine: `up` is idempotent.
     await this.ctl(["start", name]).catch((e: Error) => {
-      if (!/already started/.test(e.message)) throw e;
+      if (/already started/.test(e.message)) return;
+      // supervisorctl says only "spawn error": the program's own last words are in its log.
+      throw new Error(`${e.message.trimEnd()}\nThe last lines of ${this.logFile(name)}:\n${tail(this.logFile(name), 15)}`);
     });
   }
 
@@ -154,5 +164,20 @@ export class Supervisor {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+}
+
+/** The last `lines` lines of a log file (read from its last 16 KB: logs reach 50 MB), or a note that there are none. */
+function tail(file: string, lines: number): string {
+  if (!fs.existsSync(file)) return "(no log)";
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, 16_384));
+    fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+    const text = buf.toString("utf8").trimEnd();
+    return text ? text.split("\n").slice(-lines).join("\n") : "(nothing logged)";
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -156,7 +156,16 @@ export function trino(ctx: StackContext): Service {
         ...s3Env(s3Connection(ctx, "trino")),
       });
       const launcher = path.join(ctx.installed.trinoHome, "bin", "launcher");
-      return { name: "trino", envFile, cwd: ctx.paths.state, command: `'${launcher}' run --etc-dir='${etc}' --data-dir='${path.join(ctx.paths.data, "trino")}'` };
+      const dataDir = path.join(ctx.paths.data, "trino");
+      return {
+        name: "trino",
+        envFile,
+        cwd: ctx.paths.state,
+        command: `'${launcher}' run --etc-dir='${etc}' --data-dir='${dataDir}'`,
+        // supervisord owns the process; the launcher's pid file outlives it, and `launcher run`
+        // exits at once ("already running as N") when N has since gone to any other process.
+        staleFiles: [path.join(dataDir, "var", "run", "launcher.pid")],
+      };
     },
     health: httpProbe(`${trinoInternalUrl(ctx)}/v1/info`, (body) => JSON.parse(body).starting === false),
     afterHealthy: async () => {

@@ -18,6 +18,11 @@ test("each program sources its env file, stops as a process group and logs to it
   assert.match(conf, /autostart=false/, "start order is ours, not supervisord's");
 });
 
+test("a program's stale files are deleted before every start, then the program is exec'd", () => {
+  const conf = new Supervisor(paths).render([{ name: "trino", command: "launcher run", envFile: "/e", cwd: "/", staleFiles: ["/d/var/run/launcher.pid", "/d/b c"] }]);
+  assert.match(conf, /set \+a; rm -f '\/d\/var\/run\/launcher\.pid' '\/d\/b c'; exec launcher run"/);
+});
+
 test("a percent sign in a command is escaped for supervisord's interpolation", () => {
   const conf = new Supervisor(paths).render([{ name: "x", command: "echo 100%", envFile: "/e", cwd: "/" }]);
   assert.match(conf, /echo 100%%/);
