@@ -11,7 +11,7 @@ import { portInUse, waitFor } from "./health";
 import { stackPaths, type StackPaths } from "./paths";
 import { loadOrCreateSecrets } from "./secrets";
 import { stackSettings } from "./settings";
-import { Supervisor } from "./supervisor";
+import { Supervisor, tail } from "./supervisor";
 import { metastore } from "./services/metastore";
 import { objectStore } from "./services/objectstore";
 import { postgres } from "./services/postgres";
@@ -43,12 +43,6 @@ export async function stackContext(log: Logger, installMissing = true): Promise<
   }
   if (!installed) return undefined;
   return { paths, settings: stackSettings(), secrets: loadOrCreateSecrets(paths.secrets), installed, log };
-}
-
-/** The last lines of a log file, for error messages. */
-export function tail(file: string, lines = 20): string {
-  if (!fs.existsSync(file)) return "(no log yet)";
-  return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 async function startService(ctx: StackContext, supervisor: Supervisor, svc: Service): Promise<void> {

@@ -167,9 +167,9 @@ export class Supervisor {
   }
 }
 
-/** The last `lines` lines of a log file (read from its last 16 KB: logs reach 50 MB), or a note that there are none. */
-function tail(file: string, lines: number): string {
-  if (!fs.existsSync(file)) return "(no log)";
+/** The last `lines` lines of a log file (read from its last 16 KB: a program's log reaches 50 MB), or a note that there are none. */
+export function tail(file: string, lines = 20): string {
+  if (!fs.existsSync(file)) return "(no log yet)";
   const fd = fs.openSync(file, "r");
   try {
     const size = fs.fstatSync(fd).size;
