@@ -23,8 +23,9 @@ client sends one JSON line, {"job": "silver", "args": [...]}; the server answers
 job's output as its own process would print it (its stdout and stderr lines, as they come) and
 ends with one line {"lakehouse_job_exit": <exit code>}. {"job": "ping"} is answered at once
 with exit 0, also while a job runs: the stack's health probe. Jobs run one at a time (a
-second request waits for the first), a Spark job in its own session (`newSession()`: its own
-SQL settings, temporary views and catalogs) on the one shared SparkContext.
+request waits for the job running; requests that arrive together run in no set order), a Spark
+job in its own session (`newSession()`: its own SQL settings, temporary views and catalogs) on
+the one shared SparkContext.
 
 A client that goes away mid-job does not stop the job: it finishes, so its commits and markers
 stay whole, and its output goes to this server's log instead.
