@@ -1,7 +1,7 @@
 /**
  * Superset's chart-data cache, kept true to gold and warm after every gold build.
  *
- * Superset caches a chart's result for a day (its CACHE_DEFAULT_TIMEOUT), keyed by the query,
+ * Superset caches a chart's result for a day (DATA_CACHE_CONFIG, superset_config.py), keyed by the query,
  * not by the data under it: without a refresh, a dashboard shows the gold of before the run
  * until the entry expires. So after each build, for every dashboard whose tables gold has:
  * 1. its datasets' cached results are dropped (POST /api/v1/cachekey/invalidate, which finds
