@@ -259,10 +259,21 @@ export function chartDataRequest(req: Request): { sliceId: number; request: Reco
 
 /** Logs the page into Superset on /login/ as the target's admin. */
 export async function loginInBrowser(page: Page, target: SupersetTarget): Promise<void> {
-  await page.goto(`${target.baseUrl}/login/`);
-  await page.fill("#username", target.adminUser);
-  await page.fill("#password", target.adminPassword);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 120_000 }), page.keyboard.press("Enter")]);
+  // The login page sends its pending log events as it unloads (POST /superset/log/, with the
+  // session of before the login). When Superset answers that request after the login, its
+  // "please log in" redirect sets an anonymous session cookie over the new one, and the browser
+  // is logged out again at once (seen once in 2026-12-07's benchmark: the welcome page's API calls
+  // 401, the dashboard a login page). So the session is checked, and the login done again if lost.
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(`${target.baseUrl}/login/`);
+    await page.fill("#username", target.adminUser);
+    await page.fill("#password", target.adminPassword);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 120_000 }), page.keyboard.press("Enter")]);
+    await page.waitForLoadState("networkidle").catch(() => undefined);
+    const me = await page.request.get(`${target.baseUrl}/api/v1/me/`);
+    if (me.ok()) return;
+    if (attempt === 3) throw new Error(`Superset logged the browser out again right after each of 3 logins (GET /api/v1/me/: ${me.status()})`);
+  }
 }
 
 /** A chart's state on the page: drawn (a canvas, an SVG or table rows), in error, empty, or not yet. */
