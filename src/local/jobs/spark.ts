@@ -15,6 +15,8 @@ export interface SparkRun {
   args: string[];
   identity: S3Identity;
   driverMemory?: string;
+  /** JVM options for the driver, after the log4j configuration. */
+  driverJavaOptions?: string[];
   echo?: boolean;
   logFile?: string;
   /** Extra environment for this run (on top of the job's identity and connection). */
@@ -32,7 +34,7 @@ export function sparkSubmitArgs(ctx: StackContext, job: SparkRun): string[] {
     // The properties the cluster's jobs start with too; --load-spark-defaults keeps a
     // SPARK_CONF_DIR's spark-defaults.conf (the benchmark's event log) in effect as well.
     "--properties-file", SPARK_DEFAULTS, "--load-spark-defaults",
-    "--conf", `spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=${path.join(repoRoot, "spark", "conf", "log4j2.properties")}`,
+    "--conf", `spark.driver.extraJavaOptions=${[`-Dlog4j2.configurationFile=${path.join(repoRoot, "spark", "conf", "log4j2.properties")}`, ...(job.driverJavaOptions ?? [])].join(" ")}`,
     path.join(repoRoot, "spark", job.script),
     ...job.args,
   ];

@@ -12,6 +12,7 @@ import { jobEnv } from "../jobs/env";
 import { jobServer, jobServerProbe } from "../jobs/job-server";
 import { sparkSubmitArgs } from "../jobs/spark";
 import { shellQuote, writeEnvFile } from "./envfile";
+import { RETURN_IDLE_HEAP } from "./jvm";
 import type { Service, StackContext } from "./types";
 
 export function sparkService(ctx: StackContext): Service {
@@ -25,7 +26,11 @@ export function sparkService(ctx: StackContext): Service {
     startTimeoutMs: 180_000,
     program() {
       const envFile = writeEnvFile(ctx.paths, "spark", { ...jobEnv(ctx, "spark"), PYTHONPATH: path.join(repoRoot, "spark") });
-      const args = sparkSubmitArgs(ctx, { script: "lakehouse/job_server.py", args: ["--jobs", "silver", "--socket", server.socket], identity: "spark" });
+      // Resident: a backfill's batches grow its heap toward --driver-memory, and a day's run
+      // needs a fraction of it, so it gives back what it no longer uses (the stack's peak memory,
+      // issue 20, is taken during the daily run).
+      const args = sparkSubmitArgs(ctx, { script: "lakehouse/job_server.py", args: ["--jobs", "silver", "--socket", server.socket], identity: "spark",
+        driverJavaOptions: RETURN_IDLE_HEAP });
       const command = [path.join(ctx.paths.venv, "bin", "spark-submit"), ...args].map(shellQuote).join(" ");
       return { name: "spark", envFile, cwd: path.join(repoRoot, "spark"), command };
     },
